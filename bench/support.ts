@@ -1,0 +1,107 @@
+/**
+ * Shared benchmark helpers: a private redis-server, timed loops (single call and N in
+ * flight), round-trip counting, and a markdown table printer. Benchmarks report ratios
+ * against a baseline measured in the same run; absolute times on shared machines are noise.
+ */
+import { performance } from "node:perf_hooks";
+import { startStandalone } from "../test/support/servers";
+
+export interface PrivateRedis {
+  readonly socket: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/** Starts a throwaway redis-server (unix socket + loopback port, no persistence). */
+export async function privateRedis(extraArgs: string[] = []): Promise<PrivateRedis> {
+  return startStandalone(extraArgs);
+}
+
+export interface Timing {
+  /** Operations per second. */
+  readonly opsPerSec: number;
+  /** Mean microseconds per operation (wall time / ops). */
+  readonly meanUs: number;
+  /** Per-operation latency percentiles in µs (only for concurrency 1). */
+  readonly p50Us?: number;
+  readonly p99Us?: number;
+}
+
+/**
+ * Runs `op` `iterations` times with `concurrency` calls in flight (1 = strictly sequential),
+ * after `warmup` untimed calls. `op(i)` gets the call index.
+ */
+export async function time(
+  op: (i: number) => Promise<unknown>,
+  { iterations = 2000, concurrency = 1, warmup = 200 }: { iterations?: number; concurrency?: number; warmup?: number } = {},
+): Promise<Timing> {
+  for (let i = 0; i < warmup; i++) await op(i);
+  if (concurrency === 1) {
+    const samples = new Float64Array(iterations);
+    const start = performance.now();
+    for (let i = 0; i < iterations; i++) {
+      const t = performance.now();
+      await op(i);
+      samples[i] = (performance.now() - t) * 1000;
+    }
+    const total = performance.now() - start;
+    samples.sort();
+    return {
+      opsPerSec: (iterations / total) * 1000,
+      meanUs: (total * 1000) / iterations,
+      p50Us: samples[Math.floor(iterations * 0.5)],
+      p99Us: samples[Math.min(iterations - 1, Math.floor(iterations * 0.99))],
+    };
+  }
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < iterations) await op(next++);
+    }),
+  );
+  const total = performance.now() - start;
+  return { opsPerSec: (iterations / total) * 1000, meanUs: (total * 1000) / iterations };
+}
+
+/** Something with a socket-like `stream` (an ioredis Redis client). */
+interface WithStream {
+  stream?: { write: (...args: unknown[]) => boolean };
+}
+
+/**
+ * Counts socket writes on a connected ioredis client while `fn` runs: with auto-pipelining
+ * off, ioredis writes once per command and once per pipeline/MULTI, so this is the number
+ * of round trips `fn` made.
+ */
+export async function countRoundTrips(client: unknown, fn: () => Promise<unknown>): Promise<number> {
+  const stream = (client as WithStream).stream;
+  if (!stream) throw new Error("client has no connected stream (connect it first)");
+  const original = stream.write;
+  let writes = 0;
+  stream.write = function (this: unknown, ...args: unknown[]) {
+    writes++;
+    return original.apply(this, args);
+  };
+  try {
+    await fn();
+  } finally {
+    stream.write = original;
+  }
+  return writes;
+}
+
+/** Formats a number with 3 significant digits. */
+export function fmt(n: number | undefined): string {
+  if (n === undefined || Number.isNaN(n)) return "–";
+  if (n >= 1000) return Math.round(n).toLocaleString("en-US");
+  return n.toPrecision(3);
+}
+
+/** Prints a markdown table. */
+export function table(title: string, header: string[], rows: Array<Array<string | number>>): void {
+  console.log(`\n### ${title}\n`);
+  console.log(`| ${header.join(" | ")} |`);
+  console.log(`|${header.map(() => "---").join("|")}|`);
+  for (const row of rows) console.log(`| ${row.map((c) => (typeof c === "number" ? fmt(c) : c)).join(" | ")} |`);
+}

@@ -1,0 +1,85 @@
+/**
+ * The README's "Models" example, runnable: `npx tsx examples/models.ts`. Uses REDIS_URL
+ * when set; otherwise starts a private redis-server on a free port and stops it at the end.
+ * Kinds are named explicitly (`@field.text()`, …) because tsx/esbuild emit no design:type.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Database, Model, model, field, RHash, UniqueConstraintError } from "../src/index";
+
+@model()
+class User extends Model {
+  @field.id() id!: string;                                   // generated uuid
+  @field.text({ index: true }) name!: string;                // equality + startsWith
+  @field.text({ unique: true }) email!: string;              // enforced atomically
+  @field.integer({ index: true }) age = 0;                   // range index, orderBy
+  @field.date({ index: true }) createdAt = new Date();
+  @field.boolean({ index: true }) active = true;
+  @field.json() prefs: Record<string, unknown> = {};
+  @field.text({ fullText: { stemming: "english" } }) bio = ""; // match(), BM25-ranked
+  @field.hash() settings!: RHash<string>;                    // lives and dies with the record
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function privateServer(): Promise<{ url: string; stop: () => void }> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), "narwhal-models-"));
+  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: "ignore" });
+  child.once("error", (e) => {
+    console.error(`could not start redis-server (${e.message}); install it or set REDIS_URL`);
+    process.exit(1);
+  });
+  await new Promise((r) => setTimeout(r, 300));
+  return { url: `redis://127.0.0.1:${port}`, stop: () => { child.kill(); rmSync(dir, { recursive: true, force: true }); } };
+}
+
+async function main(): Promise<void> {
+  const server = process.env.REDIS_URL ? { url: process.env.REDIS_URL, stop: () => undefined } : await privateServer();
+  const db = new Database(server.url, { prefix: `models${process.pid}` });
+  Model.use(db);
+  try {
+    const ann = await User.create({ name: "ann", email: "ann@x.io", age: 31, bio: "Loves running and baking" });
+    await User.create({ name: "bob", email: "bob@x.io", age: 45, bio: "Runs a bakery" });
+    await User.create({ name: "cid", email: "cid@x.io", age: 22, active: false });
+
+    ann.age = 32;
+    await ann.save();                                  // ONE script: hash + every index, diffed server-side
+    await ann.settings.set("theme", "dark");
+
+    try {
+      await User.create({ name: "eve", email: "ann@x.io" });
+    } catch (e) {
+      if (e instanceof UniqueConstraintError) console.log(`unique: ${e.field}=${e.value} is taken`);
+    }
+
+    const over30 = await User.query((q) => q.age.gte(30).and(q.active.eq(true))).orderBy("age", "desc").limit(10).toArray();
+    console.log("30+, oldest first:", over30.map((u) => `${u.name} (${u.age})`).join(", "));
+    console.log("runners, most relevant first:", (await User.query((q) => q.bio.match("run")).toArray()).map((u) => u.name));
+    console.log("names starting with b:", (await User.query((q) => q.name.startsWith("b")).ids()).length);
+    console.log("inactive:", await User.count((q) => q.active.eq(false)));
+    for await (const u of User.query()) console.log("-", u.name, u.createdAt.toISOString().slice(0, 10));
+
+    await ann.expire(60);                              // record TTL; invisible once expired
+    console.log("ann expires in ~", Math.round((await ann.ttl()) ?? 0), "s");
+    await User.deleteMany((q) => q.age.lt(100));       // indexes, unique claims and containers go too
+    console.log("left:", await User.count());
+  } finally {
+    await db.close();
+    server.stop();
+  }
+}
+
+void main();

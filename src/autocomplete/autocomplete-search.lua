@@ -1,0 +1,393 @@
+-- autocomplete-search: the best matches of a phrase in one autocomplete index (read only).
+-- KEYS[1]  <tag>:d  hash  item key ("type\0id") → record "score\0folded words\0title\0data"
+-- KEYS[2]  <tag>:w  zset  lexical index "word\0key", score 0
+-- KEYS[3]  <tag>:b  zset  stored boosts: member "i\0<id>" or "t\0<type>", score = factor
+-- ARGV[1]  the index's hash tag (prefix lists at "<tag>:p:<prefix>", see autocomplete-write)
+-- ARGV[2]  L (prefix lists cover prefixes of 1..L characters)
+-- ARGV[3]  need = offset + limit;  ARGV[4] offset;  ARGV[5] fuzzy ("1"/"0")
+-- ARGV[6]  n, then n folded query words (each must prefix some word of the title)
+-- then     t, then t types to keep (t = 0: all types)
+-- then     b, then b pairs (boost member, factor) given with the query
+-- Returns  flat array key1, record1, key2, record2, … best first, `offset` results skipped.
+-- Ranking: score × boosts (descending), then exact-word hits (descending), then the summed
+-- byte offsets of the first title word each query word prefixes (ascending: earlier words
+-- first), then folded title, then key. Fuzzy hits (one edit in the last word) come after every exact-prefix hit.
+-- Candidates: the rarest query word (by ZLEXCOUNT) drives. With several common words the
+-- pair list of two of them is read first (see autocomplete-write). Else the prefix list of
+-- its first 1..L characters is read in score order (members "folded\0key" carry everything needed to
+-- match and rank), stopping as soon as no unread item can beat the current last result;
+-- only when that list runs out (it holds the best C items, plus a watermark) is the whole
+-- ZRANGE BYLEX range of the word evaluated against the item records. Records are read once,
+-- for the results.
+local D, W, B = KEYS[1], KEYS[2], KEYS[3]
+local tag, L, need, offset = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local fuzzy = ARGV[5] == "1"
+local SENTINEL = "\255"
+
+local i = 6
+local qs = {}
+for j = 1, tonumber(ARGV[i]) do qs[j] = ARGV[i + j] end
+i = i + #qs + 1
+local types = nil
+local nt = tonumber(ARGV[i])
+if nt > 0 then
+  types = {}
+  for j = 1, nt do types[ARGV[i + j]] = true end
+end
+i = i + nt + 1
+local qboost, has_qboost = {}, false
+local max_f, min_f = 1, 1
+for j = 1, tonumber(ARGV[i]) do
+  local f = tonumber(ARGV[i + 2 * j])
+  qboost[ARGV[i + 2 * j - 1]] = f
+  has_qboost = true
+end
+if has_qboost then
+  local qmax, qmin = 1, 1
+  for _, f in pairs(qboost) do
+    if f > qmax then qmax = f end
+    if f < qmin then qmin = f end
+  end
+  max_f, min_f = qmax * qmax, qmin * qmin
+end
+local has_stored = false
+local lo = redis.call("ZRANGE", B, 0, 0, "WITHSCORES")
+if #lo > 0 then
+  has_stored = true
+  local hi = redis.call("ZRANGE", B, -1, -1, "WITHSCORES")
+  local smin, smax = math.min(1, tonumber(lo[2])), math.max(1, tonumber(hi[2]))
+  max_f, min_f = max_f * smax * smax, min_f * smin * smin
+end
+local function bound(raw)
+  if raw >= 0 then return raw * max_f end
+  return raw * min_f
+end
+
+
+local function charlen(s)
+  local n, k = 0, 1
+  while k <= #s do
+    local c = string.byte(s, k)
+    k = k + ((c < 0x80 and 1) or (c < 0xE0 and 2) or (c < 0xF0 and 3) or 4)
+    n = n + 1
+  end
+  return n
+end
+
+local function charprefix(s, n)
+  local k, c = 1, 0
+  while k <= #s and c < n do
+    local b = string.byte(s, k)
+    k = k + ((b < 0x80 and 1) or (b < 0xE0 and 2) or (b < 0xF0 and 3) or 4)
+    c = c + 1
+  end
+  return string.sub(s, 1, k - 1), k > #s
+end
+
+-- Does the folded text e[start .. stop-1] have, for every query word, a word starting with it?
+-- → exact-word count, summed 1-based word offsets; nil otherwise. Allocates nothing.
+local function match_in(e, start, stop, words, spaced)
+  local exact, pos = 0, 0
+  for k = 1, #words do
+    local q = words[k]
+    local i = start
+    if string.find(e, q, start, true) ~= start then
+      local at = string.find(e, spaced[k], start, true)
+      if not at or at >= stop then return nil end
+      i = at + 1
+    end
+    local after = string.byte(e, i + #q)
+    if after == 32 or after == 0 then exact = exact + 1 end
+    pos = pos + (i - start + 1)
+  end
+  return exact, pos
+end
+
+-- Evaluates candidates (members "folded\0type\0id" with their scores `raws`) against the
+-- query words and appends { eff, exact, pos, member } to `out`.
+local function consider(entries, raws, words, spaced, out, skip)
+  local hits, hraw = {}, {}
+  for j, e in ipairs(entries) do
+    local start = 1
+    local stop = string.find(e, "\0", start, true)
+    local exact, pos = match_in(e, start, stop, words, spaced)
+    if pos and types then
+      local b = string.find(e, "\0", stop + 1, true)
+      if not types[string.sub(e, stop + 1, b - 1)] then pos = nil end
+    end
+    if pos and not (skip and skip[e]) then
+      hits[#hits + 1] = { 0, exact, pos, e }
+      hraw[#hits] = raws[j]
+    end
+  end
+  if #hits == 0 then return end
+  local factors = nil
+  if has_stored then
+    local args = {}
+    for j, h in ipairs(hits) do
+      local mem = h[4]
+      local a = string.find(mem, "\0", 1, true)
+      local b = string.find(mem, "\0", a + 1, true)
+      args[2 * j - 1] = "i\0" .. string.sub(mem, b + 1)
+      args[2 * j] = "t\0" .. string.sub(mem, a + 1, b - 1)
+    end
+    factors = redis.call("ZMSCORE", B, unpack(args))
+  end
+  for j, h in ipairs(hits) do
+    local eff = hraw[j]
+    if has_qboost then
+      local mem = h[4]
+      local a = string.find(mem, "\0", 1, true)
+      local b = string.find(mem, "\0", a + 1, true)
+      eff = eff * (qboost["i\0" .. string.sub(mem, b + 1)] or 1) * (qboost["t\0" .. string.sub(mem, a + 1, b - 1)] or 1)
+    end
+    if factors then
+      eff = eff * (tonumber(factors[2 * j - 1]) or 1) * (tonumber(factors[2 * j]) or 1)
+    end
+    h[1] = eff
+    out[#out + 1] = h
+  end
+end
+
+local function better(a, b)
+  if a[1] ~= b[1] then return a[1] > b[1] end
+  if a[2] ~= b[2] then return a[2] > b[2] end
+  if a[3] ~= b[3] then return a[3] < b[3] end
+  return a[4] < b[4]
+end
+
+local counts = {}
+local function lexcount(q)
+  local c = counts[q]
+  if not c then
+    c = redis.call("ZLEXCOUNT", W, "[" .. q, "[" .. q .. "\255")
+    counts[q] = c
+  end
+  return c
+end
+
+-- The exact top `need` items matching every word of `words` (sorted best first; may be longer).
+local function collect(words, skip)
+  local driver = words[1]
+  if #words > 1 then
+    local best = nil
+    for _, q in ipairs(words) do
+      local c = lexcount(q)
+      if c == 0 then return {} end
+      if not best or c < best then best, driver = c, q end
+    end
+  end
+  local spaced = {}
+  for k, q in ipairs(words) do spaced[k] = " " .. q end
+  -- Reads a prefix or pair list in score order: the exact answer, or nil when the list ran
+  -- out (watermark reached) before the answer was certain.
+  local function stream(pk, missing_is_empty)
+    local out = {}
+    local page = math.min(need + 1, 1000)
+    local off = 0
+    while true do
+      local m = redis.call("ZRANGE", pk, "+inf", "-inf", "BYSCORE", "REV", "LIMIT", off, page, "WITHSCORES")
+      if #m == 0 and off == 0 then
+        if missing_is_empty then return out end
+        return nil
+      end
+      local members, raws, watermark = {}, {}, nil
+      for j = 1, #m, 2 do
+        if m[j] == SENTINEL then
+          watermark = tonumber(m[j + 1])
+          break
+        end
+        members[#members + 1] = m[j]
+        raws[#raws + 1] = tonumber(m[j + 1])
+      end
+      consider(members, raws, words, spaced, out, skip)
+      off = off + #members
+      if watermark then
+        -- every item scoring above the watermark has been seen
+        if #out >= need then
+          table.sort(out, better)
+          if bound(watermark) < out[need][1] then return out end
+        end
+        return nil
+      end
+      if #m < 2 * page then
+        table.sort(out, better)
+        return out
+      end
+      if #out >= need then
+        table.sort(out, better)
+        if bound(raws[#raws]) < out[need][1] then return out end
+      end
+      page = math.min(page * 2, 1000)
+    end
+  end
+  local p, whole = charprefix(driver, L)
+  -- A driver word with few entries is cheaper to evaluate directly.
+  if not ((#words > 1 or not whole) and lexcount(driver) <= 128) then
+    -- Several common words: the pair list of the two rarest words with different 2-character
+    -- prefixes holds every item having both (a missing list means there is none).
+    if #words > 1 then
+      local cands = {}
+      for _, q in ipairs(words) do
+        local two = charprefix(q, 2)
+        if charlen(two) == 2 then cands[#cands + 1] = { lexcount(q), two } end
+      end
+      table.sort(cands, function(x, y) return x[1] < y[1] end)
+      local pair = nil
+      for x = 1, #cands do
+        for y = x + 1, #cands do
+          if not pair and cands[x][2] ~= cands[y][2] then
+            local a, b = cands[x][2], cands[y][2]
+            if a > b then a, b = b, a end
+            pair = tag .. ":q:" .. a .. " " .. b
+          end
+        end
+      end
+      -- Items with too many different words are in no pair list but in the small "wide"
+      -- zset, evaluated whole next to the pair list (skipped when it is not small).
+      local X = tag .. ":x"
+      local wide = pair and redis.call("ZCARD", X) or 0
+      if pair and wide <= 256 then
+        local out = stream(pair, true)
+        if out then
+          if wide > 0 then
+            local m = redis.call("ZRANGE", X, 0, -1, "WITHSCORES")
+            local members, raws = {}, {}
+            for j = 1, #m, 2 do
+              members[#members + 1] = m[j]
+              raws[#raws + 1] = tonumber(m[j + 1])
+            end
+            consider(members, raws, words, spaced, out, skip)
+            table.sort(out, better)
+          end
+          return out
+        end
+      end
+    end
+    local out = stream(tag .. ":p:" .. p, false)
+    if out then return out end
+  end
+  -- The list ran out before the answer was certain: evaluate the whole lexical range.
+  local out = {}
+  local entries = redis.call("ZRANGE", W, "[" .. driver, "[" .. driver .. "\255", "BYLEX")
+  local keys, seen = {}, {}
+  for _, e in ipairs(entries) do
+    local k = string.sub(e, string.find(e, "\0", 1, true) + 1)
+    if not seen[k] then
+      seen[k] = true
+      keys[#keys + 1] = k
+    end
+  end
+  for i = 1, #keys, 500 do
+    local batch = { unpack(keys, i, math.min(i + 499, #keys)) }
+    local recs = redis.call("HMGET", D, unpack(batch))
+    local members, raws = {}, {}
+    for j = 1, #batch do
+      local r = recs[j]
+      if r then
+        local sc, folded = string.match(r, "^([^%z]*)%z([^%z]*)%z")
+        members[#members + 1] = folded .. "\0" .. batch[j]
+        raws[#raws + 1] = tonumber(sc)
+      end
+    end
+    consider(members, raws, words, spaced, out, skip)
+  end
+  table.sort(out, better)
+  return out
+end
+
+local results = {}
+if #qs > 0 then results = collect(qs, nil) end
+
+-- Fuzzy: variants of the last word at edit distance 1 (deletion, transposition, substitution,
+-- insertion; substituted/inserted characters are those that occur there in indexed words, and
+-- the first character is only ever deleted or transposed, never replaced).
+local last = qs[#qs]
+if fuzzy and last and #results < need and charlen(last) >= 3 then
+  local chars = {}
+  for ch in string.gmatch(last, "[%z\1-\127\194-\244][\128-\191]*") do chars[#chars + 1] = ch end
+  local function join(a, b, extra, c, d)
+    return table.concat(chars, "", a, b) .. extra .. table.concat(chars, "", c, d)
+  end
+  local function next_chars(head)
+    local out, from, stop = {}, "[" .. head, "[" .. head .. "\255"
+    while #out < 64 do
+      local r = redis.call("ZRANGE", W, from, stop, "BYLEX", "LIMIT", 0, 1)
+      if #r == 0 then break end
+      local m = r[1]
+      local c = string.byte(m, #head + 1)
+      if c == 0 then
+        from = "(" .. head .. "\0\255"
+      else
+        local n = (c < 0x80 and 1) or (c < 0xE0 and 2) or (c < 0xF0 and 3) or 4
+        local ch = string.sub(m, #head + 1, #head + n)
+        out[#out + 1] = ch
+        from = "(" .. head .. ch .. "\255"
+      end
+    end
+    return out
+  end
+  local variants, vlist = {}, {}
+  local function variant(v)
+    if v ~= "" and not variants[v] and string.sub(v, 1, #last) ~= last then
+      variants[v] = true
+      vlist[#vlist + 1] = v
+    end
+  end
+  local n = #chars
+  -- Every variant editing position k starts with the k-1 first characters: once no word
+  -- does, later positions cannot match either. Substitutions and insertions (which need the
+  -- alphabet found at that position) start at the second character.
+  for k = 1, n do
+    local head = table.concat(chars, "", 1, k - 1)
+    if k > 1 and lexcount(head) == 0 then break end
+    variant(join(1, k - 1, "", k + 1, n))
+    if k < n then variant(join(1, k - 1, chars[k + 1] .. chars[k], k + 2, n)) end
+    if k > 1 then
+      for _, ch in ipairs(next_chars(head)) do
+        if ch ~= chars[k] then variant(head .. ch .. join(k + 1, n, "", 1, 0)) end
+        variant(head .. ch .. join(k, n, "", 1, 0))
+      end
+    end
+  end
+  -- A variant that extends a shorter variant matches nothing more: keep the shortest.
+  table.sort(vlist, function(a, b) return #a < #b end)
+  local kept = {}
+  for _, v in ipairs(vlist) do
+    local covered = false
+    for _, u in ipairs(kept) do
+      if string.sub(v, 1, #u) == u then covered = true break end
+    end
+    if not covered then kept[#kept + 1] = v end
+  end
+  local skip = {}
+  for _, r in ipairs(results) do skip[r[4]] = true end
+  local extra = {}
+  for _, v in ipairs(kept) do
+    local words = {}
+    for k = 1, #qs - 1 do words[k] = qs[k] end
+    words[#qs] = v
+    if lexcount(v) > 0 then
+      for _, r in ipairs(collect(words, skip)) do
+        skip[r[4]] = true
+        extra[#extra + 1] = r
+      end
+    end
+  end
+  table.sort(extra, better)
+  for _, r in ipairs(extra) do results[#results + 1] = r end
+end
+
+local keys = {}
+for k = offset + 1, math.min(need, #results) do
+  local mem = results[k][4]
+  keys[#keys + 1] = string.sub(mem, string.find(mem, "\0", 1, true) + 1)
+end
+if #keys == 0 then return {} end
+local recs = redis.call("HMGET", D, unpack(keys))
+local reply = {}
+for k = 1, #keys do
+  reply[2 * k - 1] = keys[k]
+  reply[2 * k] = recs[k]
+end
+return reply

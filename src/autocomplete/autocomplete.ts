@@ -1,0 +1,290 @@
+/**
+ * The autocomplete engine's I/O: validation, encoding, and the Lua scripts that do the work
+ * (text folding is in ./text.ts, pure).
+ *
+ * Layout: every key of index `name` shares the hash tag `{<prefix>:ac:<name>}` (one cluster
+ * slot), so each method is ONE round trip (one script or one command):
+ *
+ * | key | type | content |
+ * |---|---|---|
+ * | `<tag>:d` | hash | item key `type\0id` → record `score\0folded words\0title\0data` |
+ * | `<tag>:w` | zset, score 0 | lexical index: `word\0type\0id` for every distinct folded word of every title (ZRANGE BYLEX finds all words with a prefix) |
+ * | `<tag>:p:<prefix>` | zset (listpack) | for every prefix of 1..{@link PREFIX_LIST_CHARS} characters: the best {@link PREFIX_LIST_CAPACITY} items having a word with that prefix, by score, plus a watermark sentinel once it overflowed (it then holds every item scoring above the watermark) |
+ * | `<tag>:q:<a> <b>` | zset (listpack) | the same for items having a word starting with `a` and another starting with `b` (two different 2-character prefixes): serves multi-word queries made of common words |
+ * | `<tag>:x` | zset | "wide" items (more than 6 different 2-character prefixes): in no pair list, read whole next to one |
+ * | `<tag>:b` | zset | stored boosts: `i\0<id>` / `t\0<type>` → factor |
+ *
+ * A search takes the rarest query word; it reads that word's (or, for several common words,
+ * a pair's) list in score order and stops as soon as no unread item can beat the last result
+ * (so "s" reads ~11 items, not 15,000); a rare word, or a list that runs out first, ranks the
+ * word's whole ZRANGE BYLEX range instead. Exact either way. Measured layouts are compared in
+ * bench/autocomplete.bench.ts and the README.
+ */
+import { codecs } from "../codec";
+import type { Codec } from "../codec";
+import type { Arg, Command } from "../command";
+import { cmd, scriptCmd } from "../command";
+import { TransactionError } from "../errors";
+import { libraryScript } from "../lua/registry";
+import { toArray, toInteger, toScanPage } from "../reply";
+import { MAX_TITLE_LENGTH, queryWords, stopwordSet, titleWords } from "./text";
+import type { TextOptions } from "./text";
+import { MAX_SEARCH_LIMIT, MAX_SEARCH_WINDOW, PREFIX_LIST_CAPACITY, PREFIX_LIST_CHARS, checkFactor, checkId, checkType, invalid, splitKey } from "./options";
+import type { AddManyOptions, AutocompleteContext, AutocompleteEntry, AutocompleteItem, AutocompleteOptions, BoostTarget, SearchOptions } from "./options";
+
+
+/**
+ * A search-as-you-type index over titles with scores (see the module doc for the layout).
+ * Open one with `db.autocomplete<Data>(name)`. Every method is one round trip except
+ * `addMany` (pipelined batches), `clear` (a few chunked scripts) and iteration (HSCAN pages).
+ */
+export class Autocomplete<Data = unknown> {
+  /** The hash tag shared by every key of this index. */
+  readonly tag: string;
+  private readonly codec: Codec<Data>;
+  private readonly text: TextOptions;
+  private readonly k: { d: string; w: string; b: string };
+
+  /** @internal Use `db.autocomplete(name)`. */
+  constructor(
+    private readonly ctx: AutocompleteContext,
+    /** The index name. */
+    readonly name: string,
+    options: AutocompleteOptions<Data> = {},
+  ) {
+    if (typeof name !== "string" || name === "" || /[{}]/.test(name)) invalid("name", 'must be a non-empty string without "{" or "}"');
+    this.codec = options.codec ?? codecs.json<Data>();
+    if (this.codec.binary) invalid("codec", "must be a text codec (binary codecs are not supported for autocomplete data)");
+    this.text = options.stopwords ? { stopwords: stopwordSet(options.stopwords) } : {};
+    this.tag = ctx.keys.autocompleteTag(name);
+    this.k = { d: ctx.keys.tagged(this.tag, "d"), w: ctx.keys.tagged(this.tag, "w"), b: ctx.keys.tagged(this.tag, "b") };
+  }
+
+  /** The key of the prefix list of `prefix` (folded), for inspection. */
+  prefixListKey(prefix: string): string {
+    return this.ctx.keys.tagged(this.tag, "p", prefix);
+  }
+
+  /** The key of the pair list of two different 2-character prefixes (folded), for inspection. */
+  pairListKey(a: string, b: string): string {
+    return this.ctx.keys.tagged(this.tag, "q", a < b ? `${a} ${b}` : `${b} ${a}`);
+  }
+
+  /** The item hash, lexical index and boost keys, for inspection. */
+  get keys(): { readonly items: string; readonly words: string; readonly boosts: string } {
+    return { items: this.k.d, words: this.k.w, boosts: this.k.b };
+  }
+
+  private fail<T>(build: () => Promise<T>): Promise<T> {
+    try {
+      return build();
+    } catch (error) {
+      return this.ctx.executor.fail(error);
+    }
+  }
+
+  private key(id: unknown, type: unknown): string {
+    return `${checkType(type)}\0${checkId(id)}`;
+  }
+
+  /** Validates and encodes one item into the ARGV of an "A" operation. */
+  private encodeItem(item: AutocompleteItem<Data>, path = "item"): Arg[] {
+    if (typeof item !== "object" || item === null) invalid(path, "must be an object { id, title, score?, data?, type? }");
+    const key = this.key(item.id, item.type);
+    const title = item.title;
+    if (typeof title !== "string") invalid(`${path}.title`, "must be a string");
+    if (title.length > MAX_TITLE_LENGTH) invalid(`${path}.title`, `must be at most ${MAX_TITLE_LENGTH} characters (got ${title.length})`);
+    if (title.includes("\0")) invalid(`${path}.title`, "must not contain NUL");
+    const score = item.score ?? 0;
+    if (typeof score !== "number" || !Number.isFinite(score)) invalid(`${path}.score`, `must be a finite number, got ${String(score)}`);
+    const data = item.data === undefined ? "" : `=${this.codec.encode(item.data) as string}`;
+    return ["A", key, String(score === 0 ? 0 : score), titleWords(title, this.text).join(" "), title, data];
+  }
+
+  private write(ops: Arg[]): Command<number[]> {
+    return scriptCmd(
+      libraryScript("autocomplete-write"),
+      [this.k.d, this.k.w, this.k.b],
+      [this.tag, PREFIX_LIST_CAPACITY, PREFIX_LIST_CHARS, ...ops],
+      (r) => toArray(r).map((x) => toInteger(x)),
+    );
+  }
+
+  /**
+   * Adds or replaces an item (upsert). A changed title moves the item to its new words; an
+   * unchanged title only updates score and data. Resolves true when the item is new.
+   * One script (autocomplete-write).
+   */
+  add(item: AutocompleteItem<Data>): Promise<boolean> {
+    return this.fail(() => this.ctx.executor.run(this.write(this.encodeItem(item))).then((r) => r[0] === 1));
+  }
+
+  /**
+   * Adds many items (any iterable or async iterable), `batchSize` items per script call with
+   * up to 4 calls in flight. Every item is validated before its batch is sent; a bad item
+   * rejects the call (earlier batches stay written). Resolves with the number of items written.
+   */
+  async addMany(items: Iterable<AutocompleteItem<Data>> | AsyncIterable<AutocompleteItem<Data>>, options: AddManyOptions = {}): Promise<number> {
+    this.assertDirect("addMany");
+    const batchSize = options.batchSize ?? 1000;
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 2000) invalid("batchSize", "must be an integer in 1..2000");
+    const inFlight = new Set<Promise<unknown>>();
+    let written = 0;
+    let ops: Arg[] = [];
+    let count = 0;
+    let index = 0;
+    const flush = async () => {
+      if (count === 0) return;
+      const n = count;
+      const p = this.ctx.executor.run(this.write(ops)).then(() => {
+        written += n;
+        options.onProgress?.(written);
+      });
+      ops = [];
+      count = 0;
+      inFlight.add(p);
+      p.then(() => inFlight.delete(p), () => undefined);
+      if (inFlight.size >= 4) await Promise.race(inFlight);
+    };
+    for await (const item of items) {
+      for (const arg of this.encodeItem(item, `items[${index}]`)) ops.push(arg);
+      index++;
+      count++;
+      if (count >= batchSize) await flush();
+    }
+    await flush();
+    await Promise.all(inFlight);
+    return written;
+  }
+
+  /** Removes an item; resolves true when it existed. One script (autocomplete-write). */
+  remove(id: string, type?: string): Promise<boolean> {
+    return this.fail(() => this.ctx.executor.run(this.write(["R", this.key(id, type)])).then((r) => r[0] === 1));
+  }
+
+  /** True when the item exists. HEXISTS. */
+  has(id: string, type?: string): Promise<boolean> {
+    return this.fail(() => this.ctx.executor.run(cmd("hexists", [this.k.d], [this.k.d, this.key(id, type)], (r) => toInteger(r) === 1)));
+  }
+
+  /** The stored item, or undefined. HGET. */
+  get(id: string, type?: string): Promise<AutocompleteEntry<Data> | undefined> {
+    return this.fail(() => {
+      const key = this.key(id, type);
+      return this.ctx.executor.run(cmd("hget", [this.k.d], [this.k.d, key], (r) => (r === null || r === undefined ? undefined : this.entry(key, String(r)))));
+    });
+  }
+
+  /** Number of items. HLEN. */
+  size(): Promise<number> {
+    return this.ctx.executor.run(cmd("hlen", [this.k.d], [this.k.d], toInteger));
+  }
+
+  /**
+   * Deletes the whole index (items, words, prefix lists and stored boosts). Every key is known
+   * from the lexical index, so no SCAN/KEYS: autocomplete-clear runs in chunks of 2,000 words
+   * (one round trip each) so Redis never blocks for long.
+   */
+  async clear(): Promise<void> {
+    this.assertDirect("clear");
+    const script = libraryScript("autocomplete-clear");
+    for (;;) {
+      const left = await this.ctx.executor.run(scriptCmd(script, [this.k.d, this.k.w, this.k.b], [this.tag, PREFIX_LIST_CHARS, 2000], toInteger));
+      if (left === 0) return;
+    }
+  }
+
+  /**
+   * Stores a boost: every search multiplies the score of the id's items (or of every item of
+   * the type) by `factor`. Setting it again replaces it (boosts never compound); factor 1
+   * removes it. Stored boosts outlive the items they name; `clear()` removes them.
+   * ZADD (ZREM for factor 1).
+   */
+  boost(target: BoostTarget, factor: number): Promise<void> {
+    return this.fail(() => {
+      const f = checkFactor("factor", factor);
+      let member: string;
+      if (typeof target === "string") member = `i\0${checkId(target)}`;
+      else if (typeof target === "object" && target !== null && "id" in target) member = `i\0${checkId(target.id)}`;
+      else if (typeof target === "object" && target !== null && "type" in target) member = `t\0${checkType(target.type)}`;
+      else invalid("target", "must be an id, { id } or { type }");
+      const command =
+        f === 1 ? cmd("zrem", [this.k.b], [this.k.b, member], () => undefined) : cmd("zadd", [this.k.b], [this.k.b, String(f), member], () => undefined);
+      return this.ctx.executor.run(command);
+    });
+  }
+
+  /**
+   * The best matches of `phrase`, best first: every word of the phrase must be the prefix of a
+   * word of the title (case and diacritics folded). Ranked by score × boosts, then exact-word
+   * matches, then earlier word positions, then title. An empty or punctuation-only phrase
+   * resolves to `[]`. One script (autocomplete-search).
+   */
+  search(phrase: string, options: SearchOptions = {}): Promise<Array<AutocompleteEntry<Data>>> {
+    return this.fail(() => {
+      if (typeof phrase !== "string") invalid("phrase", "must be a string");
+      const limit = options.limit ?? 10;
+      const offset = options.offset ?? 0;
+      if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH_LIMIT) {
+        invalid("limit", `must be an integer in 1..${MAX_SEARCH_LIMIT}, got ${String(limit)}`);
+      }
+      if (typeof offset !== "number" || !Number.isInteger(offset) || offset < 0) invalid("offset", `must be an integer ≥ 0, got ${String(offset)}`);
+      if (offset + limit > MAX_SEARCH_WINDOW) invalid("offset", `offset + limit must be at most ${MAX_SEARCH_WINDOW}`);
+      const types = options.types === undefined ? [] : options.types;
+      if (!Array.isArray(types)) invalid("types", "must be an array of strings");
+      types.forEach((t, i) => checkType(t, `types[${i}]`));
+      const boosts: Arg[] = [];
+      for (const [group, prefix] of [["ids", "i"], ["types", "t"]] as const) {
+        const entries = options.boosts?.[group];
+        if (entries === undefined) continue;
+        if (typeof entries !== "object" || entries === null) invalid(`boosts.${group}`, "must be an object of factors");
+        for (const [name, factor] of Object.entries(entries)) boosts.push(`${prefix}\0${name}`, checkFactor(`boosts.${group}.${name}`, factor));
+      }
+      const words = queryWords(phrase.length > 4 * MAX_TITLE_LENGTH ? phrase.slice(0, 4 * MAX_TITLE_LENGTH) : phrase, this.text);
+      if (words.length === 0) return Promise.resolve([]);
+      const args: Arg[] = [this.tag, PREFIX_LIST_CHARS, offset + limit, offset, options.fuzzy ? "1" : "0", words.length, ...words, types.length, ...types, boosts.length / 2, ...boosts];
+      return this.ctx.executor.run(
+        scriptCmd(libraryScript("autocomplete-search"), [this.k.d, this.k.w, this.k.b], args, (reply) => {
+          const flat = toArray(reply);
+          const out: Array<AutocompleteEntry<Data>> = [];
+          for (let i = 0; i + 1 < flat.length; i += 2) out.push(this.entry(String(flat[i]), String(flat[i + 1])));
+          return out;
+        }),
+      );
+    });
+  }
+
+  /**
+   * Every item, in no particular order (HSCAN pages): an item present for the whole iteration
+   * is returned at least once (possibly twice if the hash is resized meanwhile); items added or
+   * removed meanwhile may or may not appear.
+   */
+  async *[Symbol.asyncIterator](): AsyncGenerator<AutocompleteEntry<Data>> {
+    this.assertDirect("iterate");
+    let cursor = "0";
+    do {
+      const page = await this.ctx.executor.run(cmd("hscan", [this.k.d], [this.k.d, cursor, "COUNT", 500], toScanPage));
+      cursor = page.cursor;
+      for (let i = 0; i + 1 < page.items.length; i += 2) yield this.entry(String(page.items[i]), String(page.items[i + 1]));
+    } while (cursor !== "0");
+  }
+
+  private assertDirect(method: string): void {
+    if (this.ctx.executor.batched) throw new TransactionError(`Autocomplete.${method}() cannot join a transaction or pipeline`);
+  }
+
+  private entry(key: string, record: string): AutocompleteEntry<Data> {
+    const a = record.indexOf("\0");
+    const b = record.indexOf("\0", a + 1);
+    const c = record.indexOf("\0", b + 1);
+    const raw = record.slice(c + 1);
+    const { type, id } = splitKey(key);
+    return {
+      id,
+      title: record.slice(b + 1, c),
+      score: Number(record.slice(0, a)),
+      data: raw === "" ? undefined : this.codec.decode(raw.slice(1)),
+      type,
+    };
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * Public types, limits and argument checks of the autocomplete engine (see autocomplete.ts).
+ */
+import type { Codec } from "../codec";
+import type { Executor } from "../command";
+import { ValidationError } from "../errors";
+import type { KeySpace } from "../keys";
+import { MAX_TITLE_LENGTH } from "./text";
+
+/** Prefix lists exist for word prefixes of 1..3 characters. */
+export const PREFIX_LIST_CHARS = 3;
+/** A prefix list keeps the best 100 items (stays a compact listpack zset). */
+export const PREFIX_LIST_CAPACITY = 100;
+/** Largest `limit` of one search. */
+export const MAX_SEARCH_LIMIT = 1000;
+/** Largest `offset + limit` of one search. */
+export const MAX_SEARCH_WINDOW = 10_000;
+/** Longest `type`, in UTF-16 code units. */
+export const MAX_TYPE_LENGTH = 128;
+
+/** What `add` stores. */
+export interface AutocompleteItem<Data> {
+  /** Any non-empty string (any characters). Unique per type. */
+  readonly id: string;
+  /** The text that is searched and shown; at most {@link MAX_TITLE_LENGTH} characters, no NUL. */
+  readonly title: string;
+  /** Ranking score (e.g. popularity); default 0. Any finite number. */
+  readonly score?: number;
+  /** Extra payload returned with results, encoded by the index's codec (default JSON). */
+  readonly data?: Data;
+  /** Namespace of the id (e.g. "city", "airport"); default "". Results can be filtered and boosted by type. */
+  readonly type?: string;
+}
+
+/** A stored item, as returned by `get`, `search` and iteration. */
+export interface AutocompleteEntry<Data> {
+  readonly id: string;
+  readonly title: string;
+  readonly score: number;
+  readonly data: Data | undefined;
+  readonly type: string;
+}
+
+/** Options of `db.autocomplete()`. */
+export interface AutocompleteOptions<Data> {
+  /** Codec of `data` (text codecs only); default `codecs.json<Data>()`. */
+  readonly codec?: Codec<Data>;
+  /** Words never indexed, nor searched except as the last (growing) query word. Default: none. */
+  readonly stopwords?: Iterable<string>;
+}
+
+/** Boost factors given with one search (multiplied with stored boosts; nothing is written). */
+export interface SearchBoosts {
+  /** Factor per item id (any type). */
+  readonly ids?: Readonly<Record<string, number>>;
+  /** Factor per type. */
+  readonly types?: Readonly<Record<string, number>>;
+}
+
+/** Options of `search`. */
+export interface SearchOptions {
+  /** How many results (1..1000); default 10. */
+  readonly limit?: number;
+  /** How many of the best results to skip; default 0 (offset + limit ≤ 10,000). */
+  readonly offset?: number;
+  /** Only items of these types. */
+  readonly types?: readonly string[];
+  /** Per-query boosts. */
+  readonly boosts?: SearchBoosts;
+  /** Tolerate one typo (edit distance 1) in the last word (≥ 3 characters); such hits rank after all exact-prefix hits. */
+  readonly fuzzy?: boolean;
+}
+
+/** Options of `addMany`. */
+export interface AddManyOptions {
+  /**
+   * Items per script call (1..2000, default 1000); up to 4 calls are in flight (pipelined).
+   * Each call blocks Redis while it runs (tens of µs per item), so lower it to bound the pause
+   * other clients see during a bulk load.
+   */
+  readonly batchSize?: number;
+  /** Called after each batch with the number of items written so far. */
+  readonly onProgress?: (written: number) => void;
+}
+
+/** What `boost` targets: an id (string shorthand), `{ id }` or `{ type }`. */
+export type BoostTarget = string | { readonly id: string } | { readonly type: string };
+
+/** @internal What the engine needs from its Database. */
+export interface AutocompleteContext {
+  readonly executor: Executor;
+  readonly keys: KeySpace;
+}
+
+export function invalid(path: string, message: string): never {
+  throw new ValidationError({ path, message });
+}
+
+export function checkId(id: unknown): string {
+  if (typeof id !== "string" || id === "") invalid("id", "must be a non-empty string");
+  return id;
+}
+
+export function checkType(type: unknown, path = "type"): string {
+  if (type === undefined) return "";
+  if (typeof type !== "string") invalid(path, "must be a string");
+  if (type.includes("\0")) invalid(path, "must not contain NUL");
+  if (type.length > MAX_TYPE_LENGTH) invalid(path, `must be at most ${MAX_TYPE_LENGTH} characters`);
+  return type;
+}
+
+export function checkFactor(path: string, factor: unknown): number {
+  if (typeof factor !== "number" || !Number.isFinite(factor) || factor <= 0) invalid(path, `must be a finite number > 0, got ${String(factor)}`);
+  return factor;
+}
+
+export function splitKey(key: string): { type: string; id: string } {
+  const sep = key.indexOf("\0");
+  return { type: key.slice(0, sep), id: key.slice(sep + 1) };
+}
+

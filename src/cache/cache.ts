@@ -1,0 +1,309 @@
+/**
+ * `Cache`: a namespace of Redis string keys holding codec-encoded values, with per-entry
+ * TTLs, and the home of memoized functions (`wrap`, `@cached`) and tags.
+ *
+ * Raw keys live at `<prefix>:<namespace>:<key>`, memoized calls at
+ * `<prefix>:<namespace>:<name>:<digest>`, tag sets at `<prefix>:<namespace>:#tag:<tag>`
+ * and computation locks at `<prefix>:<namespace>:#lock:<name>:<digest>` (keys.ts).
+ */
+import type { Codec } from "../codec";
+import { codecs } from "../codec";
+import type { Arg } from "../command";
+import { ValidationError } from "../errors";
+import type { KeySpace } from "../keys";
+import { toInteger, toNumber } from "../reply";
+import type { Envelope } from "./envelope";
+import { decodeEnvelope, encodeEnvelope } from "./envelope";
+import type { CacheErrorHook, CacheErrorInfo, CacheOptions, SetOptions } from "./options";
+import { callHook, checkSegment, timeoutMs, ttlMs } from "./options";
+import { CacheStats } from "./stats";
+import type { CacheStatsSnapshot } from "./stats";
+import { checkTags, TagIndex } from "./tags";
+import type { WireOwner } from "./wire";
+import { Wire } from "./wire";
+import type { WrapOptions, Wrapped } from "./options";
+import { wrapFunction } from "./wrap";
+
+/** A raw key: a non-empty string not starting with `#` (reserved for tags and locks). */
+function checkKey(path: string, key: unknown): string {
+  if (typeof key !== "string" || key === "" || key.startsWith("#")) {
+    throw new ValidationError({ path, message: `must be a non-empty string not starting with "#", got ${JSON.stringify(key)}` });
+  }
+  return key;
+}
+
+/** Entries accepted by {@link Cache.setMany}: pairs, triples with per-key options, a Map or a record. */
+export type SetManyEntries<V> =
+  | Iterable<readonly [string, V] | readonly [string, V, SetOptions]>
+  | Map<string, V>
+  | Record<string, V>;
+
+/** A Redis-backed cache. Open one with `db.cache(options)`. */
+export class Cache<V = unknown> {
+  /** Second key segment of every entry. */
+  readonly namespace: string;
+  /** Default TTL in milliseconds (0 = none). */
+  readonly defaultTtlMs: number;
+  /** @internal */
+  readonly codec: Codec<V>;
+  /** @internal */
+  readonly wire: Wire;
+  /** @internal */
+  readonly keySpace: KeySpace;
+  /** @internal */
+  readonly tagIndex: TagIndex;
+  /** @internal */
+  readonly counters = new CacheStats();
+  /** @internal */
+  readonly onError: CacheErrorHook | undefined;
+  /** @internal Names of memoized functions → their source, to refuse two functions sharing a name. */
+  readonly names = new Map<string, string>();
+  private readonly failOpen: boolean;
+  private readonly timeout: number | undefined;
+
+  /** @internal Use `db.cache(options)`. */
+  constructor(owner: WireOwner & { readonly keys: KeySpace }, options: CacheOptions<V> = {}) {
+    this.namespace = checkSegment("namespace", options.namespace ?? "cache");
+    this.defaultTtlMs = ttlMs("ttl", options.ttl);
+    this.codec = options.codec ?? codecs.typed<V>();
+    this.failOpen = options.failOpen ?? false;
+    this.timeout = timeoutMs("timeout", options.timeout, undefined);
+    if (options.onError !== undefined && typeof options.onError !== "function") {
+      throw new ValidationError({ path: "onError", message: "must be a function" });
+    }
+    this.onError = options.onError;
+    this.wire = new Wire(owner);
+    this.keySpace = owner.keys;
+    this.tagIndex = new TagIndex(this.wire, owner.keys, this.namespace);
+  }
+
+  /** The full Redis key of raw key `key`. */
+  redisKey(key: string): string {
+    return this.keySpace.cacheKey(this.namespace, checkKey("key", key));
+  }
+
+  /** @internal Counts and reports an error (the raw API then rethrows unless failOpen). */
+  report(error: unknown, info: CacheErrorInfo, hook: CacheErrorHook | undefined = this.onError): Error {
+    const err = error instanceof Error ? error : new Error(String(error));
+    this.counters.errors++;
+    callHook(hook, err, info);
+    return err;
+  }
+
+  /** @internal Reads and decodes one entry; nil → undefined. Throws mapped Redis errors and CodecError. */
+  read(redisKey: string, timeout: number | undefined): Promise<Envelope<V> | undefined> {
+    return new Promise((resolve, reject) => {
+      this.wire.get(
+        redisKey,
+        timeout,
+        (raw) => {
+          try {
+            resolve(decodeEnvelope(this.codec, raw));
+          } catch (error) {
+            reject(error);
+          }
+        },
+        reject,
+      );
+    });
+  }
+
+  /** @internal Encodes and writes one entry. SET [PX]. */
+  write(redisKey: string, value: V, ttl: number, timeout: number | undefined, freshUntil?: number): Promise<unknown> {
+    const args: Arg[] = [redisKey, encodeEnvelope(this.codec, value, freshUntil)];
+    if (ttl > 0) args.push("PX", ttl);
+    this.counters.writes++;
+    return this.wire.deadline(this.wire.send("set", args), timeout, "SET");
+  }
+
+  /** Runs a raw-API operation: rejects on failure, or (failOpen) reports and resolves `fallback`. */
+  private async guarded<T>(operation: string, key: string | undefined, run: () => Promise<T>, fallback: T): Promise<T> {
+    try {
+      return await this.wire.deadline(run(), this.timeout, operation.toUpperCase());
+    } catch (error) {
+      if (error instanceof ValidationError) throw error;
+      const err = this.report(error, key === undefined ? { operation } : { operation, key });
+      if (this.failOpen) return fallback;
+      throw err;
+    }
+  }
+
+  /** The value at `key`, or `undefined` on a miss. Use {@link getEntry} to tell a cached `undefined` from a miss. GET. */
+  async get(key: string): Promise<V | undefined> {
+    return (await this.getEntry(key))?.value;
+  }
+
+  /** `{ value }` when `key` holds an entry (even a cached `undefined`), `undefined` on a miss. GET. */
+  async getEntry(key: string): Promise<{ readonly value: V } | undefined> {
+    const redisKey = this.redisKey(key);
+    return this.guarded("get", redisKey, async () => {
+      const entry = await this.read(redisKey, undefined);
+      if (entry) this.counters.hits++;
+      else this.counters.misses++;
+      return entry === undefined ? undefined : { value: entry.value };
+    }, undefined);
+  }
+
+  /** Stores `value` at `key` for `ttl` seconds (default: the cache's; 0 = forever). SET PX. */
+  async set(key: string, value: V, options: SetOptions = {}): Promise<void> {
+    const redisKey = this.redisKey(key);
+    const ttl = ttlMs("ttl", options.ttl, this.defaultTtlMs);
+    await this.guarded("set", redisKey, () => this.write(redisKey, value, ttl, undefined), undefined);
+  }
+
+  /** True when `key` holds an entry. EXISTS. */
+  async has(key: string): Promise<boolean> {
+    const redisKey = this.redisKey(key);
+    return this.guarded("has", redisKey, async () => toInteger(await this.wire.send("exists", [redisKey])) === 1, false);
+  }
+
+  /** Removes `key`; true when it existed. UNLINK. */
+  async delete(key: string): Promise<boolean> {
+    const redisKey = this.redisKey(key);
+    return this.guarded("delete", redisKey, async () => toInteger(await this.wire.send("unlink", [redisKey])) === 1, false);
+  }
+
+  /**
+   * Values of `keys` in order (`undefined` for misses). One MGET; on Cluster one MGET per
+   * slot, sent concurrently.
+   */
+  async getMany(keys: readonly string[]): Promise<Array<V | undefined>> {
+    if (!Array.isArray(keys)) throw new ValidationError({ path: "keys", message: "must be an array" });
+    const redisKeys = keys.map((k, i) => this.keySpace.cacheKey(this.namespace, checkKey(`keys[${i}]`, k)));
+    const out = new Array<V | undefined>(keys.length).fill(undefined);
+    if (keys.length === 0) return out;
+    return this.guarded("mget", undefined, async () => {
+      const indexes = redisKeys.map((_, i) => i);
+      await Promise.all(
+        this.wire.bySlot(indexes, (i) => redisKeys[i]!).map(async (group) => {
+          const replies = (await this.wire.send("mget", group.map((i) => redisKeys[i]!), true)) as unknown[];
+          group.forEach((index, j) => {
+            const entry = decodeEnvelope(this.codec, replies[j]);
+            if (entry) {
+              this.counters.hits++;
+              out[index] = entry.value;
+            } else this.counters.misses++;
+          });
+        }),
+      );
+      return out;
+    }, out);
+  }
+
+  /**
+   * Stores many entries, each with its own TTL (`[key, value, { ttl }]`), in one round trip:
+   * one MULTI of SET PX commands (on Cluster one MULTI per slot, sent concurrently). Resolves
+   * how many entries were written.
+   */
+  async setMany(entries: SetManyEntries<V>, options: SetOptions = {}): Promise<number> {
+    const list: Array<readonly [string, V, SetOptions?]> =
+      entries instanceof Map || Symbol.iterator in Object(entries)
+        ? [...(entries as Iterable<readonly [string, V, SetOptions?]>)]
+        : Object.entries(entries as Record<string, V>);
+    const fallbackTtl = ttlMs("ttl", options.ttl, this.defaultTtlMs);
+    const commands = list.map(([key, value, own], i) => {
+      const args: Arg[] = [this.keySpace.cacheKey(this.namespace, checkKey(`entries[${i}]`, key)), encodeEnvelope(this.codec, value)];
+      const ttl = ttlMs(`entries[${i}].ttl`, own?.ttl, fallbackTtl);
+      if (ttl > 0) args.push("PX", ttl);
+      return ["set", ...args] as [string, ...Arg[]];
+    });
+    if (commands.length === 0) return 0;
+    return this.guarded("setMany", undefined, async () => {
+      await Promise.all(this.wire.bySlot(commands, (c) => c[1] as string).map((group) => this.wire.multi(group)));
+      this.counters.writes += commands.length;
+      return commands.length;
+    }, 0);
+  }
+
+  /** Removes many keys; resolves how many existed. UNLINK (one per slot on Cluster, sent concurrently). */
+  async deleteMany(keys: readonly string[]): Promise<number> {
+    if (!Array.isArray(keys)) throw new ValidationError({ path: "keys", message: "must be an array" });
+    const redisKeys = keys.map((k, i) => this.keySpace.cacheKey(this.namespace, checkKey(`keys[${i}]`, k)));
+    return this.guarded("deleteMany", undefined, () => this.wire.unlink(redisKeys), 0);
+  }
+
+  /**
+   * Adds `by` (default 1) to a counter and resolves the new value. The counter is a Redis
+   * integer (INCRBY; INCRBYFLOAT for fractions); a new counter gets `ttl` (default: the
+   * cache's) in the same MULTI (PEXPIRE NX: an existing expiry is kept). `get()` reads it as a number.
+   * With `failOpen`, an absorbed error resolves `NaN`.
+   */
+  async incr(key: string, by = 1, options: SetOptions = {}): Promise<number> {
+    const redisKey = this.redisKey(key);
+    if (typeof by !== "number" || !Number.isFinite(by)) throw new ValidationError({ path: "by", message: `must be a finite number, got ${String(by)}` });
+    const ttl = ttlMs("ttl", options.ttl, this.defaultTtlMs);
+    const incr: [string, ...Arg[]] = Number.isSafeInteger(by) ? ["incrby", redisKey, by] : ["incrbyfloat", redisKey, String(by)];
+    return this.guarded("incr", redisKey, async () => {
+      const reply = ttl > 0 ? (await this.wire.multi([incr, ["pexpire", redisKey, ttl, "NX"]]))[0] : await this.wire.send(incr[0], incr.slice(1));
+      this.counters.writes++;
+      return toNumber(reply);
+    }, Number.NaN);
+  }
+
+  /** Seconds left to live (ms precision); `null` when the entry never expires; `undefined` when absent. PTTL. */
+  async ttl(key: string): Promise<number | null | undefined> {
+    const redisKey = this.redisKey(key);
+    return this.guarded("ttl", redisKey, async () => {
+      const ms = toInteger(await this.wire.send("pttl", [redisKey]));
+      return ms === -2 ? undefined : ms === -1 ? null : ms / 1000;
+    }, undefined);
+  }
+
+  /**
+   * Every key of this namespace (raw keys as you passed them, memoized calls as
+   * `<name>:<digest>`; tag sets and locks are skipped), by SCAN on the server or on every
+   * cluster master. SCAN's guarantees apply: a key present for the whole iteration is
+   * yielded at least once (possibly twice); keys added or removed meanwhile may or may not be.
+   */
+  async *keys(): AsyncGenerator<string> {
+    const start = this.keySpace.cacheKey(this.namespace, "x").length - 1;
+    for await (const page of this.wire.scan(this.keySpace.cachePattern(this.namespace))) {
+      for (const key of page) if (key[start] !== "#") yield key.slice(start);
+    }
+  }
+
+  /**
+   * Removes every key of this namespace (entries, tag sets, locks): SCAN (on every master of
+   * a cluster) + UNLINK in batches of up to 1,000, never KEYS. Keys written while it runs
+   * may survive. Resolves how many keys were removed.
+   */
+  async clear(): Promise<number> {
+    return this.clearPattern(this.keySpace.cachePattern(this.namespace));
+  }
+
+  /** @internal SCAN `pattern` + UNLINK page by page. */
+  async clearPattern(pattern: string): Promise<number> {
+    let removed = 0;
+    for await (const page of this.wire.scan(pattern)) removed += await this.wire.unlink(page);
+    return removed;
+  }
+
+  /**
+   * Removes every entry recorded under any of `tags` (by `wrap`/`@cached` with `tags`), and
+   * the tag sets. Cluster-safe: SPOP batches of 1,000 keys per tag, then UNLINK grouped by
+   * slot; see tags.ts for the consistency guarantees. Resolves how many entries existed.
+   */
+  async invalidateTags(...tags: string[]): Promise<number> {
+    checkTags(tags);
+    if (tags.length === 0) return 0;
+    return this.guarded("invalidateTags", undefined, () => this.tagIndex.invalidate(tags), 0);
+  }
+
+  /** Hits, misses, stale hits, writes and errors seen by this Cache object in this process. */
+  stats(): CacheStatsSnapshot {
+    return this.counters.snapshot();
+  }
+
+  /** Resets the counters of {@link stats}. */
+  resetStats(): void {
+    this.counters.reset();
+  }
+
+  /**
+   * Memoizes `fn` in this cache: see {@link WrapOptions}. The result has `fn`'s parameters,
+   * returns a promise, and carries `.invalidate(...args)`, `.key(...args)` and `.peek(...args)`.
+   */
+  wrap<This, A extends unknown[], R>(fn: (this: This, ...args: A) => R, options: WrapOptions<This, A, Awaited<R>> = {}): Wrapped<This, A, Awaited<R>> {
+    return wrapFunction<This, A, R, V>(this, fn, options);
+  }
+}

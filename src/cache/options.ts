@@ -1,0 +1,156 @@
+/**
+ * Option types and checks shared by the cache files.
+ */
+import type { Codec } from "../codec";
+import type { LockOptions } from "./lock";
+import { ValidationError } from "../errors";
+
+/** What an `onError` hook is told besides the error. */
+export interface CacheErrorInfo {
+  /** What failed: `"get"`, `"set"`, `"decode"`, `"lock"`, `"unlock"`, `"refresh"`, `"tags"`, `"delete"`, … */
+  readonly operation: string;
+  /** The full Redis key concerned, when there is one. */
+  readonly key?: string;
+  /** The memoized function's name (`wrap` / `@cached` only). */
+  readonly name?: string;
+}
+
+/** Called with every error a fail-open call absorbed (and, for the raw API, with every error). Exceptions it throws are ignored. */
+export type CacheErrorHook = (error: Error, info: CacheErrorInfo) => void;
+
+/** Options of `db.cache()`. */
+export interface CacheOptions<V = unknown> {
+  /** Second key segment (`<prefix>:<namespace>:…`); default `"cache"`. No `:`, `{`, `}` or spaces. */
+  readonly namespace?: string;
+  /**
+   * Default time to live in seconds (fractions allowed, sent as PX milliseconds).
+   * `0` or absent: entries never expire. Negative or non-finite: `ValidationError`.
+   */
+  readonly ttl?: number;
+  /** How values are stored; default `codecs.typed()` (Date, Map, Set, bigint, Buffer, undefined, null… round-trip exactly). */
+  readonly codec?: Codec<V>;
+  /**
+   * Raw API only (`get`, `set`, …): absorb Redis failures instead of rejecting (a failed read
+   * is a miss, a failed write is skipped) and report them to `onError`. Default false.
+   * `wrap()` and `@cached` have their own `failOpen`, default true.
+   */
+  readonly failOpen?: boolean;
+  /** Raw API only: milliseconds to wait for Redis before failing (default: the client's own `commandTimeout`). */
+  readonly timeout?: number;
+  /** Told about every Redis or codec error this cache sees (also the default hook of its wrapped functions). */
+  readonly onError?: CacheErrorHook;
+}
+
+/** Options of one write. */
+export interface SetOptions {
+  /** Seconds to live; `0` = never expires; default: the cache's `ttl`. */
+  readonly ttl?: number;
+}
+
+const NAME = /^[^:{}#\s][^:{}\s]*$/;
+
+/** A namespace or function name: one key segment. */
+export function checkSegment(path: string, value: unknown): string {
+  if (typeof value !== "string" || !NAME.test(value)) {
+    throw new ValidationError({
+      path,
+      message: `must be a non-empty string without ":", "{", "}" or spaces, not starting with "#" (got ${JSON.stringify(value)})`,
+    });
+  }
+  return value;
+}
+
+/** A TTL in seconds → milliseconds (`0` = no expiry). `undefined` → `fallback`. */
+export function ttlMs(path: string, seconds: unknown, fallback = 0): number {
+  if (seconds === undefined) return fallback;
+  if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0) {
+    throw new ValidationError({ path, message: `must be a finite number of seconds ≥ 0 (0 = no expiry), got ${String(seconds)}` });
+  }
+  return seconds === 0 ? 0 : Math.max(1, Math.ceil(seconds * 1000));
+}
+
+/** A timeout in milliseconds: finite and > 0. */
+export function timeoutMs(path: string, value: unknown, fallback: number | undefined): number | undefined {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+    throw new ValidationError({ path, message: `must be a positive number of milliseconds, got ${String(value)}` });
+  }
+  return value;
+}
+
+/** Calls a user hook, ignoring anything it throws. */
+export function callHook(hook: CacheErrorHook | undefined, error: Error, info: CacheErrorInfo): void {
+  if (!hook) return;
+  try {
+    hook(error, info);
+  } catch {
+    // A logging hook must never break the call it reports on.
+  }
+}
+
+/** Default `timeout` of wrapped functions: ms a call waits for Redis before computing without it. */
+export const DEFAULT_WRAP_TIMEOUT = 500;
+
+/** Options of `cache.wrap()` and `@cached()`. */
+export interface WrapOptions<This, A extends unknown[], R> {
+  /**
+   * Third key segment; default `fn.name` (`Class.method` for `@cached`). Anonymous functions
+   * must be given one (`ValidationError` otherwise). Two different functions wrapped under
+   * one name in one Cache object are refused (`ValidationError`); across processes, the
+   * name is what tells functions apart, so keep names unique per namespace.
+   */
+  readonly name?: string;
+  /** Seconds to live (default: the cache's ttl; 0 = forever), or a function of the result. */
+  readonly ttl?: number | ((value: R) => number);
+  /**
+   * What identifies a call; default: all arguments (canonically encoded). Its result is
+   * canonically encoded and digested. `this` is NOT part of the default key: include it here
+   * (`key(id) { return [this.tenant, id] }`) when results depend on the instance.
+   */
+  key?(this: This, ...args: A): unknown;
+  /**
+   * Stale-while-revalidate: for `staleTtl` seconds after `ttl`, a call returns the stale value
+   * at once and one caller (one per cluster: it takes the entry's lock) refreshes it in the
+   * background. The entry's Redis TTL is `ttl + staleTtl`. Needs a fixed `ttl` > 0.
+   */
+  readonly staleTtl?: number;
+  /**
+   * Cross-process single flight: on a miss, take a Redis lock (SET NX PX with a token) before
+   * computing; other processes poll the entry (growing delays) until it appears or `wait`
+   * seconds pass, then compute themselves. `true` = `{ ttl: 10, wait: 5 }`.
+   */
+  readonly lock?: boolean | LockOptions;
+  /**
+   * When Redis is down, slower than `timeout`, or returns undecodable data: compute and
+   * return the value, tell `onError`, never throw. Default true. With `false`, Redis errors
+   * reject the call.
+   */
+  readonly failOpen?: boolean;
+  /** Milliseconds a call waits for each Redis reply before giving up on Redis (default 500). */
+  readonly timeout?: number;
+  /** Tags to record the entry under, from the call's arguments; see `cache.invalidateTags()`. */
+  tags?(this: This, ...args: A): readonly string[];
+  /** Told about every error absorbed (default: the cache's `onError`). */
+  readonly onError?: CacheErrorHook;
+}
+
+/** What `peek()` finds: the value and whether it is past its `ttl` (stale-while-revalidate). */
+export interface PeekedEntry<R> {
+  readonly value: R;
+  readonly stale: boolean;
+}
+
+/** A memoized function: `fn`'s parameters, a promise of its result, and helpers. */
+export interface Wrapped<This, A extends unknown[], R> {
+  (this: This, ...args: A): Promise<R>;
+  /** Removes the entry of these arguments; true when it existed. UNLINK. */
+  invalidate(...args: A): Promise<boolean>;
+  /** The full Redis key of these arguments (no I/O). */
+  key(...args: A): string;
+  /** The cached entry of these arguments without computing (`undefined` on a miss). GET. */
+  peek(...args: A): Promise<PeekedEntry<R> | undefined>;
+  /** Removes every entry of this function (SCAN + UNLINK on `<namespace>:<name>:*`); resolves how many. */
+  invalidateAll(): Promise<number>;
+  /** The name in this function's keys. */
+  readonly cacheName: string;
+}

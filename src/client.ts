@@ -1,0 +1,33 @@
+/**
+ * The slice of the ioredis API narwhal uses, as a structural type, so that ioredis 5 and 6
+ * clients (standalone or Cluster) and narwhal's embedded engine facade are all accepted.
+ */
+import type { Arg } from "./command";
+
+/** A queued MULTI or pipeline, as ioredis exposes it. */
+export interface ClientBatch {
+  call(command: string, ...args: Arg[]): unknown;
+  callBuffer(command: string, ...args: Arg[]): unknown;
+  exec(): Promise<Array<[Error | null, unknown]> | null>;
+}
+
+/** The client methods narwhal relies on (ioredis `Redis`/`Cluster` or the memory facade). */
+export interface ClientLike {
+  call(command: string, ...args: Arg[]): Promise<unknown>;
+  callBuffer(command: string, ...args: Arg[]): Promise<unknown>;
+  multi(): ClientBatch;
+  pipeline(): ClientBatch;
+  quit(): Promise<unknown>;
+  disconnect(): void;
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  off?(event: string, listener: (...args: unknown[]) => void): unknown;
+  readonly status: string;
+  /** Set (true) on ioredis Cluster instances. */
+  readonly isCluster?: boolean;
+  duplicate(...args: unknown[]): ClientLike;
+}
+
+/** True for an ioredis Cluster (checked structurally: ioredis 5 and 6 classes differ). */
+export function isClusterClient(client: ClientLike): boolean {
+  return client.isCluster === true;
+}

@@ -1,0 +1,198 @@
+/**
+ * The two ways commands reach Redis: {@link DirectExecutor} sends each command at once;
+ * {@link BatchExecutor} queues them into one MULTI/EXEC or pipeline and settles every
+ * queued promise after EXEC.
+ */
+import calculateSlot from "cluster-key-slot";
+import type { ClientBatch, ClientLike } from "./client";
+import { isClusterClient } from "./client";
+import type { Arg, Command } from "./command";
+import { scriptArgs } from "./command";
+import { ConnectionError, CrossSlotError, TransactionError, fromReplyError, NarwhalError } from "./errors";
+
+function isReplyError(error: unknown): error is Error {
+  return error instanceof Error && (error.name === "ReplyError" || /^(ERR|WRONGTYPE|NOSCRIPT|BUSY|OOM|NOPROTO|EXECABORT|CROSSSLOT|MOVED|ASK|CLUSTERDOWN|READONLY|NOPERM|UNKILLABLE)\b/.test(error.message));
+}
+
+function isNoScript(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith("NOSCRIPT");
+}
+
+/** Throws {@link CrossSlotError} when `keys` do not all hash to one cluster slot. */
+export function assertSameSlot(context: string, keys: readonly string[]): void {
+  if (keys.length < 2) return;
+  const slots = keys.map((key) => ({ key, slot: calculateSlot(key) }));
+  const first = slots[0]!.slot;
+  if (slots.some((s) => s.slot !== first)) throw new CrossSlotError(context, slots);
+}
+
+/** Maps anything a client threw into a narwhal error (reply errors keep their text). */
+export function mapError(error: unknown, command: Command<unknown>, server: () => string): Error {
+  if (error instanceof NarwhalError) return error;
+  const label = command.script ? `EVALSHA ${command.script.name}` : command.name.toUpperCase();
+  if (isReplyError(error)) return fromReplyError(error, label, command.script?.name);
+  const message = error instanceof Error ? error.message : String(error);
+  return new ConnectionError(server(), `${label} failed: ${message}`, { cause: error });
+}
+
+/** Sends each command immediately on the Database's client. */
+export class DirectExecutor {
+  readonly batched = false;
+
+  constructor(
+    private readonly client: ClientLike,
+    private readonly server: () => string,
+  ) {}
+
+  fail(error: unknown): Promise<never> {
+    return Promise.reject(error);
+  }
+
+  run<T>(command: Command<T>): Promise<T> {
+    if (command.script) return this.runScript(command);
+    const client = this.client;
+    let sent: Promise<unknown>;
+    try {
+      // Redis Cluster would answer CROSSSLOT; say which keys and slots instead, before sending.
+      if (command.keys.length > 1 && isClusterClient(client)) assertSameSlot(command.name.toUpperCase(), command.keys);
+      sent = command.binary ? client.callBuffer(command.name, ...command.args) : client.call(command.name, ...command.args);
+    } catch (error) {
+      return Promise.reject(mapError(error, command, this.server));
+    }
+    // One `then` (no async frame): the hot path of every container method.
+    return sent.then(command.parse, (error: unknown) => {
+      throw mapError(error, command, this.server);
+    });
+  }
+
+  private async runScript<T>(command: Command<T>): Promise<T> {
+    const client = this.client;
+    const script = command.script!;
+    const send = (name: string, args: readonly Arg[]) =>
+      command.binary ? client.callBuffer(name, ...args) : client.call(name, ...args);
+    let reply: unknown;
+    try {
+      if (isClusterClient(client)) assertSameSlot(`script "${script.name}"`, command.keys);
+      try {
+        reply = await send("evalsha", scriptArgs(command, script.sha));
+      } catch (error) {
+        if (!isNoScript(error)) throw error;
+        reply = await send("eval", scriptArgs(command, script.lua));
+      }
+    } catch (error) {
+      throw mapError(error, command, this.server);
+    }
+    return command.parse(reply);
+  }
+}
+
+interface Queued {
+  readonly command: Command<unknown>;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/**
+ * Queues commands for one MULTI/EXEC (`atomic`) or one pipeline. Promises returned by
+ * {@link run} settle only after {@link flush}, so code inside a transaction callback must
+ * not await them. Scripts inside MULTI are sent as EVAL (see script.ts for why).
+ */
+export class BatchExecutor {
+  readonly batched = true;
+  private readonly queue: Queued[] = [];
+  private closed = false;
+  private poison: unknown = undefined;
+
+  constructor(
+    private readonly client: ClientLike,
+    private readonly atomic: boolean,
+    private readonly server: () => string,
+    private readonly direct: DirectExecutor,
+  ) {}
+
+  run<T>(command: Command<T>): Promise<T> {
+    if (this.closed) {
+      return Promise.reject(new TransactionError("this transaction/pipeline has already been executed; use the Database instead"));
+    }
+    const promise = new Promise<T>((resolve, reject) => {
+      this.queue.push({ command: command as Command<unknown>, resolve: resolve as (v: unknown) => void, reject });
+    });
+    // The transaction reports failures itself; an unobserved per-command rejection must not crash the process.
+    promise.catch(() => undefined);
+    return promise;
+  }
+
+  fail(error: unknown): Promise<never> {
+    this.poison ??= error;
+    const rejected = Promise.reject(error);
+    // Reported by the transaction itself when it refuses to send.
+    rejected.catch(() => undefined);
+    return rejected;
+  }
+
+  /** Number of queued commands. */
+  get size(): number {
+    return this.queue.length;
+  }
+
+  /** Rejects every queued command without sending anything. */
+  discard(reason: unknown): void {
+    this.closed = true;
+    const error = new TransactionError("transaction discarded: its callback failed or an argument was invalid", { cause: reason });
+    for (const q of this.queue.splice(0)) q.reject(error);
+  }
+
+  /** Sends the queue as one MULTI/EXEC or pipeline, settles every promise, and returns the failures. */
+  async flush(): Promise<Error[]> {
+    if (this.poison !== undefined) {
+      this.discard(this.poison);
+      throw this.poison;
+    }
+    this.closed = true;
+    const queue = this.queue.splice(0);
+    if (queue.length === 0) return [];
+    if (isClusterClient(this.client)) {
+      assertSameSlot(this.atomic ? "transaction" : "pipeline", queue.flatMap((q) => q.command.keys));
+    }
+    const batch: ClientBatch = this.atomic ? this.client.multi() : this.client.pipeline();
+    for (const { command } of queue) {
+      const send = command.binary ? batch.callBuffer.bind(batch) : batch.call.bind(batch);
+      if (!command.script) send(command.name, ...command.args);
+      else if (this.atomic) send("eval", ...scriptArgs(command, command.script.lua));
+      else send("evalsha", ...scriptArgs(command, command.script.sha));
+    }
+    let results: Array<[Error | null, unknown]> | null;
+    try {
+      results = await batch.exec();
+    } catch (error) {
+      const mapped = mapError(error, { name: this.atomic ? "exec" : "pipeline", keys: [], args: [], binary: false, parse: (r) => r }, this.server);
+      for (const q of queue) q.reject(mapped);
+      return [mapped];
+    }
+    if (results === null) {
+      const aborted = new TransactionError("EXEC aborted: a watched key changed");
+      for (const q of queue) q.reject(aborted);
+      return [aborted];
+    }
+    const failures: Error[] = [];
+    await Promise.all(
+      queue.map(async (q, i) => {
+        const [error, reply] = results![i] ?? [new TransactionError("missing reply"), undefined];
+        try {
+          if (error && q.command.script && !this.atomic && isNoScript(error)) {
+            // Pipelines are not atomic, so re-running the one script that missed the cache is safe.
+            q.resolve(await this.direct.run(q.command));
+            return;
+          }
+          if (error) throw mapError(error, q.command, this.server);
+          q.resolve(q.command.parse(reply));
+        } catch (e) {
+          const err = e instanceof Error ? e : new Error(String(e));
+          failures.push(err);
+          q.reject(err);
+        }
+      }),
+    );
+    return failures;
+  }
+}

@@ -1,0 +1,144 @@
+/** Hash commands: HSET, HMSET, HSETNX, HGET, HMGET, HDEL, HLEN, HSTRLEN, HEXISTS, HKEYS, HVALS, HGETALL, HINCRBY, HINCRBYFLOAT, HRANDFIELD, HSCAN. */
+import { bytes, id, is } from "../bytes";
+import type { Ctx } from "../command";
+import { command, keyAt } from "../command";
+import { fail, NAN_OR_INF, NOT_FLOAT, NOT_INTEGER, OVERFLOW, SYNTAX, WRONG_ARITY } from "../errors";
+import { addFloatStrings, inInt64, int, parseBigInt, parseDouble } from "../numbers";
+import { MapReply, StatusReply } from "../protocol";
+import type { Reply } from "../protocol";
+import { pickDistinct, pickWithRepeats } from "../random";
+import { scanContainer } from "./scan-family";
+
+function hash(ctx: Ctx): Map<string, Buffer> | undefined {
+  return ctx.db.get(keyAt(ctx, 1), "hash");
+}
+
+function writable(ctx: Ctx): Map<string, Buffer> {
+  return ctx.db.getOrCreate(keyAt(ctx, 1), "hash", () => new Map());
+}
+
+function hset(name: string) {
+  return (ctx: Ctx): Reply => {
+    if (ctx.argv.length % 2 === 1) fail(WRONG_ARITY(name));
+    const h = writable(ctx);
+    let added = 0;
+    for (let i = 2; i < ctx.argv.length; i += 2) {
+      const f = id(ctx.argv[i]!);
+      if (!h.has(f)) added++;
+      h.set(f, ctx.argv[i + 1]!);
+    }
+    ctx.db.touch(keyAt(ctx, 1));
+    return name === "hmset" ? new StatusReply("OK") : added;
+  };
+}
+
+function hincrby(ctx: Ctx): Reply {
+  const by = parseBigInt(ctx.argv[3]!);
+  if (by === undefined) fail(NOT_INTEGER);
+  const h = writable(ctx);
+  const f = id(ctx.argv[2]!);
+  const cur = h.get(f);
+  let n = 0n;
+  if (cur !== undefined) {
+    const parsed = parseBigInt(cur);
+    if (parsed === undefined) {
+      ctx.db.deleteIfEmpty(keyAt(ctx, 1));
+      fail("ERR hash value is not an integer");
+    }
+    n = parsed;
+  }
+  const result = n + by;
+  if (!inInt64(result)) {
+    ctx.db.deleteIfEmpty(keyAt(ctx, 1));
+    fail(OVERFLOW);
+  }
+  h.set(f, Buffer.from(result.toString()));
+  ctx.db.touch(keyAt(ctx, 1));
+  return Number(result);
+}
+
+function hincrbyfloat(ctx: Ctx): Reply {
+  const incrText = ctx.argv[3]!.toString("latin1");
+  const b = parseDouble(incrText);
+  if (b === undefined) fail(NOT_FLOAT);
+  if (!Number.isFinite(b)) fail("ERR value is NaN or Infinity");
+  const h = writable(ctx);
+  const key = keyAt(ctx, 1);
+  const f = id(ctx.argv[2]!);
+  const cur = h.get(f);
+  const curText = cur === undefined ? "0" : cur.toString("latin1");
+  const a = parseDouble(curText);
+  if (a === undefined) {
+    ctx.db.deleteIfEmpty(key);
+    fail("ERR hash value is not a float");
+  }
+  const out = addFloatStrings(curText, incrText, a, b);
+  if (out === undefined) {
+    ctx.db.deleteIfEmpty(key);
+    fail(NAN_OR_INF);
+  }
+  const buf = Buffer.from(out);
+  h.set(f, buf);
+  ctx.db.touch(key);
+  return buf;
+}
+
+function hrandfield(ctx: Ctx): Reply {
+  if (ctx.argv.length === 2) {
+    const h = hash(ctx);
+    if (!h) return null;
+    return bytes(pickWithRepeats([...h.keys()], 1)[0]!);
+  }
+  const count = int(ctx.argv[2]);
+  let withValues = false;
+  if (ctx.argv.length === 4 && is(ctx.argv[3], "withvalues")) withValues = true;
+  else if (ctx.argv.length >= 4) fail(SYNTAX);
+  if (withValues && (count < -Number.MAX_SAFE_INTEGER || count > Number.MAX_SAFE_INTEGER)) fail("ERR value is out of range");
+  const h = hash(ctx);
+  if (!h || count === 0) return [];
+  const fields = [...h.keys()];
+  const picked = count > 0 ? pickDistinct(fields, count) : pickWithRepeats(fields, -count);
+  if (!withValues) return picked.map(bytes);
+  if (ctx.session.protocol === 3) return picked.map((f) => [bytes(f), h.get(f)!]);
+  return picked.flatMap((f) => [bytes(f), h.get(f)!]);
+}
+
+export const hashCommands = [
+  command("hset", -4, hset("hset")),
+  command("hmset", -4, hset("hmset")),
+  command("hsetnx", 4, (ctx) => {
+    const h = writable(ctx);
+    const f = id(ctx.argv[2]!);
+    if (h.has(f)) return 0;
+    h.set(f, ctx.argv[3]!);
+    ctx.db.touch(keyAt(ctx, 1));
+    return 1;
+  }),
+  command("hget", 3, (ctx) => hash(ctx)?.get(id(ctx.argv[2]!)) ?? null),
+  command("hmget", -3, (ctx) => {
+    const h = hash(ctx);
+    return ctx.argv.slice(2).map((f) => h?.get(id(f)) ?? null);
+  }),
+  command("hdel", -3, (ctx) => {
+    const h = hash(ctx);
+    if (!h) return 0;
+    let n = 0;
+    for (const f of ctx.argv.slice(2)) if (h.delete(id(f))) n++;
+    const key = keyAt(ctx, 1);
+    if (n > 0) {
+      ctx.db.touch(key);
+      ctx.db.deleteIfEmpty(key);
+    }
+    return n;
+  }),
+  command("hlen", 2, (ctx) => hash(ctx)?.size ?? 0),
+  command("hstrlen", 3, (ctx) => hash(ctx)?.get(id(ctx.argv[2]!))?.length ?? 0),
+  command("hexists", 3, (ctx) => (hash(ctx)?.has(id(ctx.argv[2]!)) ? 1 : 0)),
+  command("hkeys", 2, (ctx) => [...(hash(ctx)?.keys() ?? [])].map(bytes)),
+  command("hvals", 2, (ctx) => [...(hash(ctx)?.values() ?? [])]),
+  command("hgetall", 2, (ctx) => new MapReply([...(hash(ctx) ?? [])].map(([f, v]) => [bytes(f), v] as const))),
+  command("hincrby", 4, hincrby),
+  command("hincrbyfloat", 4, hincrbyfloat),
+  command("hrandfield", -2, hrandfield),
+  command("hscan", -3, (ctx) => scanContainer(ctx, "hash")),
+];

@@ -1,0 +1,29 @@
+/** Every command the engine implements, one list per family. */
+import type { CommandSpec } from "../command";
+import { hashCommands } from "./hashes";
+import { hllCommands } from "./hll";
+import { keyCommands } from "./keys";
+import { listCommands } from "./lists";
+import { blockingListCommands } from "./lists-blocking";
+import { setCommands } from "./sets";
+import { zsetOpCommands } from "./zset-ops";
+import { zsetCommands } from "./zsets";
+import { scriptingCommands } from "./scripting";
+import { serverCommands } from "./server";
+import { stringCommands } from "./strings";
+import { transactionCommands } from "./transactions";
+
+export const allCommands: readonly CommandSpec[] = [
+  ...keyCommands,
+  ...serverCommands,
+  ...stringCommands,
+  ...hashCommands,
+  ...listCommands,
+  ...blockingListCommands,
+  ...setCommands,
+  ...zsetCommands,
+  ...zsetOpCommands,
+  ...hllCommands,
+  ...transactionCommands,
+  ...scriptingCommands,
+];

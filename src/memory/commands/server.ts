@@ -1,0 +1,29 @@
+/** Connection and server commands: PING, ECHO, TIME, INFO, HELLO-less basics, QUIT. */
+import type { Ctx } from "../command";
+import { command } from "../command";
+import { fail, WRONG_ARITY } from "../errors";
+import { StatusReply } from "../protocol";
+import type { Reply } from "../protocol";
+
+function info(ctx: Ctx): Reply {
+  const lines = ["# Server", "redis_version:7.0.15", "redis_mode:standalone", "narwhal_engine:memory", "", "# Keyspace"];
+  for (const db of ctx.engine.dbs) {
+    if (db.size() > 0) lines.push(`db${db.index}:keys=${db.size()},expires=${db.expires.size},avg_ttl=0`);
+  }
+  return Buffer.from(`${lines.join("\r\n")}\r\n`);
+}
+
+export const serverCommands = [
+  command("ping", -1, (ctx) => {
+    if (ctx.argv.length > 2) fail(WRONG_ARITY("ping"));
+    return ctx.argv.length === 2 ? ctx.argv[1]! : new StatusReply("PONG");
+  }),
+  command("echo", 2, (ctx) => ctx.argv[1]!),
+  command("time", 1, (ctx) => {
+    const ms = ctx.engine.now();
+    const us = Math.floor((performance.timeOrigin + performance.now()) * 1000) % 1_000_000;
+    return [Buffer.from(String(Math.floor(ms / 1000))), Buffer.from(String(us))];
+  }),
+  command("info", -1, info),
+  command("quit", -1, () => new StatusReply("OK")),
+];

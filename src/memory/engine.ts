@@ -1,0 +1,172 @@
+/**
+ * The embedded engine: 16 databases, the command table with Redis's arity checks and
+ * error texts, MULTI queueing, blocking commands, and a pluggable Lua host. Single
+ * threaded: every command runs to completion before the next one starts.
+ */
+import { Blocking } from "./blocking";
+import { Cursors } from "./scan";
+import type { ClientState, CommandSpec, Ctx } from "./command";
+import { CommandError, WRONG_ARITY } from "./errors";
+import { ActiveExpiry } from "./expiry";
+import { Keyspace } from "./keyspace";
+import { ErrorReply, StatusReply } from "./protocol";
+import type { Dispatcher, Reply, ScriptingHost, Session } from "./protocol";
+import { newClientState, touchWatchers, unwatchAll } from "./transactions-state";
+import { allCommands } from "./commands/index";
+
+export const DATABASES = 16;
+
+/** Commands that run immediately even inside MULTI. */
+const NOT_QUEUED = new Set(["exec", "discard", "multi", "watch", "quit", "reset"]);
+
+export interface EngineOptions {
+  /** The Lua host for EVAL/EVALSHA/SCRIPT (see protocol.ts); without one those commands answer an error. */
+  readonly scripting?: ScriptingHost;
+  /** Clock in ms (tests). Default Date.now. */
+  readonly now?: () => number;
+}
+
+export class Engine implements Dispatcher {
+  /** @internal The 16 databases. */
+  readonly dbs: Keyspace[];
+  /** @internal Clients blocked in BLPOP & co. */
+  readonly blocking = new Blocking();
+  /** @internal SCAN cursors. */
+  readonly cursors = new Cursors();
+  /** The engine's clock in ms. */
+  readonly now: () => number;
+  /** The Lua host behind EVAL/EVALSHA/SCRIPT (undefined: those commands answer an error). */
+  scripting: ScriptingHost | undefined;
+  private readonly table = new Map<string, CommandSpec>();
+  private readonly clients = new WeakMap<Session, ClientState>();
+  private readonly expiry: ActiveExpiry;
+  private nextClientId = 1;
+
+  constructor(options: EngineOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.scripting = options.scripting;
+    const events = {
+      touched: touchWatchers,
+      ready: (db: Keyspace, key: string) => this.blocking.signal(db, key),
+    };
+    this.dbs = Array.from({ length: DATABASES }, (_, i) => new Keyspace(i, events, this.now));
+    for (const spec of allCommands) this.table.set(spec.name, spec);
+    this.expiry = new ActiveExpiry(this.dbs, this.now);
+    this.expiry.start();
+  }
+
+  /** Installs (or replaces) the Lua host used by EVAL/EVALSHA/SCRIPT. */
+  setScriptingHost(host: ScriptingHost | undefined): void {
+    this.scripting = host;
+  }
+
+  /** A new client session on database 0. */
+  createSession(protocol: 2 | 3 = 2): Session {
+    return { id: this.nextClientId++, db: 0, protocol };
+  }
+
+  /** Forgets a closed connection: its MULTI queue, WATCHed keys and blocked commands (answered nil). */
+  closeSession(session: Session): void {
+    const client = this.clients.get(session);
+    if (client) {
+      client.multi = null;
+      unwatchAll(client);
+    }
+    this.blocking.cancel(session, null);
+  }
+
+  /** Stops the active-expiry timer. */
+  close(): void {
+    this.expiry.stop();
+  }
+
+  /** Names of every command in the table (for COMMAND COUNT, the README list). */
+  commandNames(): string[] {
+    return [...this.table.keys()].sort();
+  }
+
+  /** @internal */
+  clientState(session: Session): ClientState {
+    let state = this.clients.get(session);
+    if (!state) this.clients.set(session, (state = newClientState()));
+    return state;
+  }
+
+  dispatch(session: Session, argv: readonly Buffer[]): Reply | Promise<Reply> {
+    const client = this.clientState(session);
+    const resolved = this.resolve(argv);
+    if (resolved instanceof ErrorReply) {
+      if (client.multi) client.multiError = true;
+      return resolved;
+    }
+    if (client.multi && !NOT_QUEUED.has(resolved.name)) {
+      client.multi.push(argv);
+      return new StatusReply("QUEUED");
+    }
+    const reply = this.execute(resolved, session, client, argv, false, false);
+    this.blocking.serveReady();
+    return reply;
+  }
+
+  /** Runs a command from inside a script: synchronous, never blocks, no MULTI/WATCH. */
+  dispatchInScript(session: Session, argv: readonly Buffer[]): Reply {
+    const resolved = this.resolve(argv);
+    if (resolved instanceof ErrorReply) return resolved;
+    if (resolved.noscript) return new ErrorReply("ERR This Redis command is not allowed from script");
+    const reply = this.execute(resolved, session, this.clientState(session), argv, true, true);
+    if (reply instanceof Promise) return new ErrorReply("ERR blocking command in script");
+    return reply;
+  }
+
+  /** @internal Runs a queued command at EXEC time. */
+  executeQueued(session: Session, client: ClientState, argv: readonly Buffer[]): Reply {
+    const resolved = this.resolve(argv);
+    if (resolved instanceof ErrorReply) return resolved;
+    const reply = this.execute(resolved, session, client, argv, true, false);
+    return reply instanceof Promise ? new ErrorReply("ERR blocking command in MULTI") : reply;
+  }
+
+  /** Finds the command (or subcommand) and checks its arity. */
+  private resolve(argv: readonly Buffer[]): CommandSpec | ErrorReply {
+    const nameArg = argv[0];
+    if (nameArg === undefined) return new ErrorReply("ERR unknown command '', with args beginning with: ");
+    const spec = this.table.get(nameArg.toString("latin1").toLowerCase());
+    if (!spec) {
+      let args = "";
+      for (let i = 1; i < argv.length && args.length < 128; i++) args += `'${argv[i]!.toString("latin1").slice(0, 128 - args.length)}' `;
+      return errorReply(`ERR unknown command '${nameArg.toString("latin1").slice(0, 128)}', with args beginning with: ${args}`);
+    }
+    if (spec.subcommands) {
+      if (argv.length < 2) return new ErrorReply(WRONG_ARITY(spec.name));
+      const subName = argv[1]!.toString("latin1").toLowerCase();
+      const sub = spec.subcommands.find((s) => s.name === `${spec.name}|${subName}`);
+      if (!sub) return errorReply(`ERR unknown subcommand '${argv[1]!.toString("latin1").slice(0, 128)}'. Try ${spec.name.toUpperCase()} HELP.`);
+      return arityOk(sub, argv.length) ? sub : new ErrorReply(WRONG_ARITY(sub.name));
+    }
+    return arityOk(spec, argv.length) ? spec : new ErrorReply(WRONG_ARITY(spec.name));
+  }
+
+  private execute(spec: CommandSpec, session: Session, client: ClientState, argv: readonly Buffer[], nested: boolean, inScript: boolean): Reply | Promise<Reply> {
+    const ctx: Ctx = { engine: this, session, client, argv, db: this.dbs[session.db]!, nested, inScript };
+    try {
+      const reply = spec.handler(ctx);
+      return reply instanceof Promise ? reply.catch(toErrorReply) : reply;
+    } catch (error) {
+      return toErrorReply(error);
+    }
+  }
+}
+
+function arityOk(spec: CommandSpec, argc: number): boolean {
+  return spec.arity >= 0 ? argc === spec.arity : argc >= -spec.arity;
+}
+
+/** Redis replaces CR/LF in error texts with spaces. */
+function errorReply(message: string): ErrorReply {
+  return new ErrorReply(message.replace(/[\r\n]/g, " "));
+}
+
+function toErrorReply(error: unknown): ErrorReply {
+  if (error instanceof CommandError) return new ErrorReply(error.message);
+  throw error;
+}

@@ -1,0 +1,216 @@
+/**
+ * `MemoryClient`: an ioredis-compatible client over the embedded engine. It answers like
+ * ioredis 6 with its defaults does against a real server (see facade-render.ts), so code
+ * written for ioredis (narwhal's `Database`, a user's own code) runs unchanged. Each client
+ * is one engine session; `duplicate()` opens another session on the same engine, so
+ * blocking pops on one client are woken by pushes from another.
+ */
+import { createHash } from "node:crypto";
+import { EventEmitter } from "node:events";
+import type { Engine } from "./engine";
+import { createEngine } from "./create-engine";
+import { toArgv } from "./facade-args";
+import { MemoryBatch } from "./facade-batch";
+import { render, ReplyError } from "./facade-render";
+import { ErrorReply } from "./protocol";
+import type { Reply, ScriptingHost, Session } from "./protocol";
+
+export { ReplyError } from "./facade-render";
+
+export interface MemoryClientOptions {
+  /** The engine to use; default a new one. Clients of one engine share its data. */
+  readonly engine?: Engine;
+  /** Lua host for a new engine (ignored when `engine` is given). */
+  readonly scripting?: ScriptingHost;
+  /** Database selected at start (default 0). */
+  readonly db?: number;
+}
+
+/** A script registered with `defineCommand`. */
+interface Defined {
+  readonly lua: string;
+  readonly sha: string;
+  readonly numberOfKeys: number | undefined;
+}
+
+type Sender<R> = (name: string, buffers: boolean, args: unknown[]) => R;
+
+/** Command methods installed on clients and batches (`client.hget(k, f)`, `client.hgetBuffer(k, f)`). */
+export const COMMAND_METHODS = [
+  "get", "set", "setnx", "setex", "psetex", "getset", "getdel", "getex", "mget", "mset", "msetnx", "incr", "decr", "incrby", "decrby", "incrbyfloat", "append", "strlen", "getrange", "setrange",
+  "del", "unlink", "copy", "move", "exists", "type", "rename", "renamenx", "expire", "pexpire", "expireat", "pexpireat", "ttl", "pttl", "persist", "keys", "scan", "dbsize", "flushdb", "flushall", "select", "ping", "echo", "time", "info",
+  "hset", "hmset", "hsetnx", "hget", "hmget", "hdel", "hlen", "hstrlen", "hexists", "hkeys", "hvals", "hgetall", "hincrby", "hincrbyfloat", "hrandfield", "hscan",
+  "lpush", "rpush", "lmpop", "blmpop", "lpushx", "rpushx", "lpop", "rpop", "llen", "lrange", "lindex", "lset", "linsert", "lrem", "ltrim", "lpos", "lmove", "rpoplpush", "blpop", "brpop", "blmove", "brpoplpush",
+  "sadd", "srem", "smembers", "sismember", "smismember", "scard", "spop", "srandmember", "smove", "sinter", "sintercard", "sinterstore", "sunion", "sunionstore", "sdiff", "sdiffstore", "sscan",
+  "zadd", "zincrby", "zrem", "zscore", "zmscore", "zcard", "zcount", "zlexcount", "zrank", "zrevrank", "zrange", "zrangestore", "zrangebyscore", "zrevrangebyscore", "zrangebylex", "zrevrangebylex", "zrevrange",
+  "zremrangebyrank", "zremrangebyscore", "zremrangebylex", "zpopmin", "zpopmax", "bzpopmin", "bzpopmax", "zmpop", "bzmpop", "zrandmember", "zunionstore", "zinterstore", "zdiffstore", "zunion", "zinter", "zdiff", "zscan",
+  "pfadd", "pfcount", "pfmerge", "eval", "evalsha", "script", "watch", "unwatch",
+] as const;
+
+export class MemoryClient extends EventEmitter {
+  readonly engine: Engine;
+  /** Like ioredis: `"ready"` until `quit()`/`disconnect()`, then `"end"`. */
+  status: "ready" | "end" = "ready";
+  readonly isCluster = false;
+  readonly options: { readonly db: number };
+  private readonly session: Session;
+  private readonly scripts = new Map<string, Defined>();
+  private readonly ownsEngine: boolean;
+
+  constructor(options: MemoryClientOptions = {}) {
+    super();
+    this.ownsEngine = options.engine === undefined;
+    this.engine = options.engine ?? createEngine({ scripting: options.scripting });
+    // RESP3 like ioredis 6: pairs arrive nested and render() flattens them for the commands ioredis
+    // flattens; a raw `call("exec")` keeps them nested, exactly as ioredis does.
+    this.session = this.engine.createSession(3);
+    this.options = { db: options.db ?? 0 };
+    this.session.db = this.options.db;
+    this.installCommands(this, (name, buffers, args) => this.send(name, buffers, args));
+    queueMicrotask(() => {
+      this.emit("connect");
+      this.emit("ready");
+    });
+  }
+
+  /** Sends a command; string replies (like ioredis `call`). */
+  call(command: string, ...args: unknown[]): Promise<unknown> {
+    return this.send(command, false, args);
+  }
+
+  /** Sends a command; Buffer replies (like ioredis `callBuffer`). */
+  callBuffer(command: string, ...args: unknown[]): Promise<unknown> {
+    return this.send(command, true, args);
+  }
+
+  /** A pipeline: queued commands run on `exec()`, resolving `[error, result][]`. */
+  pipeline(commands?: Array<[string, ...unknown[]]>): MemoryBatch {
+    const batch = new MemoryBatch(this, false);
+    for (const [name, ...args] of commands ?? []) batch.call(name, ...args);
+    return batch;
+  }
+
+  /** A MULTI/EXEC transaction, run on `exec()`. */
+  multi(commands?: Array<[string, ...unknown[]]>): MemoryBatch {
+    const batch = new MemoryBatch(this, true);
+    for (const [name, ...args] of commands ?? []) batch.call(name, ...args);
+    return batch;
+  }
+
+  /** Another client (its own session: selected db, MULTI, WATCH) on the same engine. */
+  duplicate(): MemoryClient {
+    const copy = new MemoryClient({ engine: this.engine, db: this.options.db });
+    for (const [name, d] of this.scripts) copy.defineCommand(name, { lua: d.lua, numberOfKeys: d.numberOfKeys });
+    return copy;
+  }
+
+  /** Ends the client (QUIT). The data stays in the engine for its other clients. */
+  async quit(): Promise<"OK"> {
+    this.end();
+    return "OK";
+  }
+
+  /** Ends the client at once. */
+  disconnect(): void {
+    this.end();
+  }
+
+  /** Resolves at once: the engine is in-process. */
+  async connect(): Promise<void> {}
+
+  /**
+   * Registers a Lua script as a method (`client[name](...keysAndArgs)`, `client[name + "Buffer"]`),
+   * run with EVALSHA and EVAL on NOSCRIPT, like ioredis. Without `numberOfKeys` the first argument is the key count.
+   */
+  defineCommand(name: string, definition: { lua: string; numberOfKeys?: number }): void {
+    const d: Defined = { lua: definition.lua, sha: createHash("sha1").update(definition.lua).digest("hex"), numberOfKeys: definition.numberOfKeys };
+    this.scripts.set(name, d);
+    const target = this as unknown as Record<string, unknown>;
+    target[name] = (...args: unknown[]) => this.runScript(d, false, args);
+    target[`${name}Buffer`] = (...args: unknown[]) => this.runScript(d, true, args);
+  }
+
+  /** @internal Runs argv on this client's session. */
+  dispatch(argv: readonly Buffer[]): Reply | Promise<Reply> {
+    if (this.status === "end") return new ErrorReply("Connection is closed.");
+    return this.engine.dispatch(this.session, argv);
+  }
+
+  /** @internal Installs command methods and defined scripts on a client or batch. */
+  installCommands<T extends object>(target: T, send: Sender<unknown>): void {
+    const t = target as unknown as Record<string, unknown>;
+    for (const name of COMMAND_METHODS) {
+      t[name] = (...args: unknown[]) => send(name, false, args);
+      t[`${name}Buffer`] = (...args: unknown[]) => send(name, true, args);
+    }
+    for (const [name, d] of this.scripts) {
+      t[name] = (...args: unknown[]) => send("evalsha", false, this.scriptArgs(d, d.sha, args));
+      t[`${name}Buffer`] = (...args: unknown[]) => send("evalsha", true, this.scriptArgs(d, d.sha, args));
+    }
+  }
+
+  private scriptArgs(d: Defined, body: string, args: unknown[]): unknown[] {
+    return d.numberOfKeys === undefined ? [body, ...args] : [body, d.numberOfKeys, ...args];
+  }
+
+  private async runScript(d: Defined, buffers: boolean, args: unknown[]): Promise<unknown> {
+    try {
+      return await this.send("evalsha", buffers, this.scriptArgs(d, d.sha, args));
+    } catch (error) {
+      if (!(error instanceof ReplyError) || !error.message.startsWith("NOSCRIPT")) throw error;
+      return this.send("eval", buffers, this.scriptArgs(d, d.lua, args));
+    }
+  }
+
+  private send(command: string, buffers: boolean, args: unknown[]): Promise<unknown> {
+    if (this.status === "end") return Promise.reject(new Error("Connection is closed."));
+    const argv = toArgv(command, args);
+    const name = command.toLowerCase();
+    let reply: Reply | Promise<Reply>;
+    try {
+      reply = this.engine.dispatch(this.session, argv);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (reply instanceof Promise) return reply.then((r) => render(r, name, buffers, argv.slice(1)));
+    try {
+      return Promise.resolve(render(reply, name, buffers, argv.slice(1)));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private end(): void {
+    if (this.status === "end") return;
+    this.status = "end";
+    this.engine.closeSession(this.session);
+    if (this.ownsEngine) this.engine.close();
+    queueMicrotask(() => {
+      this.emit("close");
+      this.emit("end");
+    });
+  }
+}
+
+/** Typed signatures of the most used command methods (installed at runtime for every name in {@link COMMAND_METHODS}). */
+export interface MemoryClient {
+  get(key: string | Buffer): Promise<string | null>;
+  set(key: string | Buffer, value: string | Buffer | number, ...options: Array<string | number>): Promise<string | null>;
+  del(...keys: Array<string | Buffer>): Promise<number>;
+  hget(key: string | Buffer, field: string | Buffer): Promise<string | null>;
+  hset(key: string | Buffer, ...fieldsAndValues: unknown[]): Promise<number>;
+  hgetall(key: string | Buffer): Promise<Record<string, string>>;
+  lpush(key: string | Buffer, ...values: Array<string | Buffer | number>): Promise<number>;
+  lrange(key: string | Buffer, start: number, stop: number): Promise<string[]>;
+  sadd(key: string | Buffer, ...members: Array<string | Buffer | number>): Promise<number>;
+  smembers(key: string | Buffer): Promise<string[]>;
+  zadd(key: string | Buffer, ...scoresAndMembers: Array<string | Buffer | number>): Promise<number | string | null>;
+  zrange(key: string | Buffer, start: number | string, stop: number | string, ...options: Array<string | number>): Promise<string[]>;
+  zscore(key: string | Buffer, member: string | Buffer): Promise<string | null>;
+  expire(key: string | Buffer, seconds: number, ...flags: string[]): Promise<number>;
+  ttl(key: string | Buffer): Promise<number>;
+  keys(pattern: string): Promise<string[]>;
+  scan(cursor: number | string, ...options: Array<string | number>): Promise<[string, string[]]>;
+  eval(script: string, numKeys: number, ...keysAndArgs: Array<string | Buffer | number>): Promise<unknown>;
+  evalsha(sha: string, numKeys: number, ...keysAndArgs: Array<string | Buffer | number>): Promise<unknown>;
+}

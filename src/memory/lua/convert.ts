@@ -1,0 +1,171 @@
+/**
+ * Reply ↔ Lua conversion with Redis 7.0's rules (script_lua.c).
+ *
+ * Into Lua (a command's reply inside redis.call), RESP2 (the default for scripts): integer →
+ * number, bulk → string, nil → false, array → table, status → {ok=…}, error → {err=…},
+ * double → its `%.17g` string, map → flat table, set → table. After `redis.setresp(3)`:
+ * nil → nil, double → {double=n}, map → {map={k=v}}, set → {set={m=true}}.
+ *
+ * Out of Lua (the script's return value): number → integer (truncated), string → bulk,
+ * true → 1, false/nil → nil, {err=…} → error, {ok=…} → status, {double=…}/{map=…}/{set=…}
+ * → double/map/set, other tables → array up to the first nil.
+ */
+import { lauxlib, lua, to_luastring, type LuaState } from "fengari";
+import { formatDouble } from "../format-double";
+import { DoubleReply, ErrorReply, MapReply, SetReply, StatusReply, type Reply } from "../protocol";
+import { asBuffer } from "./bytes";
+
+const OK = to_luastring("ok");
+const ERR = to_luastring("err");
+const DOUBLE = to_luastring("double");
+const MAP = to_luastring("map");
+const SET = to_luastring("set");
+
+/** Pushes Redis's error table for an error reply text (luaPushErrorBuff): `{err="CODE message"}`. */
+export function pushErrorTable(L: LuaState, text: string): void {
+  let message: string;
+  if (text.startsWith("-")) {
+    const space = text.indexOf(" ");
+    message = space < 0 ? `ERR ${text.slice(1)}` : text.slice(1);
+  } else message = `ERR ${text}`;
+  lua.lua_createtable(L, 0, 1);
+  lua.lua_pushstring(L, ERR);
+  lua.lua_pushstring(L, message.replace(/[\r\n]+$/, ""));
+  lua.lua_rawset(L, -3);
+}
+
+/** The error table for an ErrorReply coming back from a command (its text has a code already). */
+export function pushErrorReply(L: LuaState, reply: ErrorReply): void {
+  pushErrorTable(L, `-${reply.message}`);
+}
+
+function pushField(L: LuaState, key: Uint8Array, push: () => void): void {
+  lua.lua_createtable(L, 0, 1);
+  lua.lua_pushstring(L, key);
+  push();
+  lua.lua_rawset(L, -3);
+}
+
+/** Pushes a command reply as a Lua value (resp = the script's `redis.setresp`). */
+export function pushReply(L: LuaState, reply: Reply, resp: 2 | 3): void {
+  if (typeof reply === "number") return lua.lua_pushnumber(L, reply);
+  if (reply === null) return resp === 3 ? lua.lua_pushnil(L) : lua.lua_pushboolean(L, false);
+  if (Buffer.isBuffer(reply)) {
+    lua.lua_pushstring(L, reply);
+    return;
+  }
+  lauxlib.luaL_checkstack(L, 4, "reply too deep");
+  if (Array.isArray(reply)) return pushArray(L, reply as readonly Reply[], resp);
+  if (reply instanceof StatusReply) return pushField(L, OK, () => lua.lua_pushstring(L, reply.value));
+  if (reply instanceof ErrorReply) return pushErrorReply(L, reply);
+  if (reply instanceof DoubleReply) {
+    if (resp === 2) return void lua.lua_pushstring(L, formatDouble(reply.value));
+    return pushField(L, DOUBLE, () => lua.lua_pushnumber(L, reply.value));
+  }
+  if (reply instanceof MapReply) {
+    if (resp === 2) return pushArray(L, reply.entries.flat(), resp);
+    return pushField(L, MAP, () => {
+      lua.lua_createtable(L, 0, reply.entries.length);
+      for (const [k, v] of reply.entries) {
+        pushReply(L, k, resp);
+        pushReply(L, v, resp);
+        lua.lua_rawset(L, -3);
+      }
+    });
+  }
+  if (reply instanceof SetReply) {
+    if (resp === 2) return pushArray(L, reply.items, resp);
+    return pushField(L, SET, () => {
+      lua.lua_createtable(L, 0, reply.items.length);
+      for (const item of reply.items) {
+        pushReply(L, item, resp);
+        lua.lua_pushboolean(L, true);
+        lua.lua_rawset(L, -3);
+      }
+    });
+  }
+  lua.lua_pushnil(L);
+}
+
+function pushArray(L: LuaState, items: readonly Reply[], resp: 2 | 3): void {
+  lua.lua_createtable(L, items.length, 0);
+  for (let i = 0; i < items.length; i++) {
+    pushReply(L, items[i]!, resp);
+    lua.lua_rawseti(L, -2, i + 1);
+  }
+}
+
+const LLONG_MIN = -9223372036854775808;
+
+/** C's `(long long)` cast of a Lua number, as Redis applies it to a script's number result. */
+function toInteger(n: number): number {
+  if (!Number.isFinite(n) || n >= 9223372036854775807 || n < LLONG_MIN) return LLONG_MIN;
+  return Math.trunc(n) || 0;
+}
+
+const noNewlines = (s: string) => s.replace(/[\r\n]/g, " ");
+
+/** A string field of the table at `idx`, or undefined. */
+export function stringField(L: LuaState, idx: number, key: Uint8Array): string | undefined {
+  lua.lua_pushstring(L, key);
+  const t = lua.lua_rawget(L, idx);
+  const value = t === lua.LUA_TSTRING ? asBuffer(lua.lua_tolstring(L, -1)!).toString() : undefined;
+  lua.lua_pop(L, 1);
+  return value;
+}
+
+/** Converts the Lua value at `idx` into a reply. */
+export function toReply(L: LuaState, idx: number): Reply {
+  const index = lua.lua_absindex(L, idx);
+  switch (lua.lua_type(L, index)) {
+    case lua.LUA_TSTRING:
+      return asBuffer(lua.lua_tolstring(L, index)!);
+    case lua.LUA_TNUMBER:
+      return toInteger(lua.lua_tonumber(L, index));
+    case lua.LUA_TBOOLEAN:
+      return lua.lua_toboolean(L, index) ? 1 : null;
+    case lua.LUA_TTABLE:
+      return tableToReply(L, index);
+    default:
+      return null;
+  }
+}
+
+function tableToReply(L: LuaState, index: number): Reply {
+  lauxlib.luaL_checkstack(L, 4, "reply too deep");
+  const err = stringField(L, index, ERR);
+  if (err !== undefined) return new ErrorReply(noNewlines(err));
+  const ok = stringField(L, index, OK);
+  if (ok !== undefined) return new StatusReply(noNewlines(ok));
+  lua.lua_pushstring(L, DOUBLE);
+  if (lua.lua_rawget(L, index) === lua.LUA_TNUMBER) {
+    const d = lua.lua_tonumber(L, -1);
+    lua.lua_pop(L, 1);
+    return new DoubleReply(d);
+  }
+  lua.lua_pop(L, 1);
+  for (const key of [MAP, SET]) {
+    lua.lua_pushstring(L, key);
+    if (lua.lua_rawget(L, index) === lua.LUA_TTABLE) {
+      const inner = lua.lua_gettop(L);
+      const entries: Array<[Reply, Reply]> = [];
+      lua.lua_pushnil(L);
+      while (lua.lua_next(L, inner) !== 0) {
+        entries.push([toReply(L, -2), key === MAP ? toReply(L, -1) : null]);
+        lua.lua_pop(L, 1);
+      }
+      lua.lua_pop(L, 1);
+      return key === MAP ? new MapReply(entries) : new SetReply(entries.map(([k]) => k));
+    }
+    lua.lua_pop(L, 1);
+  }
+  const items: Reply[] = [];
+  for (let i = 1; ; i++) {
+    if (lua.lua_rawgeti(L, index, i) === lua.LUA_TNIL) {
+      lua.lua_pop(L, 1);
+      return items;
+    }
+    items.push(toReply(L, -1));
+    lua.lua_pop(L, 1);
+  }
+}

@@ -1,0 +1,2 @@
+/** The Lua host of the embedded engine (fengari): see host.ts. */
+export { createScriptingHost, sha1hex, type ScriptingHostOptions } from "./host";

@@ -1,0 +1,81 @@
+/**
+ * Number parsing and formatting with Redis's exact rules: `string2ll` for integers,
+ * `strtod` without leading spaces for doubles, `%.17g` for double replies and the
+ * "human friendly" long-double format of INCRBYFLOAT/HINCRBYFLOAT.
+ */
+import { fail, NOT_INTEGER } from "./errors";
+import { addLongDouble } from "./long-double";
+
+const INT_RE = /^(?:0|-?[1-9][0-9]*)$/;
+const MAX = 9223372036854775807n;
+const MIN = -9223372036854775808n;
+
+/** Parses a signed 64-bit integer as Redis's string2ll does, or undefined. */
+export function parseBigInt(buf: Buffer): bigint | undefined {
+  if (buf.length === 0 || buf.length > 20) return undefined;
+  const s = buf.toString("latin1");
+  if (!INT_RE.test(s)) return undefined;
+  const n = BigInt(s);
+  return n > MAX || n < MIN ? undefined : n;
+}
+
+/** True when `n` fits a signed 64-bit integer. */
+export function inInt64(n: bigint): boolean {
+  return n <= MAX && n >= MIN;
+}
+
+/** An integer argument as a JS number, or the given error (default `ERR value is not an integer or out of range`). */
+export function int(buf: Buffer | undefined, message = NOT_INTEGER): number {
+  const n = buf === undefined ? undefined : parseBigInt(buf);
+  if (n === undefined) fail(message);
+  return Number(n);
+}
+
+const FLOAT_RE = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+const INF_RE = /^([+-]?)inf(?:inity)?$/i;
+
+/** Parses a double like Redis (strtod, no leading space, no trailing junk, no NaN, no overflow), or undefined. */
+export function parseDouble(buf: Buffer | string): number | undefined {
+  const s = typeof buf === "string" ? buf : buf.toString("latin1");
+  if (s.length === 0) return undefined;
+  const inf = INF_RE.exec(s);
+  if (inf) return inf[1] === "-" ? -Infinity : Infinity;
+  if (!FLOAT_RE.test(s)) return undefined;
+  const n = Number(s);
+  if (!Number.isFinite(n)) return undefined; // ERANGE overflow
+  if (n === 0 && /[1-9]/.test(s.replace(/[eE].*$/, ""))) return undefined; // ERANGE underflow
+  return n;
+}
+
+/** A double argument or the given error. */
+export function double(buf: Buffer | undefined, message: string): number {
+  const n = buf === undefined ? undefined : parseDouble(buf);
+  if (n === undefined) fail(message);
+  return n;
+}
+
+/** Formats a double as C's `%.17g` (Redis's double replies); ±inf as `inf`/`-inf`. */
+export function formatDouble(n: number): string {
+  if (n === Infinity) return "inf";
+  if (n === -Infinity) return "-inf";
+  if (n === 0) return Object.is(n, -0) ? "-0" : "0";
+  if (Number.isInteger(n) && Math.abs(n) < 1e17) return String(n);
+  const [mant, expPart] = n.toExponential(16).split("e") as [string, string];
+  const exp = Number(expPart);
+  if (exp < -4 || exp >= 17) {
+    const m = mant.includes(".") ? mant.replace(/0+$/, "").replace(/\.$/, "") : mant;
+    const e = Math.abs(exp);
+    return `${m}e${exp < 0 ? "-" : "+"}${e < 10 ? "0" : ""}${e}`;
+  }
+  const fixed = n.toFixed(Math.max(0, 16 - exp));
+  return fixed.includes(".") ? fixed.replace(/0+$/, "").replace(/\.$/, "") : fixed;
+}
+
+/**
+ * `a + b` formatted as Redis formats INCRBYFLOAT results (long double arithmetic, see
+ * long-double.ts). Returns undefined when the result is not finite.
+ */
+export function addFloatStrings(a: string, b: string, aValue: number, bValue: number): string | undefined {
+  if (!Number.isFinite(aValue + bValue)) return undefined;
+  return addLongDouble(a, b) ?? String(aValue + bValue);
+}

@@ -1,0 +1,81 @@
+/**
+ * The internal contract of the embedded engine, shared by its three parts:
+ *
+ * - the command engine (keyspace, data types, MULTI/WATCH, expiry): implements {@link Dispatcher};
+ * - the Lua host (fengari): runs EVAL scripts, calling back into a {@link Dispatcher};
+ * - the RESP server (`narwhal serve`) and the ioredis-like facade: turn wire frames or
+ *   client calls into `argv` arrays, and {@link Reply} values back into RESP2/RESP3 frames
+ *   or ioredis-shaped JavaScript values.
+ *
+ * Replies are protocol-neutral: a double or a map is kept as such, and each consumer
+ * renders it for its protocol (RESP2: a bulk string / a flat array; RESP3: `,` / `%`).
+ */
+
+/** `+OK`-style simple string reply. */
+export class StatusReply {
+  constructor(readonly value: string) {}
+}
+
+/** `-ERR …` reply. `message` starts with the error code, exactly as Redis writes it (e.g. `"WRONGTYPE Operation against a key holding the wrong kind of value"`). */
+export class ErrorReply {
+  constructor(readonly message: string) {}
+}
+
+/** A double (ZSCORE, ZINCRBY, INCRBYFLOAT in RESP3…). RESP2 renders it as a bulk string the way Redis formats it. */
+export class DoubleReply {
+  constructor(readonly value: number) {}
+}
+
+/** A map (HGETALL, CONFIG GET, HELLO…). RESP2 renders it as a flat array. */
+export class MapReply {
+  constructor(readonly entries: ReadonlyArray<readonly [Reply, Reply]>) {}
+}
+
+/** A set (SMEMBERS, SINTER… in RESP3). RESP2 renders it as an array. */
+export class SetReply {
+  constructor(readonly items: readonly Reply[]) {}
+}
+
+/**
+ * Any reply: integer (`number`, always an integer), bulk string (`Buffer`), nil (`null`),
+ * array (`Reply[]`, or `null` for a nil array where Redis sends `*-1`), or one of the classes above.
+ */
+export type Reply = number | Buffer | null | readonly Reply[] | StatusReply | ErrorReply | DoubleReply | MapReply | SetReply;
+
+/** Per-connection state the engine keeps for one client. */
+export interface Session {
+  /** A unique, increasing client id (CLIENT ID). */
+  readonly id: number;
+  /** Selected database, 0–15. */
+  db: number;
+  /** Protocol negotiated with HELLO (2 unless HELLO 3). */
+  protocol: 2 | 3;
+  /** CLIENT SETNAME value. */
+  name?: string;
+}
+
+/** Runs one command for a session. Most commands answer synchronously; blocking ones (BLPOP…) may return a promise. */
+export interface Dispatcher {
+  dispatch(session: Session, argv: readonly Buffer[]): Reply | Promise<Reply>;
+}
+
+/** Runs commands from inside a Lua script: synchronous only (scripts are atomic; blocking commands act as non-blocking, as in Redis). */
+export type ScriptCall = (argv: readonly Buffer[]) => Reply;
+
+/**
+ * The Lua side of EVAL/EVALSHA/SCRIPT, implemented with fengari in `src/memory/lua/`. The
+ * command engine owns one host per engine and calls it synchronously; `call` runs a
+ * command inside the script (redis.call / redis.pcall go through it).
+ */
+export interface ScriptingHost {
+  /** Runs `body` (EVAL) and caches it under its SHA1 like Redis does. */
+  evalBody(body: Buffer, keys: readonly Buffer[], args: readonly Buffer[], call: ScriptCall): Reply;
+  /** Runs a cached script (EVALSHA); a `NOSCRIPT No matching script. Please use EVAL.` ErrorReply when unknown. */
+  evalSha(sha: string, keys: readonly Buffer[], args: readonly Buffer[], call: ScriptCall): Reply;
+  /** SCRIPT LOAD: compiles (an `ERR Error compiling script …` ErrorReply on a syntax error), caches, returns the SHA1. */
+  load(body: Buffer): string | ErrorReply;
+  /** SCRIPT EXISTS for one SHA1. */
+  exists(sha: string): boolean;
+  /** SCRIPT FLUSH. */
+  flush(): void;
+}

@@ -1,0 +1,2 @@
+/** The RESP server of the embedded engine (`narwhal serve`). */
+export { startServer, type RunningServer, type ServerOptions } from "./server";

@@ -1,0 +1,188 @@
+/**
+ * Commands the RESP server answers itself (connection state, introspection): HELLO, CLIENT,
+ * INFO, COMMAND, and the fallbacks PING / ECHO / SELECT (used when the dispatcher does not
+ * know them). Pub/sub lives in connection.ts with the subscription state.
+ */
+import { arch, platform } from "node:os";
+import { ErrorReply, MapReply, StatusReply, type Dispatcher, type Reply, type Session } from "../protocol";
+
+export const REDIS_VERSION = "7.0.15";
+export const DATABASES = 16;
+
+/** What these commands may read from the server and the calling connection. */
+export interface ServerInfo {
+  readonly dispatcher: Dispatcher;
+  readonly port: number;
+  readonly startedAt: number;
+  readonly clients: number;
+}
+
+export interface ClientView {
+  readonly session: Session;
+  readonly address: string;
+  readonly localAddress: string;
+  readonly createdAt: number;
+  readonly subscriptions: number;
+  readonly patternCount: number;
+}
+
+const str = (b: Buffer | undefined) => (b ? b.toString() : "");
+export const arity = (name: string) => new ErrorReply(`ERR wrong number of arguments for '${name}' command`);
+const bulk = (s: string) => Buffer.from(s);
+
+export function hello(argv: readonly Buffer[], client: ClientView): Reply {
+  const session = client.session;
+  let proto = session.protocol;
+  if (argv.length >= 2) {
+    const v = str(argv[1]);
+    if (!/^-?\d+$/.test(v)) return new ErrorReply("ERR Protocol version is not an integer or out of range");
+    if (v !== "2" && v !== "3") return new ErrorReply("NOPROTO unsupported protocol version");
+    proto = v === "3" ? 3 : 2;
+  }
+  let name: string | undefined;
+  for (let i = 2; i < argv.length; i++) {
+    const opt = str(argv[i]).toLowerCase();
+    if (opt === "auth" && i + 2 < argv.length) i += 2;
+    else if (opt === "setname" && i + 1 < argv.length) {
+      name = str(argv[++i]);
+      if (/[\s]/.test(name)) return new ErrorReply("ERR Client names cannot contain spaces, newlines or special characters.");
+    } else return new ErrorReply(`ERR Syntax error in HELLO option '${str(argv[i])}'`);
+  }
+  session.protocol = proto;
+  if (name !== undefined) session.name = name;
+  return new MapReply([
+    [bulk("server"), bulk("redis")],
+    [bulk("version"), bulk(REDIS_VERSION)],
+    [bulk("proto"), proto],
+    [bulk("id"), session.id],
+    [bulk("mode"), bulk("standalone")],
+    [bulk("role"), bulk("master")],
+    [bulk("modules"), []],
+  ]);
+}
+
+function clientInfoLine(c: ClientView): string {
+  const s = c.session;
+  const age = Math.floor((Date.now() - c.createdAt) / 1000);
+  return (
+    `id=${s.id} addr=${c.address} laddr=${c.localAddress} fd=8 name=${s.name ?? ""} age=${age} idle=0 flags=N db=${s.db} ` +
+    `sub=${c.subscriptions} psub=${c.patternCount} ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 ` +
+    `oll=0 omem=0 tot-mem=0 events=r cmd=client|info user=default redir=-1 resp=${s.protocol}\n`
+  );
+}
+
+export function client(argv: readonly Buffer[], c: ClientView, all: () => ClientView[]): Reply {
+  const sub = str(argv[1]).toLowerCase();
+  switch (sub) {
+    case "setname": {
+      if (argv.length !== 3) return arity("client|setname");
+      const name = str(argv[2]);
+      if (/[^!-~]/.test(name)) return new ErrorReply("ERR Client names cannot contain spaces, newlines or special characters.");
+      c.session.name = name === "" ? undefined : name;
+      return new StatusReply("OK");
+    }
+    case "getname":
+      return c.session.name === undefined ? null : bulk(c.session.name);
+    case "id":
+      return c.session.id;
+    case "info":
+      return bulk(clientInfoLine(c));
+    case "list":
+      return bulk(all().map(clientInfoLine).join(""));
+    case "setinfo":
+    case "no-evict":
+    case "no-touch":
+      return new StatusReply("OK");
+    default:
+      return new ErrorReply(`ERR unknown subcommand '${str(argv[1])}'. Try CLIENT HELP.`);
+  }
+}
+
+export function command(argv: readonly Buffer[]): Reply {
+  const sub = str(argv[1]).toLowerCase();
+  if (argv.length === 1) return [];
+  if (sub === "count") return 240;
+  if (sub === "docs") return new MapReply([]);
+  if (sub === "info") return argv.slice(2).map(() => null);
+  if (sub === "list") return [];
+  return new ErrorReply(`ERR unknown subcommand '${str(argv[1])}'. Try COMMAND HELP.`);
+}
+
+export function info(argv: readonly Buffer[], server: ServerInfo): Reply {
+  const wanted = argv.slice(1).map((a) => str(a).toLowerCase());
+  const want = (s: string) => wanted.length === 0 || wanted.includes(s) || wanted.includes("all") || wanted.includes("default") || wanted.includes("everything");
+  const uptime = Math.floor((Date.now() - server.startedAt) / 1000);
+  const mem = process.memoryUsage();
+  const sections: string[] = [];
+  if (want("server")) {
+    sections.push(
+      [
+        "# Server",
+        `redis_version:${REDIS_VERSION}`,
+        "redis_mode:standalone",
+        `os:${platform()} ${arch()}`,
+        "arch_bits:64",
+        "multiplexing_api:node",
+        `process_id:${process.pid}`,
+        `tcp_port:${server.port}`,
+        `uptime_in_seconds:${uptime}`,
+        `uptime_in_days:${Math.floor(uptime / 86400)}`,
+        "executable:narwhal",
+        "narwhal_engine:embedded",
+      ].join("\r\n"),
+    );
+  }
+  if (want("clients")) sections.push(["# Clients", `connected_clients:${server.clients}`, "blocked_clients:0", "maxclients:10000"].join("\r\n"));
+  if (want("memory")) {
+    sections.push(
+      [
+        "# Memory",
+        `used_memory:${mem.heapUsed}`,
+        `used_memory_human:${(mem.heapUsed / 1048576).toFixed(2)}M`,
+        `used_memory_rss:${mem.rss}`,
+        `used_memory_rss_human:${(mem.rss / 1048576).toFixed(2)}M`,
+        "maxmemory:0",
+        "maxmemory_policy:noeviction",
+        "mem_allocator:v8",
+      ].join("\r\n"),
+    );
+  }
+  if (want("keyspace")) sections.push(keyspace(server.dispatcher));
+  return bulk(sections.join("\r\n\r\n") + "\r\n");
+}
+
+/** The engine's own `# Keyspace` section when its INFO has one (it knows expires), else DBSIZE per database. */
+function keyspace(dispatcher: Dispatcher): string {
+  const probe = { id: 0, db: 0, protocol: 2 as const };
+  const own = dispatcher.dispatch(probe, [Buffer.from("INFO"), Buffer.from("keyspace")]);
+  if (Buffer.isBuffer(own)) {
+    const text = own.toString();
+    const start = text.indexOf("# Keyspace");
+    if (start >= 0) return text.slice(start).split(/\r\n\r\n/)[0]!.trimEnd();
+  }
+  const lines = ["# Keyspace"];
+  for (let db = 0; db < DATABASES; db++) {
+    const n = dispatcher.dispatch({ ...probe, db }, [Buffer.from("DBSIZE")]);
+    if (typeof n === "number" && n > 0) lines.push(`db${db}:keys=${n},expires=0,avg_ttl=0`);
+  }
+  return lines.join("\r\n");
+}
+
+export function ping(argv: readonly Buffer[]): Reply {
+  if (argv.length > 2) return arity("ping");
+  return argv.length === 2 ? argv[1]! : new StatusReply("PONG");
+}
+
+export function echo(argv: readonly Buffer[]): Reply {
+  return argv.length === 2 ? argv[1]! : arity("echo");
+}
+
+export function select(argv: readonly Buffer[], session: Session): Reply {
+  if (argv.length !== 2) return arity("select");
+  const v = str(argv[1]);
+  if (!/^-?\d+$/.test(v)) return new ErrorReply("ERR value is not an integer or out of range");
+  const db = Number(v);
+  if (db < 0 || db >= DATABASES) return new ErrorReply("ERR DB index is out of range");
+  session.db = db;
+  return new StatusReply("OK");
+}

@@ -1,0 +1,20 @@
+/** The value types a key can hold. Strings are Buffers; containers key their elements by latin1 identity (bytes.ts). */
+import type { Deque } from "./deque";
+import type { ZSet } from "./zset";
+
+export type Value =
+  | { readonly type: "string"; v: Buffer }
+  | { readonly type: "hash"; readonly v: Map<string, Buffer> }
+  | { readonly type: "list"; readonly v: Deque<Buffer> }
+  | { readonly type: "set"; readonly v: Set<string> }
+  | { readonly type: "zset"; readonly v: ZSet };
+
+export type TypeName = Value["type"];
+interface TypeMap {
+  string: Buffer;
+  hash: Map<string, Buffer>;
+  list: Deque<Buffer>;
+  set: Set<string>;
+  zset: ZSet;
+}
+export type ValueOf<T extends TypeName> = TypeMap[T];

@@ -1,0 +1,304 @@
+import { expect, it } from "vitest";
+import { Database } from "../../src/database";
+import { cached } from "../../src/cache/cached";
+import type { Cache } from "../../src/cache/cache";
+import { CodecError, ValidationError } from "../../src/errors";
+import { describeBackends } from "../support/backends";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function deferred<T>() {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+describeBackends("Cache.wrap and @cached", (ctx) => {
+  it("concurrent misses run fn once (single flight), then hits never call it", async () => {
+    const { db } = ctx();
+    const cache = db.cache({ namespace: "w1" });
+    let calls = 0;
+    const load = cache.wrap(
+      async (id: string) => {
+        calls++;
+        await sleep(30);
+        return { id, at: calls };
+      },
+      { name: "load", ttl: 60 },
+    );
+    const results = await Promise.all(Array.from({ length: 200 }, () => load("a")));
+    expect(calls).toBe(1);
+    expect(new Set(results.map((r) => JSON.stringify(r))).size).toBe(1);
+    expect(await load("a")).toEqual({ id: "a", at: 1 });
+    await load("b");
+    expect(calls).toBe(2);
+    expect(cache.stats()).toMatchObject({ misses: 2, hits: 1 });
+  });
+
+  it("undefined and null results are cached and distinct from a miss; errors are not cached", async () => {
+    const { db, raw } = ctx();
+    const cache = db.cache({ namespace: "w2" });
+    let calls = 0;
+    const maybe = cache.wrap(
+      async (kind: string) => {
+        calls++;
+        if (kind === "throw" && calls < 10) throw new Error("boom");
+        return kind === "null" ? null : undefined;
+      },
+      { name: "maybe" },
+    );
+    expect(await maybe("undef")).toBeUndefined();
+    expect(await maybe("undef")).toBeUndefined();
+    expect(await maybe("null")).toBeNull();
+    expect(await maybe("null")).toBeNull();
+    expect(calls).toBe(2);
+    expect(await maybe.peek("undef")).toEqual({ value: undefined, stale: false });
+    expect(await maybe.peek("never")).toBeUndefined();
+    expect(await raw.call("exists", maybe.key("undef"))).toBe(1);
+    await expect(maybe("throw")).rejects.toThrow("boom");
+    await expect(maybe("throw")).rejects.toThrow("boom");
+    expect(calls).toBe(4);
+    expect(await raw.call("exists", maybe.key("throw"))).toBe(0);
+  });
+
+  it("keys are <prefix>:<namespace>:<name>:<digest>, stable and independent of object key order", async () => {
+    const { db, prefix } = ctx();
+    const cache = db.cache({ namespace: "w3" });
+    const f = cache.wrap(async (..._args: unknown[]) => 1, { name: "f" });
+    expect(f.key("1")).toBe(`${prefix}:w3:f:5fn6yLOZpY-XPp_Bzlwtlg`); // fixed vector (unit test)
+    expect(f.key({ a: 1, b: [new Date(5)] })).toBe(f.key({ b: [new Date(5)], a: 1 }));
+    expect(f.key(1)).not.toBe(f.key("1"));
+    expect(f.key(undefined)).not.toBe(f.key());
+    expect(f.key(-0)).not.toBe(f.key(0));
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    await expect(f(cyclic)).rejects.toBeInstanceOf(ValidationError);
+    const byId = cache.wrap(async (user: { id: number; name: string }) => user.name, { name: "byId", key: (user) => user.id });
+    await byId({ id: 1, name: "ann" });
+    expect(await byId({ id: 1, name: "other" })).toBe("ann");
+  });
+
+  it("invalidation by arguments", async () => {
+    const { db, raw } = ctx();
+    const cache = db.cache({ namespace: "w4" });
+    let version = 0;
+    const get = cache.wrap(async (id: number) => `${id}@${++version}`, { name: "get" });
+    expect(await get(1)).toBe("1@1");
+    expect(await get(2)).toBe("2@2");
+    expect(await get.invalidate(1)).toBe(true);
+    expect(await raw.call("exists", get.key(1))).toBe(0);
+    expect(await get.invalidate(1)).toBe(false);
+    expect(await get(1)).toBe("1@3");
+    expect(await get(2)).toBe("2@2");
+    expect(await get.invalidateAll()).toBe(2);
+    expect(await get(2)).toBe("2@4");
+  });
+
+  it("invalidation by tag, across slots, with the tag sets in Redis", async () => {
+    const { db, raw, prefix } = ctx();
+    const cache = db.cache({ namespace: "w5", ttl: 60 });
+    let version = 0;
+    const post = cache.wrap(async (userId: number, postId: number) => `${userId}/${postId}@${++version}`, {
+      name: "post",
+      tags: (userId, postId) => [`user:${userId}`, `post:${postId}`, "posts"],
+    });
+    for (let u = 1; u <= 3; u++) for (let p = 1; p <= 10; p++) await post(u, p);
+    expect(version).toBe(30);
+    const tagKey = `${prefix}:w5:#tag:user:1`;
+    const members = (await raw.call("smembers", tagKey)) as string[];
+    expect(members.sort()).toEqual(Array.from({ length: 10 }, (_, i) => post.key(1, i + 1)).sort());
+    const tagTtl = Number(await raw.call("pttl", tagKey));
+    expect(tagTtl).toBeGreaterThan(55_000);
+    expect(tagTtl).toBeLessThanOrEqual(60_000);
+
+    expect(await cache.invalidateTags("user:1")).toBe(10);
+    expect(await raw.call("exists", tagKey)).toBe(0);
+    expect(await raw.call("exists", post.key(1, 5))).toBe(0);
+    expect(await post(2, 5)).toBe("2/5@15"); // untouched
+    expect(await post(1, 5)).toBe("1/5@31"); // recomputed
+    expect(await cache.invalidateTags("post:5", "nothing-here")).toBe(3);
+    expect(await cache.invalidateTags("posts")).toBe(18); // 30 - 10 (user:1) + 1 (recomputed) - 3 (post:5)
+    expect(await cache.invalidateTags()).toBe(0);
+    await expect(cache.invalidateTags("")).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it("@cached: lazy cache, Class.method names, two classes with the same method name do not collide", async () => {
+    const { db, prefix } = ctx();
+    let cache: Cache | undefined; // the classes are declared before the cache exists
+    const calls: string[] = [];
+    class Users {
+      constructor(readonly tenant = "t1") {}
+      @cached({ cache: () => cache!, ttl: 60 })
+      async find(id: number) {
+        calls.push(`Users.find(${id})`);
+        return { kind: "user", id };
+      }
+      @cached({ cache: () => cache!, key(this: Users, id: number) { return [this.tenant, id]; } })
+      async scoped(id: number) {
+        calls.push(`Users.scoped(${this.tenant},${id})`);
+        return `${this.tenant}:${id}`;
+      }
+      @cached({ cache: () => cache! })
+      static async count() {
+        calls.push("Users.count");
+        return 42;
+      }
+    }
+    class Orders {
+      @cached({ cache: () => cache!, ttl: 60 })
+      async find(id: number) {
+        calls.push(`Orders.find(${id})`);
+        return { kind: "order", id };
+      }
+    }
+    cache = db.cache({ namespace: "w6" });
+    const users = new Users();
+    const orders = new Orders();
+    expect(await users.find(1)).toEqual({ kind: "user", id: 1 });
+    expect(await orders.find(1)).toEqual({ kind: "order", id: 1 });
+    expect(await users.find(1)).toEqual({ kind: "user", id: 1 });
+    expect(await new Users("t2").find(1)).toEqual({ kind: "user", id: 1 }); // `this` is not part of the key
+    expect(await Users.count()).toBe(42);
+    expect(await Users.count()).toBe(42);
+    expect(calls).toEqual(["Users.find(1)", "Orders.find(1)", "Users.count"]);
+    const find = Users.prototype.find as unknown as { key(id: number): string; invalidate(id: number): Promise<boolean> };
+    expect(find.key(1)).toBe(`${prefix}:w6:Users.find:${"Vvtu3tx5yVrkCTEeQBE_4w"}`);
+    expect((Orders.prototype.find as unknown as { key(id: number): string }).key(1)).toBe(`${prefix}:w6:Orders.find:Vvtu3tx5yVrkCTEeQBE_4w`);
+    expect(await find.invalidate(1)).toBe(true);
+    await users.find(1);
+    expect(calls.filter((c) => c === "Users.find(1)")).toHaveLength(2);
+
+    // `key` may include `this`
+    expect(await new Users("a").scoped(1)).toBe("a:1");
+    expect(await new Users("b").scoped(1)).toBe("b:1");
+    expect(await new Users("a").scoped(1)).toBe("a:1");
+    expect(calls.filter((c) => c.startsWith("Users.scoped"))).toHaveLength(2);
+  });
+
+  it("names and options are validated: anonymous functions need a name; two functions may not share one", () => {
+    const { db } = ctx();
+    const cache = db.cache({ namespace: "w8" });
+    expect(() => cache.wrap([(x: number) => x][0]!)).toThrow(/anonymous/);
+    const a = async (x: number) => x;
+    const f1 = cache.wrap(a, { name: "same" });
+    expect(cache.wrap(a, { name: "same" }).cacheName).toBe(f1.cacheName); // same function again: fine
+    expect(() => cache.wrap(async (x: number) => x + 1, { name: "same" })).toThrow(/already names another function/);
+    expect(() => cache.wrap(a, { name: "x", ttl: -1 })).toThrow(ValidationError);
+    expect(() => cache.wrap(a, { name: "y", staleTtl: 5 })).toThrow(/fixed ttl/);
+    expect(() => cache.wrap(a, { name: "z", timeout: 0 })).toThrow(ValidationError);
+    expect(() => cache.wrap(a, { name: "a:b" })).toThrow(ValidationError);
+  });
+
+  it("ttl may depend on the result", async () => {
+    const { db, raw } = ctx();
+    const cache = db.cache({ namespace: "w9" });
+    const f = cache.wrap(async (n: number) => n, { name: "f", ttl: (n) => n });
+    await f(30);
+    await f(0);
+    expect(Number(await raw.call("pttl", f.key(30)))).toBeGreaterThan(25_000);
+    expect(Number(await raw.call("pttl", f.key(0)))).toBe(-1);
+  });
+
+  it("stale-while-revalidate: the stale value is served while one background refresh runs", async () => {
+    const { db, raw } = ctx();
+    const cache = db.cache({ namespace: "w10" });
+    let calls = 0;
+    let gate = deferred<void>();
+    const f = cache.wrap(
+      async () => {
+        calls++;
+        if (calls > 1) await gate.promise;
+        return `v${calls}`;
+      },
+      { name: "f", ttl: 0.2, staleTtl: 30 },
+    );
+    expect(await f()).toBe("v1");
+    const pttl = Number(await raw.call("pttl", f.key()));
+    expect(pttl).toBeGreaterThan(29_000); // Redis TTL = ttl + staleTtl
+    await sleep(250);
+    expect(await f.peek()).toEqual({ value: "v1", stale: true });
+    const during = await Promise.all(Array.from({ length: 20 }, () => f()));
+    expect(during.every((v) => v === "v1")).toBe(true);
+    await sleep(20);
+    expect(await f()).toBe("v1"); // refresh still running (gated)
+    expect(calls).toBe(2); // exactly one refresh
+    gate.resolve();
+    for (let i = 0; i < 50 && (await f.peek())?.value !== "v2"; i++) await sleep(10);
+    expect(await f()).toBe("v2");
+    expect(calls).toBe(2);
+    expect(cache.stats().stale).toBeGreaterThanOrEqual(2); // the 20 concurrent calls shared one lookup
+    gate = deferred<void>();
+    gate.resolve();
+  });
+
+  it("lock: two Database instances (two 'processes') compute once", async () => {
+    const { db, backend, prefix, raw } = ctx();
+    const db2 = new Database(backend.client(), { prefix });
+    try {
+      let calls = 0;
+      const seenLock: unknown[] = [];
+      const make = (d: Database) =>
+        d.cache({ namespace: "w11" }).wrap(
+          async (id: number) => {
+            calls++;
+            seenLock.push(await raw.call("exists", lockKey));
+            await sleep(150);
+            return { id, calls };
+          },
+          { name: "slow", ttl: 60, lock: { ttl: 5, wait: 5 } },
+        );
+      const a = make(db);
+      const b = make(db2);
+      const lockKey = `${prefix}:w11:#lock:slow:${a.key(7).split(":").pop()}`;
+      const results = await Promise.all([a(7), b(7), a(7), b(7)]);
+      expect(calls).toBe(1);
+      expect(seenLock).toEqual([1]);
+      expect(results.every((r) => r.id === 7 && r.calls === 1)).toBe(true);
+      expect(await raw.call("exists", lockKey)).toBe(0); // released by compare-and-delete
+    } finally {
+      await db2.close();
+      db2.client.disconnect();
+    }
+  });
+
+  it("lock: a waiter computes itself after the wait timeout; a foreign lock is never deleted", async () => {
+    const { db, raw, prefix } = ctx();
+    const cache = db.cache({ namespace: "w12" });
+    let calls = 0;
+    const f = cache.wrap(async () => ++calls, { name: "f", lock: { ttl: 10, wait: 0.2 } });
+    const lockKey = `${prefix}:w12:#lock:f:${f.key().split(":").pop()}`;
+    await raw.call("set", lockKey, "someone-else", "PX", 10000);
+    const started = Date.now();
+    expect(await f()).toBe(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    expect(await raw.call("get", lockKey)).toBe("someone-else");
+  });
+
+  it("failOpen: undecodable data is recomputed, overwritten and reported; failOpen false rejects", async () => {
+    const { db, raw } = ctx();
+    const errors: string[] = [];
+    const cache = db.cache({ namespace: "w13", onError: (e, info) => errors.push(`${info.operation}:${e.name}:${info.name}`) });
+    let calls = 0;
+    const open = cache.wrap(async () => ++calls, { name: "open" });
+    const closed = cache.wrap(async () => ++calls, { name: "closed", failOpen: false });
+    await raw.call("set", open.key(), "garbage");
+    await raw.call("set", closed.key(), "garbage");
+    expect(await open()).toBe(1);
+    expect(errors).toEqual(["decode:CodecError:open"]);
+    expect(await open()).toBe(1); // overwritten with a good entry
+    await expect(closed()).rejects.toBeInstanceOf(CodecError);
+    expect(cache.stats().errors).toBe(2);
+  });
+
+  it("failOpen: a result the codec cannot store is returned and reported", async () => {
+    const { db } = ctx();
+    const errors: string[] = [];
+    const cache = db.cache({ namespace: "w14", onError: (e, info) => errors.push(`${info.operation}:${e.name}`) });
+    class Thing {
+      x = 1;
+    }
+    const f = cache.wrap(async () => new Thing(), { name: "f" });
+    expect(await f()).toBeInstanceOf(Thing);
+    expect(errors).toEqual(["encode:CodecError"]);
+  });
+});

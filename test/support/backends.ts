@@ -1,0 +1,134 @@
+/**
+ * The backends every behavioural suite runs on. A suite is written once with
+ * {@link describeBackends} and runs on each backend: standalone redis-server, a 3-master
+ * cluster (and, once it exists, the embedded memory engine). Each suite gets a Database
+ * with a prefix of its own, so suites never see each other's keys and nothing is flushed.
+ */
+import { randomBytes } from "node:crypto";
+import { Redis as Redis6, Cluster as Cluster6 } from "ioredis";
+import { Redis as Redis5, Cluster as Cluster5 } from "ioredis5";
+import { afterAll, beforeAll, describe, inject } from "vitest";
+import type { ClientLike } from "../../src/client";
+import { Database } from "../../src/database";
+import { createEngine } from "../../src/memory/create-engine";
+import { MemoryClient } from "../../src/memory/facade";
+
+export type BackendName = "standalone" | "cluster" | "memory";
+
+/** Capabilities a suite may require; a backend that lacks one skips that suite by name, with the reason. */
+export type Feature = "lua" | "connections";
+
+export interface Backend {
+  readonly name: BackendName;
+  /** Why it cannot run here, or undefined when it can. */
+  readonly unavailable?: string;
+  /** Features this backend lacks, with the reason (suites requiring them are skipped by name). */
+  readonly lacks?: Partial<Record<Feature, string>>;
+  /** A new client of this backend; the caller closes it. */
+  client(): ClientLike;
+}
+
+/** Which ioredis major the suites use: `NARWHAL_IOREDIS=5` selects ioredis 5 (CI runs both). */
+export const ioredisMajor = process.env.NARWHAL_IOREDIS === "5" ? 5 : 6;
+// The two majors' classes have incompatible constructor types; the suites only need these shapes.
+type AnyRedisCtor = new (...args: unknown[]) => unknown;
+const RedisClass = (ioredisMajor === 5 ? Redis5 : Redis6) as unknown as AnyRedisCtor;
+const ClusterClass = (ioredisMajor === 5 ? Cluster5 : Cluster6) as unknown as AnyRedisCtor;
+
+export function backends(): Backend[] {
+  const standalone = inject("standalone");
+  const cluster = inject("cluster");
+  const quiet = { maxRetriesPerRequest: 1, commandTimeout: 10000 };
+  return [
+    {
+      name: "standalone",
+      unavailable: standalone ? undefined : "no redis-server on PATH and no REDIS_URL",
+      client: () =>
+        (standalone?.url
+          ? new RedisClass(standalone.url, quiet)
+          : new RedisClass({ path: standalone?.path, ...quiet })) as unknown as ClientLike,
+    },
+    {
+      name: "cluster",
+      unavailable: cluster ? undefined : "no redis-server on PATH and no REDIS_CLUSTER_URL",
+      client: () => new ClusterClass(cluster?.nodes ?? [], { redisOptions: quiet }) as unknown as ClientLike,
+    },
+    memoryBackend(),
+  ];
+}
+
+/** The embedded engine: one engine per suite, every client a session on it (so `raw` sees `db`'s data). */
+function memoryBackend(): Backend {
+  const engine = createEngine();
+  const lacks: Partial<Record<Feature, string>> = {
+    connections: "in-process clients have no network connection for CLIENT KILL to cut",
+  };
+  if (!engine.scripting) lacks.lua = "the embedded engine has no Lua host on this build (EVAL/EVALSHA answer an error; see README, Backends → embedded engine)";
+  return { name: "memory", lacks, client: () => new MemoryClient({ engine }) as unknown as ClientLike };
+}
+
+export interface SuiteOptions {
+  /** Features the suite needs; backends lacking one skip the suite, naming the reason. */
+  readonly requires?: readonly Feature[];
+}
+
+export interface SuiteContext {
+  readonly backend: Backend;
+  /** A Database with a prefix unique to this suite. */
+  readonly db: Database;
+  /** A second, plain client for asserting the raw Redis state. */
+  readonly raw: ClientLike;
+  /** The suite's key prefix. */
+  readonly prefix: string;
+}
+
+/** Deletes every key under `prefix` (SCAN + UNLINK), on every master of a cluster. */
+async function cleanup(raw: ClientLike, prefix: string): Promise<void> {
+  const nodes = (raw as unknown as { nodes?: (role: string) => ClientLike[] }).nodes?.("master") ?? [raw];
+  for (const node of nodes) {
+    for (const pattern of [`${prefix}:*`, `{${prefix}:*`]) {
+      let cursor = "0";
+      do {
+        const [next, keys] = (await node.call("scan", cursor, "MATCH", pattern, "COUNT", 1000)) as [string, string[]];
+        cursor = next;
+        for (const key of keys) await node.call("unlink", key);
+      } while (cursor !== "0");
+    }
+  }
+}
+
+/** Runs `body` once per backend, inside `describe("<title> [<backend>]")`. */
+export function describeBackends(title: string, body: (ctx: () => SuiteContext) => void, options: SuiteOptions = {}): void {
+  for (const backend of backends()) {
+    const name = `${title} [${backend.name}]`;
+    if (backend.unavailable) {
+      describe.skip(`${name}: not run, ${backend.unavailable}`, () => body(() => ({}) as SuiteContext));
+      continue;
+    }
+    const missing = (options.requires ?? []).filter((f) => backend.lacks?.[f] !== undefined);
+    if (missing.length > 0) {
+      describe.skip(`${name}: not run, needs ${missing.map((f) => `${f} (${backend.lacks![f]})`).join(", ")}`, () => body(() => ({}) as SuiteContext));
+      continue;
+    }
+    describe(name, () => {
+      let ctx: SuiteContext | undefined;
+      beforeAll(async () => {
+        const prefix = `t${randomBytes(4).toString("hex")}`;
+        const db = new Database(backend.client(), { prefix });
+        const raw = backend.client();
+        ctx = { backend, db, raw, prefix };
+      });
+      afterAll(async () => {
+        if (!ctx) return;
+        await cleanup(ctx.raw, ctx.prefix);
+        await ctx.db.close();
+        ctx.db.client.disconnect();
+        ctx.raw.disconnect();
+      });
+      body(() => {
+        if (!ctx) throw new Error("suite context used outside a test");
+        return ctx;
+      });
+    });
+  }
+}
