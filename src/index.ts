@@ -54,6 +54,7 @@ export { MemoryClient, ReplyError } from "./memory/facade";
 export type { MemoryClientOptions } from "./memory/facade";
 export { Engine as MemoryEngine } from "./memory/engine";
 export type { EngineOptions as MemoryEngineOptions } from "./memory/engine";
+export type { CreateEngineOptions as CreateMemoryEngineOptions } from "./memory/create-engine";
 export { createEngine as createMemoryEngine } from "./memory/create-engine";
 export type { MemoryBatch } from "./memory/facade-batch";
 export { StatusReply, ErrorReply, DoubleReply, MapReply, SetReply } from "./memory/protocol";

@@ -76,13 +76,18 @@ local function rebuild(pk, spec)
       if r then
         local s, folded = string.match(r, "^([^%z]*)%z([^%z]*)%z")
         if not q or string.find(" " .. folded, " " .. q, 1, true) then
-          items[#items + 1] = { tonumber(s), s, folded .. "\0" .. batch[j] }
+          items[#items + 1] = { tonumber(s), s, folded .. "\0" .. batch[j], #items + 1 }
         end
       end
     end
   end
   if #items == 0 then return end
-  table.sort(items, function(a, b) return a[1] > b[1] end)
+  -- Best score first; equal scores keep lexical-index order, so every server (and the
+  -- embedded engine's native port) keeps the same items when ties straddle the capacity.
+  table.sort(items, function(a, b)
+    if a[1] ~= b[1] then return a[1] > b[1] end
+    return a[4] < b[4]
+  end)
   local args = {}
   for i = 1, math.min(CAP, #items) do
     args[#args + 1] = items[i][2]

@@ -1,13 +1,30 @@
 /**
  * Builds a complete embedded engine: the command engine with the fengari Lua host plugged
- * in, so EVAL/EVALSHA/SCRIPT work. `Database.memory()`, the `narwhal serve` CLI and the test
- * backend all start here.
+ * in, so EVAL/EVALSHA/SCRIPT work, and native ports of narwhal's hottest library scripts
+ * (src/memory/native/). `Database.memory()`, the `narwhal serve` CLI and the test backend
+ * all start here.
  */
 import { Engine } from "./engine";
 import type { EngineOptions } from "./engine";
 import { createScriptingHost } from "./lua";
+import { LIBRARY_NATIVE_SCRIPTS, withNativeScripts } from "./native";
+
+/** Options of {@link createEngine}. */
+export interface CreateEngineOptions extends EngineOptions {
+  /**
+   * Run narwhal's own hot Lua scripts (the autocomplete write script) as their JavaScript
+   * ports instead of in fengari; same commands, same keyspace, about 5× faster. Applies to
+   * the default Lua host only (not to a `scripting` host you pass). Default true.
+   */
+  readonly nativeScripts?: boolean;
+}
 
 /** A new engine with 16 empty databases and a Lua host (unless `options.scripting` gives one). */
-export function createEngine(options: EngineOptions = {}): Engine {
-  return new Engine({ ...options, scripting: options.scripting ?? createScriptingHost() });
+export function createEngine(options: CreateEngineOptions = {}): Engine {
+  let scripting = options.scripting;
+  if (!scripting) {
+    const lua = createScriptingHost();
+    scripting = options.nativeScripts === false ? lua : withNativeScripts(lua, LIBRARY_NATIVE_SCRIPTS);
+  }
+  return new Engine({ ...options, scripting });
 }

@@ -7,21 +7,11 @@
 import { expect, it } from "vitest";
 import { queryWords, titleWords } from "../../src/autocomplete/text";
 import { describeBackends } from "../support/backends";
+import { rng } from "../support/random";
 
 const VOCABULARY = ["a", "ab", "abc", "alpha", "alpine", "alps", "al", "be", "beta", "bet", "better", "gamma", "gam", "x", "xy", "zed"];
 // Long titles over these have more than 6 different 2-character prefixes: "wide" items.
 const EXTRA = ["delta", "fox", "hill", "jolly", "kilo", "mono", "north", "puma", "river"];
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface ModelItem {
   id: string;

@@ -1,0 +1,73 @@
+/**
+ * Native scripts: JavaScript ports of some of narwhal's own Lua scripts, which the embedded
+ * engine runs instead of interpreting the Lua in fengari (a JS Lua VM, ~10× slower than
+ * Redis's). redipy's memory backend does the same with its scripts. Only the hot ones are
+ * ported (loading an autocomplete index runs its write script for every item).
+ *
+ * A port is bound to the SHA1 of the exact Lua source it mirrors. The engine still compiles
+ * and caches the Lua (so SCRIPT EXISTS, NOSCRIPT and EVAL behave as for any script) and only
+ * swaps the execution. A port must issue the same commands as the Lua, so the keyspace ends
+ * up byte-identical: `test/integration/native-scripts.test.ts` checks that against the Lua
+ * run in fengari, and a unit test fails when a `.lua` file changes without its port.
+ *
+ * Departures, all on input narwhal never sends: a port hands malformed ARGV to the Lua
+ * (which then fails as it would on Redis), and when a command fails mid-script its error
+ * reply names the port (`on @native:<name>`) instead of a Lua line number.
+ */
+import { ErrorReply } from "../protocol";
+import type { Reply, ScriptCall, ScriptingHost } from "../protocol";
+import { NativeScriptError, ScriptCalls } from "./script-calls";
+import { sha1hex } from "../lua/host";
+
+/** A JavaScript port of one Lua script. */
+export interface NativeScript {
+  /** The Lua script's name (its .lua file's base name). */
+  readonly name: string;
+  /** SHA1 of the Lua source this port mirrors. */
+  readonly sha: string;
+  /**
+   * Runs the script. Returns undefined, before any command, when the arguments are not the
+   * shape narwhal sends: the Lua then runs instead.
+   */
+  run(keys: readonly Buffer[], args: readonly Buffer[], redis: ScriptCalls): Reply | undefined;
+}
+
+/** `host`, with the scripts in `natives` run natively once loaded. */
+export function withNativeScripts(host: ScriptingHost, natives: readonly NativeScript[]): ScriptingHost {
+  const bySha = new Map(natives.map((n) => [n.sha, n]));
+
+  function run(native: NativeScript, keys: readonly Buffer[], args: readonly Buffer[], call: ScriptCall): Reply | undefined {
+    try {
+      return native.run(keys, args, new ScriptCalls(call));
+    } catch (error) {
+      if (error instanceof NativeScriptError) {
+        return new ErrorReply(`${error.reply.message} script: ${native.sha}, on @native:${native.name}.`.replace(/[\r\n]/g, " "));
+      }
+      throw error;
+    }
+  }
+
+  return {
+    evalBody(body, keys, args, call) {
+      const native = bySha.get(sha1hex(body));
+      if (native) {
+        const loaded = host.load(body);
+        if (loaded instanceof ErrorReply) return loaded;
+        const reply = run(native, keys, args, call);
+        if (reply !== undefined) return reply;
+      }
+      return host.evalBody(body, keys, args, call);
+    },
+    evalSha(sha, keys, args, call) {
+      const native = bySha.get(sha.toLowerCase());
+      if (native && host.exists(sha)) {
+        const reply = run(native, keys, args, call);
+        if (reply !== undefined) return reply;
+      }
+      return host.evalSha(sha, keys, args, call);
+    },
+    load: (body) => host.load(body),
+    exists: (sha) => host.exists(sha),
+    flush: () => host.flush(),
+  };
+}

@@ -1,0 +1,165 @@
+/**
+ * The embedded engine's native script ports (src/memory/native/) against the Lua they
+ * mirror, run in fengari: the same random autocomplete workload goes to two engines, one
+ * with the port and one without, and after every step their replies and their whole
+ * keyspaces must be byte-identical. The workload overflows, evicts and rebuilds capped
+ * prefix lists (tied scores at the capacity edge included), moves items between words,
+ * and has "wide" items, duplicates within a batch, non-ASCII words and binary-ish ids.
+ */
+import { describe, expect, it } from "vitest";
+import { Database } from "../../src/index";
+import type { Autocomplete, AutocompleteItem } from "../../src/index";
+import { createEngine } from "../../src/memory/create-engine";
+import type { Engine } from "../../src/memory/engine";
+import { createScriptingHost } from "../../src/memory/lua";
+import { withNativeScripts } from "../../src/memory/native";
+import type { NativeScript } from "../../src/memory/native";
+import { autocompleteWrite } from "../../src/memory/native/autocomplete-write";
+import { luaSources } from "../../src/lua/sources.gen";
+import { rng } from "../support/random";
+
+const WORDS = ["san", "santa", "santo", "sao", "são", "saint", "sa", "new", "newark", "newport", "york", "yo", "zürich", "zug", "東京", "東", "ab", "abc", "x"];
+const EXTRA = ["delta", "fox", "hill", "jolly", "kilo", "mono", "north", "puma", "river"];
+
+/** Every key of the engine's database 0 with its type and full contents, in key order. */
+async function dump(db: Database): Promise<string[]> {
+  const client = db.client as unknown as {
+    keys(p: string): Promise<string[]>;
+    type(k: string): Promise<string>;
+    hgetall(k: string): Promise<Record<string, string>>;
+    zrange(k: string, a: number, b: number, w: string): Promise<string[]>;
+  };
+  const out: string[] = [];
+  for (const key of (await client.keys("*")).sort()) {
+    const type = await client.type(key);
+    if (type === "hash") out.push(`${key} hash ${JSON.stringify(Object.entries(await client.hgetall(key)).sort())}`);
+    else if (type === "zset") out.push(`${key} zset ${JSON.stringify(await client.zrange(key, 0, -1, "WITHSCORES"))}`);
+    else out.push(`${key} ${type}`);
+  }
+  return out;
+}
+
+function pair(nativeRuns: { count: number }): { native: Database; lua: Database } {
+  const counted: NativeScript = {
+    ...autocompleteWrite,
+    run(keys, args, redis) {
+      const reply = autocompleteWrite.run(keys, args, redis);
+      if (reply !== undefined) nativeRuns.count++;
+      return reply;
+    },
+  };
+  const nativeEngine: Engine = createEngine({ scripting: withNativeScripts(createScriptingHost(), [counted]) });
+  return {
+    native: Database.memory({ engine: nativeEngine, prefix: "t" }),
+    lua: Database.memory({ engine: createEngine({ nativeScripts: false }), prefix: "t" }),
+  };
+}
+
+describe("native autocomplete-write vs the Lua in fengari", () => {
+  // Raw script calls with small capacities, so lists overflow, evict and (after removals)
+  // rebuild all the time, ties at the capacity edge included.
+  for (const seed of [1, 2, 3, 4]) {
+    it(`leaves byte-identical keyspaces on raw script calls (seed ${seed})`, async () => {
+      const random = rng(seed);
+      const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+      const cap = pick([2, 3, 5, 8, 100]);
+      const chars = pick([1, 2, 3]);
+      const folded = (): string => {
+        const n = random() < 0.15 ? 7 + Math.floor(random() * 3) : 1 + Math.floor(random() * 3);
+        const words = Array.from({ length: n }, () => (n > 4 ? pick([...WORDS, ...EXTRA]) : pick(WORDS)));
+        return random() < 0.05 ? ` ${words.join("  ")} ` : words.join(" ");
+      };
+      const key = (): string => (random() < 0.1 ? `t2\u0000${Math.floor(random() * 60)}\u00ff` : `\u0000${Math.floor(random() * 60)}`);
+      const score = (): string => (random() < 0.7 ? String(Math.floor(random() * 6)) : String(Math.round(random() * 1e5) / 100));
+      const add = (): string[] => ["A", key(), score(), folded(), "title", random() < 0.5 ? "" : "=1"];
+      const runs = { count: 0 };
+      const { native, lua } = pair(runs);
+      const keys = ["t:{ix}:d", "t:{ix}:w", "t:{ix}:b"];
+      const call = (db: Database, args: string[]) => db.client.call("EVALSHA", autocompleteWrite.sha, keys.length, ...keys, "t:{ix}", cap, chars, ...args);
+      try {
+        await native.client.call("SCRIPT", "LOAD", luaSources["autocomplete-write"]);
+        await lua.client.call("SCRIPT", "LOAD", luaSources["autocomplete-write"]);
+        for (let step = 0; step < 150; step++) {
+          const ops: string[] = [];
+          // Now and then one huge call, past the script's 6000-entry lexical batch.
+          const count = step % 50 === 10 ? 2500 : 1 + Math.floor(random() * 12);
+          for (let i = 0; i < count; i++) {
+            // A huge call adds brand-new keys, which the script batches (its 6000-entry lexical flush).
+            if (count > 100) ops.push("A", `big${step}:${i}`, ...add().slice(2));
+            else ops.push(...(random() < 0.7 ? add() : ["R", key()]));
+          }
+          const [a, b] = await Promise.all([call(native, ops), call(lua, ops)]);
+          expect(a, `step ${step} reply`).toEqual(b);
+          if (step % 10 === 9) expect(await dump(native), `step ${step} keyspace`).toEqual(await dump(lua));
+        }
+        expect(runs.count, "the port ran (not the Lua fallback)").toBe(150);
+      } finally {
+        await native.close();
+        await lua.close();
+      }
+    });
+  }
+
+  it("leaves byte-identical keyspaces through the Autocomplete API", async () => {
+    const random = rng(7);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+    const title = (): string => {
+      const n = random() < 0.1 ? 8 : 1 + Math.floor(random() * 3);
+      return Array.from({ length: n }, () => (n > 4 ? pick([...WORDS, ...EXTRA]) : pick(WORDS))).join(random() < 0.2 ? "-" : " ");
+    };
+    const item = (): AutocompleteItem<string> => ({
+      id: random() < 0.05 ? `id\u0000${Math.floor(random() * 20)}\u00ff` : String(Math.floor(random() * 300)),
+      title: title(),
+      score: random() < 0.7 ? Math.floor(random() * 20) : Math.round(random() * 1e6) / 100,
+      type: random() < 0.1 ? "t2" : undefined,
+      data: random() < 0.5 ? `d${Math.floor(random() * 9)}` : undefined,
+    });
+    const runs = { count: 0 };
+    const { native, lua } = pair(runs);
+    const indexes: Array<Autocomplete<string>> = [native.autocomplete<string>("ix"), lua.autocomplete<string>("ix")];
+    try {
+      for (let step = 0; step < 40; step++) {
+        const r = random();
+        let replies: unknown[];
+        if (r < 0.45) {
+          const batch = Array.from({ length: 1 + Math.floor(random() * 300) }, item);
+          replies = await Promise.all(indexes.map((ix) => ix.addMany(batch, { batchSize: 1 + Math.floor(random() * 200) })));
+        } else if (r < 0.75) {
+          const one = item();
+          replies = await Promise.all(indexes.map((ix) => ix.add(one)));
+        } else {
+          const victims = Array.from({ length: 1 + Math.floor(random() * 80) }, () => String(Math.floor(random() * 300)));
+          replies = await Promise.all(indexes.map((ix) => Promise.all(victims.map((id) => ix.remove(id)))));
+        }
+        expect(replies[0], `step ${step} reply`).toEqual(replies[1]);
+      }
+      expect(await dump(native)).toEqual(await dump(lua));
+      expect(await indexes[0]!.search("sa", { limit: 50 })).toEqual(await indexes[1]!.search("sa", { limit: 50 }));
+      expect(runs.count, "the port ran (not the Lua fallback)").toBeGreaterThan(50);
+    } finally {
+      await native.close();
+      await lua.close();
+    }
+  });
+
+  it("hands malformed arguments to the Lua, which answers as on Redis", async () => {
+    const runs = { count: 0 };
+    const { native, lua } = pair(runs);
+    try {
+      const ac = native.autocomplete("ix");
+      await ac.add({ id: "1", title: "San Jose", score: 1 });
+      expect(runs.count).toBe(1);
+      const sha = autocompleteWrite.sha;
+      const call = (db: Database, args: string[]) => db.client.call("EVALSHA", sha, 3, "t:{ix}:d", "t:{ix}:w", "t:{ix}:b", ...args).catch((e: Error) => e.message);
+      await lua.autocomplete("ix").add({ id: "1", title: "San Jose", score: 1 });
+      for (const args of [["{t:ix}", "100", "3", "Z", "k"], ["{t:ix}", "100", "3", "A", "k", "not-a-number", "x", "x", ""]]) {
+        const [a, b] = [await call(native, args), await call(lua, args)];
+        expect(String(a)).toBe(String(b));
+      }
+      expect(runs.count).toBe(1);
+    } finally {
+      await native.close();
+      await lua.close();
+    }
+  });
+});
