@@ -10,8 +10,9 @@
  *    private server when /usr/lib/redis/modules/redisearch.so exists): one suggestion per word
  *    suffix of the title ("new york city", "york city", "city"), payload = id + country.
  * Reported: bulk load time, memory per city (INFO used_memory delta / cities), and search
- * latency p50/p99 (1 client) and throughput (1 and 50 clients) for 1-, 2-, 3-character
- * prefixes and 2-word queries. Every layout uses narwhal's folding/tokenisation, so all four
+ * latency p50/p99 (1 client; as the client sees it, and server-side from SLOWLOG for the
+ * layouts that search with one command) and throughput (1 and 50 clients) for 1-, 2-,
+ * 3-character prefixes and 2-word queries, next to the round-trip floor (an ioredis GET). Every layout uses narwhal's folding/tokenisation, so all four
  * index the same words.
  */
 import { existsSync } from "node:fs";
@@ -20,7 +21,7 @@ import { Database } from "../src/index";
 import { titleWords, queryWords } from "../src/autocomplete/text";
 import { allCities, cityItems } from "../examples/demo/cities";
 import type { CityData } from "../examples/demo/cities";
-import { privateRedis, table, time } from "./support";
+import { fmt, privateRedis, table, time } from "./support";
 
 const REDISEARCH = "/usr/lib/redis/modules/redisearch.so";
 
@@ -28,6 +29,8 @@ type Search = (client: number, q: string) => Promise<unknown>;
 interface Layout {
   readonly name: string;
   readonly roundTrips: string;
+  /** The one command a search sends, when it sends one: its server-side time is read from SLOWLOG. */
+  readonly serverCommand?: string;
   load(): Promise<void>;
   search: Search;
   close(): Promise<void>;
@@ -59,6 +62,32 @@ function queryClasses(): Record<string, string[]> {
   };
 }
 
+type SlowlogEntry = [number, number, number, string[]];
+
+/**
+ * Server-side microseconds of each `command` SLOWLOG recorded while `fn` ran (the log is
+ * switched to record everything; Redis 7 also logs the commands a script runs, hence the
+ * large length), sorted ascending.
+ */
+async function serverTimes(admin: Redis, command: string, fn: () => Promise<unknown>): Promise<number[]> {
+  await admin.config("SET", "slowlog-log-slower-than", "0");
+  await admin.config("SET", "slowlog-max-len", "1000000");
+  await admin.slowlog("RESET");
+  try {
+    await fn();
+    const log = (await admin.slowlog("GET", 1_000_000)) as SlowlogEntry[];
+    return log.filter((e) => String(e[3][0]).toLowerCase() === command).map((e) => e[2]).sort((a, b) => a - b);
+  } finally {
+    await admin.config("SET", "slowlog-log-slower-than", "10000");
+    await admin.config("SET", "slowlog-max-len", "128");
+    await admin.slowlog("RESET");
+  }
+}
+
+function percentile(sorted: readonly number[], p: number): number | string {
+  return sorted.length === 0 ? "–" : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+}
+
 async function usedMemory(r: Redis): Promise<{ used: number; rss: number }> {
   const info = String(await r.call("info", "memory"));
   return { used: Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0), rss: Number(/used_memory_rss:(\d+)/.exec(info)?.[1] ?? 0) };
@@ -74,6 +103,7 @@ function narwhal(port: number): Layout {
   return {
     name: "narwhal",
     roundTrips: "1",
+    serverCommand: "evalsha",
     load: async () => {
       await acs[0]!.addMany(cities, { batchSize: 1000 });
     },
@@ -158,6 +188,7 @@ function redisearch(port: number): Layout {
   return {
     name: "RediSearch FT.SUGGET (1.2, word suffixes)",
     roundTrips: "1",
+    serverCommand: "ft.sugget",
     load: async () => {
       const r = rs[0]!;
       for (let i = 0; i < cities.length; i += 500) {
@@ -184,6 +215,7 @@ export default async function run(): Promise<void> {
   const loads: Array<Array<string | number>> = [];
   const latency: Array<Array<string | number>> = [];
   const baselineP50 = new Map<string, number>();
+  const floors: string[] = [];
   try {
     const layouts: Array<(port: number) => Layout> = [walrus, narwhal, lex];
     if (module) layouts.push(redisearch);
@@ -202,7 +234,11 @@ export default async function run(): Promise<void> {
       loads.push([layout.name, cities.length, `${seconds.toFixed(1)} s`, shown, layout.roundTrips]);
       for (const [label, queries] of Object.entries(classes)) {
         const op = (c: number) => (i: number) => layout.search(c, queries[i % queries.length]!);
-        const one = await time(op(0), { iterations: 1500, warmup: 200 });
+        let one = { p50Us: 0, p99Us: 0, opsPerSec: 0 } as Awaited<ReturnType<typeof time>>;
+        const run = async () => {
+          one = await time(op(0), { iterations: 1500, warmup: 200 });
+        };
+        const server = layout.serverCommand ? await serverTimes(admin, layout.serverCommand, run) : (await run(), []);
         let next = 0;
         const fifty = await time(() => layout.search(next++ % 50, queries[next % queries.length]!), { iterations: 3000, concurrency: 50, warmup: 100 });
         if (layout.name.startsWith("walrus")) baselineP50.set(label, one.p50Us ?? 0);
@@ -212,11 +248,16 @@ export default async function run(): Promise<void> {
           label,
           one.p50Us ?? 0,
           one.p99Us ?? 0,
+          percentile(server, 0.5),
+          percentile(server, 0.99),
           base ? `${((one.p50Us ?? 0) / base).toFixed(2)}×` : "–",
           Math.round(one.opsPerSec),
           Math.round(fifty.opsPerSec),
         ]);
       }
+      // The round-trip floor under the same conditions (data loaded, same process): a GET of a missing key.
+      const floor = await time(() => admin.get("no-such-key"), { iterations: 3000, warmup: 300 });
+      floors.push(`${layout.name}: ${fmt(floor.p50Us)} / ${fmt(floor.p99Us)} µs`);
       await layout.close();
     }
   } finally {
@@ -224,7 +265,11 @@ export default async function run(): Promise<void> {
     await server.stop();
   }
   table(`bulk load and memory (${cities.length.toLocaleString("en-US")} cities)`, ["layout", "cities", "load", "bytes/city", "round trips/search"], loads);
-  table("search (limit 10)", ["layout", "query", "p50 µs", "p99 µs", "p50 vs walrus", "ops/s 1 client", "ops/s 50 clients"], latency);
+  table("search (limit 10)", ["layout", "query", "p50 µs", "p99 µs", "server p50 µs", "server p99 µs", "p50 vs walrus", "ops/s 1 client", "ops/s 50 clients"], latency);
+  console.log(
+    `\nRound-trip floor (p50 / p99 of an ioredis GET of a missing key, 1 client, after each layout's searches): ${floors.join("; ")}. ` +
+      "Server columns: SLOWLOG durations of the search command itself (single-command layouts only).",
+  );
   console.log(
     `\nQueries per class: ${Object.entries(classes)
       .map(([k, v]) => `${k}: ${v.length} (e.g. ${v.slice(0, 3).map((q) => JSON.stringify(q)).join(", ")})`)

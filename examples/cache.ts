@@ -1,10 +1,11 @@
 /**
- * The README's cache tour as a runnable script: `REDIS_URL=redis://127.0.0.1:6379 npx tsx examples/cache.ts`
- * (it uses the prefix "example" and clears its own namespace at the end).
+ * The README's cache tour as a runnable script: `npx tsx examples/cache.ts` runs it on the
+ * embedded engine; with `REDIS_URL=redis://…` on that server (prefix "example"; it clears its
+ * own namespace at the end).
  */
 import { Database, cached } from "../src/index";
 
-const db = new Database(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { prefix: "example" });
+const db = process.env.REDIS_URL ? new Database(process.env.REDIS_URL, { prefix: "example" }) : Database.memory({ prefix: "example" });
 const cache = db.cache({ namespace: "cache", ttl: 60 });
 
 await cache.set("greeting", { text: "hi", at: new Date() }, { ttl: 5 });

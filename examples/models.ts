@@ -1,13 +1,8 @@
 /**
  * The README's "Models" example, runnable: `npx tsx examples/models.ts`. Uses REDIS_URL
- * when set; otherwise starts a private redis-server on a free port and stops it at the end.
+ * when set; otherwise narwhal's embedded engine (`Database.memory()`, no server).
  * Kinds are named explicitly (`@field.text()`, …) because tsx/esbuild emit no design:type.
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Database, Model, model, field, RHash, UniqueConstraintError } from "../src/index";
 
 @model()
@@ -23,32 +18,10 @@ class User extends Model {
   @field.hash() settings!: RHash<string>;                    // lives and dies with the record
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function privateServer(): Promise<{ url: string; stop: () => void }> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), "narwhal-models-"));
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: "ignore" });
-  child.once("error", (e) => {
-    console.error(`could not start redis-server (${e.message}); install it or set REDIS_URL`);
-    process.exit(1);
-  });
-  await new Promise((r) => setTimeout(r, 300));
-  return { url: `redis://127.0.0.1:${port}`, stop: () => { child.kill(); rmSync(dir, { recursive: true, force: true }); } };
-}
-
 async function main(): Promise<void> {
-  const server = process.env.REDIS_URL ? { url: process.env.REDIS_URL, stop: () => undefined } : await privateServer();
-  const db = new Database(server.url, { prefix: `models${process.pid}` });
+  const prefix = `models${process.pid}`;
+  const db = process.env.REDIS_URL ? new Database(process.env.REDIS_URL, { prefix }) : Database.memory({ prefix });
+  console.log(process.env.REDIS_URL ? `backend: ${process.env.REDIS_URL}` : "backend: embedded memory engine (set REDIS_URL to use a server)");
   Model.use(db);
   try {
     const ann = await User.create({ name: "ann", email: "ann@x.io", age: 31, bio: "Loves running and baking" });
@@ -78,7 +51,6 @@ async function main(): Promise<void> {
     console.log("left:", await User.count());
   } finally {
     await db.close();
-    server.stop();
   }
 }
 

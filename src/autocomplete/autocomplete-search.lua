@@ -12,13 +12,13 @@
 -- Ranking: score × boosts (descending), then exact-word hits (descending), then the summed
 -- byte offsets of the first title word each query word prefixes (ascending: earlier words
 -- first), then folded title, then key. Fuzzy hits (one edit in the last word) come after every exact-prefix hit.
--- Candidates: the rarest query word (by ZLEXCOUNT) drives. With several common words the
--- pair list of two of them is read first (see autocomplete-write). Else the prefix list of
--- its first 1..L characters is read in score order (members "folded\0key" carry everything needed to
--- match and rank), stopping as soon as no unread item can beat the current last result;
--- only when that list runs out (it holds the best C items, plus a watermark) is the whole
--- ZRANGE BYLEX range of the word evaluated against the item records. Records are read once,
--- for the results.
+-- Candidates: the rarest query word (by ZLEXCOUNT) drives. With several words the pair list
+-- of two of them is read first (see autocomplete-write). Else a rare driver (<= 128 entries)
+-- is evaluated whole, and a common one's prefix list (its first 1..L characters) is read in
+-- score order (members "folded\0key" carry everything needed to match and rank), stopping
+-- as soon as no unread item can beat the current last result. Only when a list runs out
+-- (it holds the best C items, plus a watermark) is the whole ZRANGE BYLEX range of the word
+-- evaluated against the item records. Records are read once, for the results.
 local D, W, B = KEYS[1], KEYS[2], KEYS[3]
 local tag, L, need, offset = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local fuzzy = ARGV[5] == "1"
@@ -222,48 +222,49 @@ local function collect(words, skip)
     end
   end
   local p, whole = charprefix(driver, L)
-  -- A driver word with few entries is cheaper to evaluate directly.
-  if not ((#words > 1 or not whole) and lexcount(driver) <= 128) then
-    -- Several common words: the pair list of the two rarest words with different 2-character
-    -- prefixes holds every item having both (a missing list means there is none).
-    if #words > 1 then
-      local cands = {}
-      for _, q in ipairs(words) do
-        local two = charprefix(q, 2)
-        if charlen(two) == 2 then cands[#cands + 1] = { lexcount(q), two } end
-      end
-      table.sort(cands, function(x, y) return x[1] < y[1] end)
-      local pair = nil
-      for x = 1, #cands do
-        for y = x + 1, #cands do
-          if not pair and cands[x][2] ~= cands[y][2] then
-            local a, b = cands[x][2], cands[y][2]
-            if a > b then a, b = b, a end
-            pair = tag .. ":q:" .. a .. " " .. b
-          end
-        end
-      end
-      -- Items with too many different words are in no pair list but in the small "wide"
-      -- zset, evaluated whole next to the pair list (skipped when it is not small).
-      local X = tag .. ":x"
-      local wide = pair and redis.call("ZCARD", X) or 0
-      if pair and wide <= 256 then
-        local out = stream(pair, true)
-        if out then
-          if wide > 0 then
-            local m = redis.call("ZRANGE", X, 0, -1, "WITHSCORES")
-            local members, raws = {}, {}
-            for j = 1, #m, 2 do
-              members[#members + 1] = m[j]
-              raws[#raws + 1] = tonumber(m[j + 1])
-            end
-            consider(members, raws, words, spaced, out, skip)
-            table.sort(out, better)
-          end
-          return out
+  -- Several words: the pair list of the two rarest words with different 2-character
+  -- prefixes holds every item having both (a missing list means there is none). Read in
+  -- score order it usually settles the answer within a page, even when a word is rare.
+  if #words > 1 then
+    local cands = {}
+    for _, q in ipairs(words) do
+      local two = charprefix(q, 2)
+      if charlen(two) == 2 then cands[#cands + 1] = { lexcount(q), two } end
+    end
+    table.sort(cands, function(x, y) return x[1] < y[1] end)
+    local pair = nil
+    for x = 1, #cands do
+      for y = x + 1, #cands do
+        if not pair and cands[x][2] ~= cands[y][2] then
+          local a, b = cands[x][2], cands[y][2]
+          if a > b then a, b = b, a end
+          pair = tag .. ":q:" .. a .. " " .. b
         end
       end
     end
+    -- Items with too many different words are in no pair list but in the small "wide"
+    -- zset, evaluated whole next to the pair list (skipped when it is not small).
+    local X = tag .. ":x"
+    local wide = pair and redis.call("ZCARD", X) or 0
+    if pair and wide <= 256 then
+      local out = stream(pair, true)
+      if out then
+        if wide > 0 then
+          local m = redis.call("ZRANGE", X, 0, -1, "WITHSCORES")
+          local members, raws = {}, {}
+          for j = 1, #m, 2 do
+            members[#members + 1] = m[j]
+            raws[#raws + 1] = tonumber(m[j + 1])
+          end
+          consider(members, raws, words, spaced, out, skip)
+          table.sort(out, better)
+        end
+        return out
+      end
+    end
+  end
+  -- A driver word with few entries is cheaper to evaluate directly than its prefix list.
+  if not ((#words > 1 or not whole) and lexcount(driver) <= 128) then
     local out = stream(tag .. ":p:" .. p, false)
     if out then return out end
   end
