@@ -14,6 +14,7 @@ import type { Engine } from "../../src/memory/engine";
 import { createScriptingHost } from "../../src/memory/lua";
 import { withNativeScripts } from "../../src/memory/native";
 import type { NativeScript } from "../../src/memory/native";
+import { autocompleteSearch } from "../../src/memory/native/autocomplete-search";
 import { autocompleteWrite } from "../../src/memory/native/autocomplete-write";
 import { luaSources } from "../../src/lua/sources.gen";
 import { rng } from "../support/random";
@@ -39,16 +40,22 @@ async function dump(db: Database): Promise<string[]> {
   return out;
 }
 
-function pair(nativeRuns: { count: number }): { native: Database; lua: Database } {
-  const counted: NativeScript = {
-    ...autocompleteWrite,
+/** Counts the calls each port answered itself (not handed to the Lua). */
+function counted(port: NativeScript, runs: { count: number }): NativeScript {
+  return {
+    ...port,
     run(keys, args, redis) {
-      const reply = autocompleteWrite.run(keys, args, redis);
-      if (reply !== undefined) nativeRuns.count++;
+      const reply = port.run(keys, args, redis);
+      if (reply !== undefined) runs.count++;
       return reply;
     },
   };
-  const nativeEngine: Engine = createEngine({ scripting: withNativeScripts(createScriptingHost(), [counted]) });
+}
+
+/** Two engines: one running the ports (counting their runs), one running only the Lua in fengari. */
+function pair(writeRuns: { count: number }, searchRuns = { count: 0 }): { native: Database; lua: Database } {
+  const host = withNativeScripts(createScriptingHost(), [counted(autocompleteWrite, writeRuns), counted(autocompleteSearch, searchRuns)]);
+  const nativeEngine: Engine = createEngine({ scripting: host });
   return {
     native: Database.memory({ engine: nativeEngine, prefix: "t" }),
     lua: Database.memory({ engine: createEngine({ nativeScripts: false }), prefix: "t" }),
@@ -162,4 +169,55 @@ describe("native autocomplete-write vs the Lua in fengari", () => {
       await lua.close();
     }
   });
+});
+
+describe("native autocomplete-search vs the Lua in fengari", () => {
+  for (const seed of [11, 12, 13]) {
+    it(`answers byte-identical replies (seed ${seed})`, async () => {
+      const random = rng(seed);
+      const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+      const vocabulary = [...WORDS, ...EXTRA, "sal", "sala", "salt", "salto", "santos", "sam", "nova", "nowy"];
+      const runs = { count: 0 };
+      const { native, lua } = pair({ count: 0 }, runs);
+      const indexes: Array<Autocomplete<string>> = [native.autocomplete<string>("ix"), lua.autocomplete<string>("ix")];
+      try {
+        // 700 items over a small vocabulary: prefix and pair lists overflow (capacity 100).
+        const items = Array.from({ length: 700 }, (_, i): AutocompleteItem<string> => {
+          const n = random() < 0.08 ? 8 : 1 + Math.floor(random() * 3);
+          return {
+            id: String(i),
+            title: Array.from({ length: n }, () => pick(vocabulary)).join(" "),
+            score: random() < 0.6 ? Math.floor(random() * 10) : random() < 0.1 ? -Math.floor(random() * 50) : Math.round(random() * 1e6) / 100,
+            type: random() < 0.2 ? pick(["a", "b"]) : undefined,
+            data: `d${i}`,
+          };
+        });
+        for (const ix of indexes) await ix.addMany(items, { batchSize: 200 });
+        // Removals push some lists under half capacity (rebuilt from the lexical index).
+        for (const ix of indexes) for (let i = 0; i < 700; i += 3) await ix.remove(String(i));
+        const queries: string[] = [];
+        for (let i = 0; i < 150; i++) {
+          const k = 1 + Math.floor(random() * 3);
+          queries.push(Array.from({ length: k }, () => { const w = pick(vocabulary); return w.slice(0, 1 + Math.floor(random() * w.length)); }).join(" "));
+        }
+        queries.push("salot", "snata", "nwe yrok", "zurihc", "x y z", "東", "sao pa", "qqq");
+        for (const [step, q] of queries.entries()) {
+          if (step === 80) for (const ix of indexes) { await ix.boost("5", 3); await ix.boost({ type: "a" }, 0.5); await ix.boost("7", 0.2); }
+          const options = {
+            limit: pick([1, 3, 10, 40]),
+            offset: random() < 0.2 ? Math.floor(random() * 20) : 0,
+            fuzzy: step >= 150 || random() < 0.4,
+            types: random() < 0.15 ? [pick(["a", "b", ""])] : undefined,
+            boosts: random() < 0.2 ? { ids: { [String(Math.floor(random() * 700))]: 4 }, types: { b: 0.25 } } : undefined,
+          };
+          const [a, b] = await Promise.all(indexes.map((ix) => ix.search(q, options)));
+          expect(a, `${JSON.stringify(q)} ${JSON.stringify(options)}`).toEqual(b);
+        }
+        expect(runs.count, "the port ran (not the Lua fallback)").toBeGreaterThan(150);
+      } finally {
+        await native.close();
+        await lua.close();
+      }
+    });
+  }
 });

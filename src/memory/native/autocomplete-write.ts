@@ -8,6 +8,7 @@
 import type { Reply } from "../protocol";
 import { ErrorReply } from "../protocol";
 import type { NativeScript } from "./native-scripts";
+import { memberKey, recordFields, utf8Step } from "./autocomplete-text";
 import { NativeScriptError, type ScriptCalls } from "./script-calls";
 
 /** SHA1 of the autocomplete-write.lua this file mirrors; a unit test fails when the Lua changes. */
@@ -36,11 +37,8 @@ function wordsOf(folded: string): string[] {
 }
 
 /** The "score" and "folded words" fields of a record "score\0folded\0title\0data". */
-function recordFields(record: string): { score: string; folded: string } {
-  const a = record.indexOf("\0");
-  const b = a < 0 ? -1 : record.indexOf("\0", a + 1);
-  if (b < 0) fail("malformed item record");
-  return { score: record.slice(0, a), folded: record.slice(a + 1, b) };
+function fieldsOf(record: string): { score: string; folded: string } {
+  return recordFields(record) ?? fail("malformed item record");
 }
 
 function lexMembers(words: readonly string[], key: string): string[] {
@@ -72,8 +70,7 @@ class Writer {
       let n = 0;
       let i = 0;
       while (i < word.length && n < this.chars) {
-        const c = word.charCodeAt(i);
-        i += c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+        i += utf8Step(word.charCodeAt(i));
         n++;
         const p = word.slice(0, i);
         lists.set(`${this.tag}:p:${p}`, { p });
@@ -97,9 +94,8 @@ class Writer {
     const keys: string[] = [];
     const seen = new Set<string>();
     for (const m of entries) {
-      const at = m === undefined ? -1 : m.indexOf("\0");
-      if (at < 0) fail("malformed lexical index member");
-      const k = m!.slice(at + 1);
+      if (m === undefined || !m.includes("\0")) fail("malformed lexical index member");
+      const k = memberKey(m);
       if (!seen.has(k)) {
         seen.add(k);
         keys.push(k);
@@ -112,7 +108,7 @@ class Writer {
       for (let j = 0; j < batch.length; j++) {
         const record = records[j];
         if (record === undefined) continue;
-        const { score, folded } = recordFields(record);
+        const { score, folded } = fieldsOf(record);
         if (spec.q === undefined || ` ${folded}`.includes(` ${spec.q}`)) {
           items.push({ n: Number(score), score, member: `${folded}\0${batch[j]!}`, index: items.length + 1 });
         }
@@ -195,7 +191,7 @@ class Writer {
     this.flush();
     const old = redis.bulk("HGET", this.d, key) ?? fail("item vanished during the update");
     redis.call(["HSET", this.d, key, record]);
-    const { score: oldScore, folded: oldFolded } = recordFields(old);
+    const { score: oldScore, folded: oldFolded } = fieldsOf(old);
     const oldWords = wordsOf(oldFolded);
     const { lists: oldLists, wide: oldWide } = this.listsOf(oldWords);
     if (oldFolded !== folded) {
@@ -224,7 +220,7 @@ class Writer {
     const old = redis.bulk("HGET", this.d, key);
     if (old === undefined) return 0;
     redis.call(["HDEL", this.d, key]);
-    const { folded } = recordFields(old);
+    const { folded } = fieldsOf(old);
     const words = wordsOf(folded);
     const members = lexMembers(words, key);
     if (members.length > 0) redis.call(["ZREM", this.w, ...members]);

@@ -1,3 +1,4 @@
+import { autocompleteSearch } from "./autocomplete-search";
 import { autocompleteWrite } from "./autocomplete-write";
 import type { NativeScript } from "./native-scripts";
 
@@ -5,4 +6,4 @@ export { withNativeScripts } from "./native-scripts";
 export type { NativeScript } from "./native-scripts";
 
 /** Every native port the embedded engine runs in place of the Lua (see native-scripts.ts). */
-export const LIBRARY_NATIVE_SCRIPTS: readonly NativeScript[] = [autocompleteWrite];
+export const LIBRARY_NATIVE_SCRIPTS: readonly NativeScript[] = [autocompleteWrite, autocompleteSearch];

@@ -2,13 +2,14 @@
  * Native scripts: JavaScript ports of some of narwhal's own Lua scripts, which the embedded
  * engine runs instead of interpreting the Lua in fengari (a JS Lua VM, ~10× slower than
  * Redis's). redipy's memory backend does the same with its scripts. Only the hot ones are
- * ported (loading an autocomplete index runs its write script for every item).
+ * ported: autocomplete write (every item of a bulk load) and search (every keystroke).
  *
  * A port is bound to the SHA1 of the exact Lua source it mirrors. The engine still compiles
  * and caches the Lua (so SCRIPT EXISTS, NOSCRIPT and EVAL behave as for any script) and only
- * swaps the execution. A port must issue the same commands as the Lua, so the keyspace ends
- * up byte-identical: `test/integration/native-scripts.test.ts` checks that against the Lua
- * run in fengari, and a unit test fails when a `.lua` file changes without its port.
+ * swaps the execution. A port must issue the same writes as the Lua, so the keyspace ends up
+ * byte-identical, and answer the same reply: `test/integration/native-scripts.test.ts` checks
+ * both against the Lua run in fengari, and a unit test fails when a `.lua` file changes
+ * without its port.
  *
  * Departures, all on input narwhal never sends: a port hands malformed ARGV to the Lua
  * (which then fails as it would on Redis), and when a command fails mid-script its error

@@ -1,0 +1,70 @@
+/**
+ * The fuzzy part of the native autocomplete-search port: the variants of the last query word
+ * at edit distance 1, exactly as `autocomplete-search.lua` builds them (deletion,
+ * transposition, substitution, insertion; substituted/inserted characters are those found at
+ * that position in indexed words, at most 64; the first character is never replaced).
+ */
+import { utf8Step } from "./autocomplete-text";
+import type { ScriptCalls } from "./script-calls";
+
+/** UTF-8 characters as the Lua pattern "[%z\1-\127\194-\244][\128-\191]*" splits them. */
+const UTF8_CHAR = /[\x00-\x7f\xc2-\xf4][\x80-\xbf]*/g;
+
+/** The characters that follow `head` in indexed words, in byte order (ZRANGE BYLEX LIMIT 0 1 hops). */
+function nextChars(redis: ScriptCalls, w: string, head: string): string[] {
+  const out: string[] = [];
+  let from = `[${head}`;
+  const stop = `[${head}\xff`;
+  while (out.length < 64) {
+    const r = redis.strings("ZRANGE", w, from, stop, "BYLEX", "LIMIT", 0, 1);
+    if (r.length === 0) break;
+    const m = r[0] ?? "";
+    const c = m.charCodeAt(head.length);
+    if (c === 0) {
+      from = `(${head}\0\xff`;
+    } else {
+      const ch = m.slice(head.length, head.length + utf8Step(c));
+      out.push(ch);
+      from = `(${head}${ch}\xff`;
+    }
+  }
+  return out;
+}
+
+/**
+ * The variants of `last` worth searching: not extending `last` itself, and none extending a
+ * shorter kept variant (it could match nothing more). `lexcount(prefix)` counts indexed words
+ * with that prefix.
+ */
+export function fuzzyVariants(redis: ScriptCalls, w: string, last: string, lexcount: (q: string) => number): string[] {
+  const chars = last.match(UTF8_CHAR) ?? [];
+  const n = chars.length;
+  // join(a, b, extra, c, d): chars a..b, extra, chars c..d (1-based, inclusive, as table.concat).
+  const join = (a: number, b: number, extra: string, c: number, d: number) => chars.slice(a - 1, Math.max(a - 1, b)).join("") + extra + chars.slice(c - 1, Math.max(c - 1, d)).join("");
+  const seen = new Set<string>();
+  const list: string[] = [];
+  const variant = (v: string) => {
+    if (v !== "" && !seen.has(v) && v.slice(0, last.length) !== last) {
+      seen.add(v);
+      list.push(v);
+    }
+  };
+  for (let k = 1; k <= n; k++) {
+    const head = join(1, k - 1, "", 1, 0);
+    if (k > 1 && lexcount(head) === 0) break;
+    variant(join(1, k - 1, "", k + 1, n));
+    if (k < n) variant(join(1, k - 1, chars[k]! + chars[k - 1]!, k + 2, n));
+    if (k > 1) {
+      for (const ch of nextChars(redis, w, head)) {
+        if (ch !== chars[k - 1]) variant(head + ch + join(k + 1, n, "", 1, 0));
+        variant(head + ch + join(k, n, "", 1, 0));
+      }
+    }
+  }
+  list.sort((a, b) => a.length - b.length);
+  const kept: string[] = [];
+  for (const v of list) {
+    if (!kept.some((u) => v.startsWith(u))) kept.push(v);
+  }
+  return kept;
+}

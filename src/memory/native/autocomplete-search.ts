@@ -1,0 +1,343 @@
+/**
+ * Native port of `src/autocomplete/autocomplete-search.lua` (read its header for the
+ * arguments, the candidate strategy and the ranking). The script is read-only; the port reads
+ * the same keys and answers the same reply. Where the Lua's choice between equally good paths
+ * depends on its unstable sort (ties between words of equal frequency), the port may read
+ * another list, which gives the same exact answer.
+ */
+import type { Reply } from "../protocol";
+import { ErrorReply } from "../protocol";
+import { fuzzyVariants } from "./autocomplete-fuzzy";
+import { charLength, charPrefix, memberKey, recordFields } from "./autocomplete-text";
+import type { NativeScript } from "./native-scripts";
+import { NativeScriptError, type ScriptCalls } from "./script-calls";
+
+/** SHA1 of the autocomplete-search.lua this file mirrors; a unit test fails when the Lua changes. */
+export const AUTOCOMPLETE_SEARCH_SHA = "e8168b6b61223b2aa33584da6905f3d2bb289996";
+
+const SENTINEL = "\xff";
+const COUNT = /^\d+$/;
+const NUMBER = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** A matching item: effective score, exact-word hits, summed word offsets, member "folded\0type\0id". */
+type Hit = [eff: number, exact: number, pos: number, member: string];
+
+interface Query {
+  readonly tag: string;
+  readonly chars: number;
+  readonly need: number;
+  readonly offset: number;
+  readonly fuzzy: boolean;
+  readonly words: string[];
+  readonly types?: Set<string>;
+  readonly boosts: Map<string, number>;
+}
+
+function better(a: Hit, b: Hit): number {
+  if (a[0] !== b[0]) return a[0] > b[0] ? -1 : 1;
+  if (a[1] !== b[1]) return a[1] > b[1] ? -1 : 1;
+  if (a[2] !== b[2]) return a[2] < b[2] ? -1 : 1;
+  return a[3] < b[3] ? -1 : a[3] > b[3] ? 1 : 0;
+}
+
+/** For every query word, a word of the folded text starting with it? → [exact hits, summed offsets], else undefined. */
+function matchIn(e: string, stop: number, words: readonly string[]): [number, number] | undefined {
+  let exact = 0;
+  let pos = 0;
+  for (const q of words) {
+    let i = 0;
+    if (!e.startsWith(q)) {
+      const at = e.indexOf(` ${q}`);
+      if (at < 0 || at >= stop) return undefined;
+      i = at + 1;
+    }
+    const after = e.charCodeAt(i + q.length);
+    if (after === 32 || after === 0) exact++;
+    pos += i + 1;
+  }
+  return [exact, pos];
+}
+
+class SearchRun {
+  private readonly counts = new Map<string, number>();
+  private readonly maxF: number;
+  private readonly minF: number;
+  private readonly hasStored: boolean;
+
+  constructor(
+    private readonly redis: ScriptCalls,
+    private readonly d: string,
+    private readonly w: string,
+    private readonly b: string,
+    private readonly q: Query,
+  ) {
+    let maxF = 1;
+    let minF = 1;
+    if (q.boosts.size > 0) {
+      let qmax = 1;
+      let qmin = 1;
+      for (const f of q.boosts.values()) {
+        if (f > qmax) qmax = f;
+        if (f < qmin) qmin = f;
+      }
+      maxF = qmax * qmax;
+      minF = qmin * qmin;
+    }
+    const lo = redis.strings("ZRANGE", b, 0, 0, "WITHSCORES");
+    this.hasStored = lo.length > 0;
+    if (this.hasStored) {
+      const hi = redis.strings("ZRANGE", b, -1, -1, "WITHSCORES");
+      const smin = Math.min(1, Number(lo[1]));
+      const smax = Math.max(1, Number(hi[1]));
+      maxF = maxF * smax * smax;
+      minF = minF * smin * smin;
+    }
+    this.maxF = maxF;
+    this.minF = minF;
+  }
+
+  private bound(raw: number): number {
+    return raw >= 0 ? raw * this.maxF : raw * this.minF;
+  }
+
+  lexcount(q: string): number {
+    let c = this.counts.get(q);
+    if (c === undefined) {
+      c = this.redis.integer("ZLEXCOUNT", this.w, `[${q}`, `[${q}\xff`);
+      this.counts.set(q, c);
+    }
+    return c;
+  }
+
+  /** Appends the candidates (members with raw scores) matching every word to `out`, boosted. */
+  private consider(members: readonly string[], raws: readonly number[], words: readonly string[], out: Hit[], skip?: Set<string>): void {
+    const hits: Hit[] = [];
+    const hitRaws: number[] = [];
+    for (let j = 0; j < members.length; j++) {
+      const e = members[j]!;
+      const stop = e.indexOf("\0");
+      let match = matchIn(e, stop, words);
+      if (match && this.q.types && !this.q.types.has(e.slice(stop + 1, e.indexOf("\0", stop + 1)))) match = undefined;
+      if (match && !skip?.has(e)) {
+        hits.push([0, match[0], match[1], e]);
+        hitRaws.push(raws[j]!);
+      }
+    }
+    if (hits.length === 0) return;
+    const idAndType = (mem: string): [string, string] => {
+      const a = mem.indexOf("\0");
+      const b = mem.indexOf("\0", a + 1);
+      return [`i\0${mem.slice(b + 1)}`, `t\0${mem.slice(a + 1, b)}`];
+    };
+    let factors: Array<string | undefined> | undefined;
+    if (this.hasStored) factors = this.redis.strings("ZMSCORE", this.b, ...hits.flatMap((h) => idAndType(h[3])));
+    for (let j = 0; j < hits.length; j++) {
+      const h = hits[j]!;
+      let eff = hitRaws[j]!;
+      if (this.q.boosts.size > 0) {
+        const [i, t] = idAndType(h[3]);
+        eff = eff * (this.q.boosts.get(i) ?? 1) * (this.q.boosts.get(t) ?? 1);
+      }
+      if (factors) {
+        const fi = factors[2 * j];
+        const ft = factors[2 * j + 1];
+        eff = eff * (fi === undefined ? 1 : Number(fi)) * (ft === undefined ? 1 : Number(ft));
+      }
+      h[0] = eff;
+      out.push(h);
+    }
+  }
+
+  /** Reads a prefix or pair list in score order: the exact answer, or undefined when the list ran out first. */
+  private stream(pk: string, words: readonly string[], missingIsEmpty: boolean, skip?: Set<string>): Hit[] | undefined {
+    const need = this.q.need;
+    const out: Hit[] = [];
+    let page = Math.min(need + 1, 1000);
+    let off = 0;
+    for (;;) {
+      const m = this.redis.strings("ZRANGE", pk, "+inf", "-inf", "BYSCORE", "REV", "LIMIT", off, page, "WITHSCORES");
+      if (m.length === 0 && off === 0) return missingIsEmpty ? out : undefined;
+      const members: string[] = [];
+      const raws: number[] = [];
+      let watermark: number | undefined;
+      for (let j = 0; j < m.length; j += 2) {
+        if (m[j] === SENTINEL) {
+          watermark = Number(m[j + 1]);
+          break;
+        }
+        members.push(m[j]!);
+        raws.push(Number(m[j + 1]));
+      }
+      this.consider(members, raws, words, out, skip);
+      off += members.length;
+      if (watermark !== undefined) {
+        if (out.length >= need) {
+          out.sort(better);
+          if (this.bound(watermark) < out[need - 1]![0]) return out;
+        }
+        return undefined;
+      }
+      if (m.length < 2 * page) return out.sort(better);
+      if (out.length >= need) {
+        out.sort(better);
+        if (this.bound(raws[raws.length - 1]!) < out[need - 1]![0]) return out;
+      }
+      page = Math.min(page * 2, 1000);
+    }
+  }
+
+  /** The pair list of the two rarest words with different 2-character prefixes, if any. */
+  private pairList(words: readonly string[]): string | undefined {
+    const cands: Array<[number, string]> = [];
+    for (const q of words) {
+      const two = charPrefix(q, 2).prefix;
+      if (charLength(two) === 2) cands.push([this.lexcount(q), two]);
+    }
+    cands.sort((x, y) => x[0] - y[0]);
+    for (let x = 0; x < cands.length; x++) {
+      for (let y = x + 1; y < cands.length; y++) {
+        if (cands[x]![1] !== cands[y]![1]) {
+          const [a, b] = cands[x]![1] < cands[y]![1] ? [cands[x]![1], cands[y]![1]] : [cands[y]![1], cands[x]![1]];
+          return `${this.q.tag}:q:${a} ${b}`;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** The exact top `need` items matching every word (sorted best first; may be longer). */
+  collect(words: readonly string[], skip?: Set<string>): Hit[] {
+    let driver = words[0]!;
+    if (words.length > 1) {
+      let best: number | undefined;
+      for (const q of words) {
+        const c = this.lexcount(q);
+        if (c === 0) return [];
+        if (best === undefined || c < best) {
+          best = c;
+          driver = q;
+        }
+      }
+    }
+    const { prefix, whole } = charPrefix(driver, this.q.chars);
+    if (words.length > 1) {
+      const pair = this.pairList(words);
+      const x = `${this.q.tag}:x`;
+      const wide = pair ? this.redis.integer("ZCARD", x) : 0;
+      if (pair && wide <= 256) {
+        const out = this.stream(pair, words, true, skip);
+        if (out) {
+          if (wide > 0) {
+            const m = this.redis.strings("ZRANGE", x, 0, -1, "WITHSCORES");
+            const members: string[] = [];
+            const raws: number[] = [];
+            for (let j = 0; j < m.length; j += 2) {
+              members.push(m[j]!);
+              raws.push(Number(m[j + 1]));
+            }
+            this.consider(members, raws, words, out, skip);
+            out.sort(better);
+          }
+          return out;
+        }
+      }
+    }
+    if (!((words.length > 1 || !whole) && this.lexcount(driver) <= 128)) {
+      const out = this.stream(`${this.q.tag}:p:${prefix}`, words, false, skip);
+      if (out) return out;
+    }
+    return this.wholeRange(driver, words, skip);
+  }
+
+  /** Evaluates every item having a word that starts with `driver` against its record. */
+  private wholeRange(driver: string, words: readonly string[], skip?: Set<string>): Hit[] {
+    const out: Hit[] = [];
+    const keys: string[] = [];
+    const seen = new Set<string>();
+    for (const e of this.redis.strings("ZRANGE", this.w, `[${driver}`, `[${driver}\xff`, "BYLEX")) {
+      const k = memberKey(e ?? "");
+      if (!seen.has(k)) {
+        seen.add(k);
+        keys.push(k);
+      }
+    }
+    for (let i = 0; i < keys.length; i += 500) {
+      const batch = keys.slice(i, i + 500);
+      const records = this.redis.strings("HMGET", this.d, ...batch);
+      const members: string[] = [];
+      const raws: number[] = [];
+      for (let j = 0; j < batch.length; j++) {
+        const record = records[j];
+        if (record === undefined) continue;
+        const fields = recordFields(record);
+        if (!fields) throw new NativeScriptError(new ErrorReply("ERR autocomplete-search: malformed item record"));
+        members.push(`${fields.folded}\0${batch[j]!}`);
+        raws.push(Number(fields.score));
+      }
+      this.consider(members, raws, words, out, skip);
+    }
+    return out.sort(better);
+  }
+
+  /** The reply: key, record pairs of results offset+1..need. */
+  reply(results: readonly Hit[]): Reply {
+    const keys = results.slice(this.q.offset, Math.min(this.q.need, results.length)).map((h) => memberKey(h[3]));
+    if (keys.length === 0) return [];
+    const records = this.redis.strings("HMGET", this.d, ...keys);
+    return keys.flatMap((k, i) => [Buffer.from(k, "latin1"), records[i] === undefined ? null : Buffer.from(records[i]!, "latin1")]);
+  }
+
+  run(): Reply {
+    const { words, need } = this.q;
+    const results = words.length > 0 ? this.collect(words) : [];
+    const last = words[words.length - 1];
+    if (this.q.fuzzy && last !== undefined && results.length < need && charLength(last) >= 3) {
+      const skip = new Set(results.map((r) => r[3]));
+      const extra: Hit[] = [];
+      for (const v of fuzzyVariants(this.redis, this.w, last, (q) => this.lexcount(q))) {
+        if (this.lexcount(v) === 0) continue;
+        for (const r of this.collect([...words.slice(0, -1), v], skip)) {
+          skip.add(r[3]);
+          extra.push(r);
+        }
+      }
+      results.push(...extra.sort(better));
+    }
+    return this.reply(results);
+  }
+}
+
+/** ARGV as a query, or undefined when it is not the shape narwhal sends. */
+function parseQuery(args: readonly string[]): Query | undefined {
+  if (args.length < 6 || ![1, 2, 3, 5].every((i) => COUNT.test(args[i]!))) return undefined;
+  let i = 5;
+  const count = (): number | undefined => (COUNT.test(args[i] ?? "") ? Number(args[i]) : undefined);
+  const n = count();
+  if (n === undefined || i + n >= args.length) return undefined;
+  const words = args.slice(i + 1, i + 1 + n);
+  i += n + 1;
+  const nt = count();
+  if (nt === undefined || i + nt >= args.length) return undefined;
+  const types = nt > 0 ? new Set(args.slice(i + 1, i + 1 + nt)) : undefined;
+  i += nt + 1;
+  const nb = count();
+  if (nb === undefined || i + 2 * nb !== args.length - 1) return undefined;
+  const boosts = new Map<string, number>();
+  for (let j = 1; j <= nb; j++) {
+    if (!NUMBER.test(args[i + 2 * j]!)) return undefined;
+    boosts.set(args[i + 2 * j - 1]!, Number(args[i + 2 * j]));
+  }
+  return { tag: args[0]!, chars: Number(args[1]), need: Number(args[2]), offset: Number(args[3]), fuzzy: args[4] === "1", words, types, boosts };
+}
+
+export const autocompleteSearch: NativeScript = {
+  name: "autocomplete-search",
+  sha: AUTOCOMPLETE_SEARCH_SHA,
+  run(keys, argv, redis): Reply | undefined {
+    if (keys.length < 3) return undefined;
+    const query = parseQuery(argv.map((a) => a.toString("latin1")));
+    if (!query || query.need < 1) return undefined;
+    const [d, w, b] = keys.map((k) => k.toString("latin1"));
+    return new SearchRun(redis, d!, w!, b!, query).run();
+  },
+};
