@@ -8,6 +8,8 @@
 import type { Reply } from "../protocol";
 import { ErrorReply } from "../protocol";
 import { fuzzyVariants } from "./autocomplete-fuzzy";
+import { better, matchIn, parseQuery } from "./autocomplete-query";
+import type { Hit, Query } from "./autocomplete-query";
 import { charLength, charPrefix, memberKey, recordFields } from "./autocomplete-text";
 import type { NativeScript } from "./native-scripts";
 import { NativeScriptError, type ScriptCalls } from "./script-calls";
@@ -16,47 +18,6 @@ import { NativeScriptError, type ScriptCalls } from "./script-calls";
 export const AUTOCOMPLETE_SEARCH_SHA = "e8168b6b61223b2aa33584da6905f3d2bb289996";
 
 const SENTINEL = "\xff";
-const COUNT = /^\d+$/;
-const NUMBER = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-/** A matching item: effective score, exact-word hits, summed word offsets, member "folded\0type\0id". */
-type Hit = [eff: number, exact: number, pos: number, member: string];
-
-interface Query {
-  readonly tag: string;
-  readonly chars: number;
-  readonly need: number;
-  readonly offset: number;
-  readonly fuzzy: boolean;
-  readonly words: string[];
-  readonly types?: Set<string>;
-  readonly boosts: Map<string, number>;
-}
-
-function better(a: Hit, b: Hit): number {
-  if (a[0] !== b[0]) return a[0] > b[0] ? -1 : 1;
-  if (a[1] !== b[1]) return a[1] > b[1] ? -1 : 1;
-  if (a[2] !== b[2]) return a[2] < b[2] ? -1 : 1;
-  return a[3] < b[3] ? -1 : a[3] > b[3] ? 1 : 0;
-}
-
-/** For every query word, a word of the folded text starting with it? → [exact hits, summed offsets], else undefined. */
-function matchIn(e: string, stop: number, words: readonly string[]): [number, number] | undefined {
-  let exact = 0;
-  let pos = 0;
-  for (const q of words) {
-    let i = 0;
-    if (!e.startsWith(q)) {
-      const at = e.indexOf(` ${q}`);
-      if (at < 0 || at >= stop) return undefined;
-      i = at + 1;
-    }
-    const after = e.charCodeAt(i + q.length);
-    if (after === 32 || after === 0) exact++;
-    pos += i + 1;
-  }
-  return [exact, pos];
-}
 
 class SearchRun {
   private readonly counts = new Map<string, number>();
@@ -305,29 +266,6 @@ class SearchRun {
     }
     return this.reply(results);
   }
-}
-
-/** ARGV as a query, or undefined when it is not the shape narwhal sends. */
-function parseQuery(args: readonly string[]): Query | undefined {
-  if (args.length < 6 || ![1, 2, 3, 5].every((i) => COUNT.test(args[i]!))) return undefined;
-  let i = 5;
-  const count = (): number | undefined => (COUNT.test(args[i] ?? "") ? Number(args[i]) : undefined);
-  const n = count();
-  if (n === undefined || i + n >= args.length) return undefined;
-  const words = args.slice(i + 1, i + 1 + n);
-  i += n + 1;
-  const nt = count();
-  if (nt === undefined || i + nt >= args.length) return undefined;
-  const types = nt > 0 ? new Set(args.slice(i + 1, i + 1 + nt)) : undefined;
-  i += nt + 1;
-  const nb = count();
-  if (nb === undefined || i + 2 * nb !== args.length - 1) return undefined;
-  const boosts = new Map<string, number>();
-  for (let j = 1; j <= nb; j++) {
-    if (!NUMBER.test(args[i + 2 * j]!)) return undefined;
-    boosts.set(args[i + 2 * j - 1]!, Number(args[i + 2 * j]));
-  }
-  return { tag: args[0]!, chars: Number(args[1]), need: Number(args[2]), offset: Number(args[3]), fuzzy: args[4] === "1", words, types, boosts };
 }
 
 export const autocompleteSearch: NativeScript = {

@@ -3,6 +3,12 @@
  * are latin1 (one char per byte), characters are UTF-8 sequences measured by their lead byte.
  */
 
+/** A number as narwhal sends it (`String(n)` in JS); Lua's tonumber reads these the same way. */
+export const NUMBER = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** A non-negative integer count. */
+export const COUNT = /^\d+$/;
+
 /** Byte length of the UTF-8 character whose lead byte is `c`, as the Lua scripts count it. */
 export function utf8Step(c: number): number {
   return c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;

@@ -8,7 +8,7 @@
 import type { Reply } from "../protocol";
 import { ErrorReply } from "../protocol";
 import type { NativeScript } from "./native-scripts";
-import { memberKey, recordFields, utf8Step } from "./autocomplete-text";
+import { COUNT, NUMBER, memberKey, recordFields, utf8Step } from "./autocomplete-text";
 import { NativeScriptError, type ScriptCalls } from "./script-calls";
 
 /** SHA1 of the autocomplete-write.lua this file mirrors; a unit test fails when the Lua changes. */
@@ -16,9 +16,6 @@ export const AUTOCOMPLETE_WRITE_SHA = "3b43af51d919b744d094d4dd32a993e67b00809b"
 
 const SENTINEL = "\xff";
 const WIDE = 6;
-/** What `String(score)` produces in JS; Lua's tonumber reads these the same way. */
-const NUMBER = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const COUNT = /^\d+$/;
 
 /** A prefix list's rebuild spec: its prefix p, and for a pair list the second prefix q. */
 interface ListSpec {
