@@ -12,7 +12,9 @@
  * Reported: bulk load time, memory per city (INFO used_memory delta / cities), and search
  * latency p50/p99 (1 client; as the client sees it, and server-side from SLOWLOG for the
  * layouts that search with one command) and throughput (1 and 50 clients) for 1-, 2-,
- * 3-character prefixes and 2-word queries, next to the round-trip floor (an ioredis GET). Every layout uses narwhal's folding/tokenisation, so all four
+ * 3-character prefixes and 2-word queries, next to the round-trip floor: a GET, and EVALs
+ * busy for a set time on the server (on a VM, a client that sleeps while the server works pays
+ * a wake-up on every reply). Every layout uses narwhal's folding/tokenisation, so all four
  * index the same words.
  */
 import { existsSync } from "node:fs";
@@ -21,7 +23,7 @@ import { Database } from "../src/index";
 import { titleWords, queryWords } from "../src/autocomplete/text";
 import { allCities, cityItems } from "../examples/demo/cities";
 import type { CityData } from "../examples/demo/cities";
-import { fmt, privateRedis, table, time } from "./support";
+import { privateRedis, table, time } from "./support";
 
 const REDISEARCH = "/usr/lib/redis/modules/redisearch.so";
 
@@ -69,14 +71,14 @@ type SlowlogEntry = [number, number, number, string[]];
  * switched to record everything; Redis 7 also logs the commands a script runs, hence the
  * large length), sorted ascending.
  */
-async function serverTimes(admin: Redis, command: string, fn: () => Promise<unknown>): Promise<number[]> {
+async function serverTimes<T>(admin: Redis, command: string, fn: () => Promise<T>): Promise<{ result: T; times: number[] }> {
   await admin.config("SET", "slowlog-log-slower-than", "0");
   await admin.config("SET", "slowlog-max-len", "1000000");
   await admin.slowlog("RESET");
   try {
-    await fn();
+    const result = await fn();
     const log = (await admin.slowlog("GET", 1_000_000)) as SlowlogEntry[];
-    return log.filter((e) => String(e[3][0]).toLowerCase() === command).map((e) => e[2]).sort((a, b) => a - b);
+    return { result, times: log.filter((e) => String(e[3][0]).toLowerCase() === command).map((e) => e[2]).sort((a, b) => a - b) };
   } finally {
     await admin.config("SET", "slowlog-log-slower-than", "10000");
     await admin.config("SET", "slowlog-max-len", "128");
@@ -207,6 +209,15 @@ function redisearch(port: number): Layout {
   };
 }
 
+/** Floor probes: a GET, and a Lua loop of n additions (about 0, 15 and 45 µs on the server here). */
+const SPIN = "local x = 0 for i = 1, tonumber(ARGV[1]) do x = x + i end return x";
+const FLOOR_PROBES: ReadonlyArray<readonly [string, string | undefined, number]> = [
+  ["GET of a missing key", undefined, 0],
+  ["EVAL, empty loop", SPIN, 0],
+  ["EVAL, 3,000-step loop", SPIN, 3000],
+  ["EVAL, 10,000-step loop", SPIN, 10000],
+];
+
 export default async function run(): Promise<void> {
   const module = existsSync(REDISEARCH);
   const server = await privateRedis(module ? ["--loadmodule", REDISEARCH] : []);
@@ -215,7 +226,7 @@ export default async function run(): Promise<void> {
   const loads: Array<Array<string | number>> = [];
   const latency: Array<Array<string | number>> = [];
   const baselineP50 = new Map<string, number>();
-  const floors: string[] = [];
+  const floors: Array<Array<string | number>> = [];
   try {
     const layouts: Array<(port: number) => Layout> = [walrus, narwhal, lex];
     if (module) layouts.push(redisearch);
@@ -234,11 +245,10 @@ export default async function run(): Promise<void> {
       loads.push([layout.name, cities.length, `${seconds.toFixed(1)} s`, shown, layout.roundTrips]);
       for (const [label, queries] of Object.entries(classes)) {
         const op = (c: number) => (i: number) => layout.search(c, queries[i % queries.length]!);
-        let one = { p50Us: 0, p99Us: 0, opsPerSec: 0 } as Awaited<ReturnType<typeof time>>;
-        const run = async () => {
-          one = await time(op(0), { iterations: 1500, warmup: 200 });
-        };
-        const server = layout.serverCommand ? await serverTimes(admin, layout.serverCommand, run) : (await run(), []);
+        const oneClient = () => time(op(0), { iterations: 1500, warmup: 200 });
+        const { result: one, times: server } = layout.serverCommand
+          ? await serverTimes(admin, layout.serverCommand, oneClient)
+          : { result: await oneClient(), times: [] };
         let next = 0;
         const fifty = await time(() => layout.search(next++ % 50, queries[next % queries.length]!), { iterations: 3000, concurrency: 50, warmup: 100 });
         if (layout.name.startsWith("walrus")) baselineP50.set(label, one.p50Us ?? 0);
@@ -255,10 +265,13 @@ export default async function run(): Promise<void> {
           Math.round(fifty.opsPerSec),
         ]);
       }
-      // The round-trip floor under the same conditions (data loaded, same process): a GET of a missing key.
-      const floor = await time(() => admin.get("no-such-key"), { iterations: 3000, warmup: 300 });
-      floors.push(`${layout.name}: ${fmt(floor.p50Us)} / ${fmt(floor.p99Us)} µs`);
       await layout.close();
+    }
+    // The round-trip floor under the same conditions as the searches (data loaded, same process).
+    for (const [label, lua, n] of FLOOR_PROBES) {
+      const probe = () => time(() => (lua ? admin.eval(lua, 0, n) : admin.get("no-such-key")), { iterations: 3000, warmup: 300 });
+      const { result: t, times } = await serverTimes(admin, lua ? "eval" : "get", probe);
+      floors.push([label, percentile(times, 0.5), t.p50Us ?? 0, t.p99Us ?? 0]);
     }
   } finally {
     admin.disconnect();
@@ -266,10 +279,8 @@ export default async function run(): Promise<void> {
   }
   table(`bulk load and memory (${cities.length.toLocaleString("en-US")} cities)`, ["layout", "cities", "load", "bytes/city", "round trips/search"], loads);
   table("search (limit 10)", ["layout", "query", "p50 µs", "p99 µs", "server p50 µs", "server p99 µs", "p50 vs walrus", "ops/s 1 client", "ops/s 50 clients"], latency);
-  console.log(
-    `\nRound-trip floor (p50 / p99 of an ioredis GET of a missing key, 1 client, after each layout's searches): ${floors.join("; ")}. ` +
-      "Server columns: SLOWLOG durations of the search command itself (single-command layouts only).",
-  );
+  console.log("\nServer columns: SLOWLOG durations of the search command itself (single-command layouts only).");
+  table("round-trip floor (1 client, same process and server, after the searches)", ["probe", "server p50 µs", "client p50 µs", "client p99 µs"], floors);
   console.log(
     `\nQueries per class: ${Object.entries(classes)
       .map(([k, v]) => `${k}: ${v.length} (e.g. ${v.slice(0, 3).map((q) => JSON.stringify(q)).join(", ")})`)

@@ -16,7 +16,7 @@ import { withNativeScripts } from "../../src/memory/native";
 import type { NativeScript } from "../../src/memory/native";
 import { autocompleteSearch } from "../../src/memory/native/autocomplete-search";
 import { autocompleteWrite } from "../../src/memory/native/autocomplete-write";
-import { luaSources } from "../../src/lua/sources.gen";
+import { libraryScript } from "../../src/lua/registry";
 import { rng } from "../support/random";
 
 const WORDS = ["san", "santa", "santo", "sao", "são", "saint", "sa", "new", "newark", "newport", "york", "yo", "zürich", "zug", "東京", "東", "ab", "abc", "x"];
@@ -84,8 +84,8 @@ describe("native autocomplete-write vs the Lua in fengari", () => {
       const keys = ["t:{ix}:d", "t:{ix}:w", "t:{ix}:b"];
       const call = (db: Database, args: string[]) => db.client.call("EVALSHA", autocompleteWrite.sha, keys.length, ...keys, "t:{ix}", cap, chars, ...args);
       try {
-        await native.client.call("SCRIPT", "LOAD", luaSources["autocomplete-write"]);
-        await lua.client.call("SCRIPT", "LOAD", luaSources["autocomplete-write"]);
+        await native.client.call("SCRIPT", "LOAD", libraryScript("autocomplete-write").lua);
+        await lua.client.call("SCRIPT", "LOAD", libraryScript("autocomplete-write").lua);
         for (let step = 0; step < 150; step++) {
           const ops: string[] = [];
           // Now and then one huge call, past the script's 6000-entry lexical batch.

@@ -15,7 +15,7 @@ import type { NativeScript } from "./native-scripts";
 import { NativeScriptError, type ScriptCalls } from "./script-calls";
 
 /** SHA1 of the autocomplete-search.lua this file mirrors; a unit test fails when the Lua changes. */
-export const AUTOCOMPLETE_SEARCH_SHA = "e8168b6b61223b2aa33584da6905f3d2bb289996";
+export const AUTOCOMPLETE_SEARCH_SHA = "46753dccbcbff3f7239396a48413dee13639b7d0";
 
 const SENTINEL = "\xff";
 

@@ -1,0 +1,115 @@
+-- autocomplete-search-lib: functions of autocomplete-search.lua, which the registry
+-- (src/lua/registry.ts) prepends to it; not a script of its own. Strings are byte strings;
+-- characters are UTF-8 sequences counted by their lead byte.
+
+local function charlen(s)
+  local n, k = 0, 1
+  while k <= #s do
+    local c = string.byte(s, k)
+    k = k + ((c < 0x80 and 1) or (c < 0xE0 and 2) or (c < 0xF0 and 3) or 4)
+    n = n + 1
+  end
+  return n
+end
+
+local function charprefix(s, n)
+  local k, c = 1, 0
+  while k <= #s and c < n do
+    local b = string.byte(s, k)
+    k = k + ((b < 0x80 and 1) or (b < 0xE0 and 2) or (b < 0xF0 and 3) or 4)
+    c = c + 1
+  end
+  return string.sub(s, 1, k - 1), k > #s
+end
+
+-- Does the folded text e[start .. stop-1] have, for every query word, a word starting with it?
+-- → exact-word count, summed 1-based word offsets; nil otherwise. Allocates nothing.
+local function match_in(e, start, stop, words, spaced)
+  local exact, pos = 0, 0
+  for k = 1, #words do
+    local q = words[k]
+    local i = start
+    if string.find(e, q, start, true) ~= start then
+      local at = string.find(e, spaced[k], start, true)
+      if not at or at >= stop then return nil end
+      i = at + 1
+    end
+    local after = string.byte(e, i + #q)
+    if after == 32 or after == 0 then exact = exact + 1 end
+    pos = pos + (i - start + 1)
+  end
+  return exact, pos
+end
+
+local function better(a, b)
+  if a[1] ~= b[1] then return a[1] > b[1] end
+  if a[2] ~= b[2] then return a[2] > b[2] end
+  if a[3] ~= b[3] then return a[3] < b[3] end
+  return a[4] < b[4]
+end
+
+-- The variants of `last` (a folded query word) at edit distance 1 worth searching: deletion,
+-- transposition, substitution, insertion; substituted/inserted characters are those that occur
+-- there in indexed words (ZRANGE BYLEX hops on the lexical index W, at most 64), and the first
+-- character is only ever deleted or transposed, never replaced. Variants extending `last` or a
+-- shorter kept variant are dropped (they could match nothing more). lexcount(prefix) counts
+-- the indexed words having that prefix.
+local function fuzzy_variants(last, W, lexcount)
+  local chars = {}
+  for ch in string.gmatch(last, "[%z\1-\127\194-\244][\128-\191]*") do chars[#chars + 1] = ch end
+  local function join(a, b, extra, c, d)
+    return table.concat(chars, "", a, b) .. extra .. table.concat(chars, "", c, d)
+  end
+  local function next_chars(head)
+    local out, from, stop = {}, "[" .. head, "[" .. head .. "\255"
+    while #out < 64 do
+      local r = redis.call("ZRANGE", W, from, stop, "BYLEX", "LIMIT", 0, 1)
+      if #r == 0 then break end
+      local m = r[1]
+      local c = string.byte(m, #head + 1)
+      if c == 0 then
+        from = "(" .. head .. "\0\255"
+      else
+        local n = (c < 0x80 and 1) or (c < 0xE0 and 2) or (c < 0xF0 and 3) or 4
+        local ch = string.sub(m, #head + 1, #head + n)
+        out[#out + 1] = ch
+        from = "(" .. head .. ch .. "\255"
+      end
+    end
+    return out
+  end
+  local variants, vlist = {}, {}
+  local function variant(v)
+    if v ~= "" and not variants[v] and string.sub(v, 1, #last) ~= last then
+      variants[v] = true
+      vlist[#vlist + 1] = v
+    end
+  end
+  local n = #chars
+  -- Every variant editing position k starts with the k-1 first characters: once no word
+  -- does, later positions cannot match either. Substitutions and insertions (which need the
+  -- alphabet found at that position) start at the second character.
+  for k = 1, n do
+    local head = table.concat(chars, "", 1, k - 1)
+    if k > 1 and lexcount(head) == 0 then break end
+    variant(join(1, k - 1, "", k + 1, n))
+    if k < n then variant(join(1, k - 1, chars[k + 1] .. chars[k], k + 2, n)) end
+    if k > 1 then
+      for _, ch in ipairs(next_chars(head)) do
+        if ch ~= chars[k] then variant(head .. ch .. join(k + 1, n, "", 1, 0)) end
+        variant(head .. ch .. join(k, n, "", 1, 0))
+      end
+    end
+  end
+  -- A variant that extends a shorter variant matches nothing more: keep the shortest.
+  table.sort(vlist, function(a, b) return #a < #b end)
+  local kept = {}
+  for _, v in ipairs(vlist) do
+    local covered = false
+    for _, u in ipairs(kept) do
+      if string.sub(v, 1, #u) == u then covered = true break end
+    end
+    if not covered then kept[#kept + 1] = v end
+  end
+  return kept
+end
