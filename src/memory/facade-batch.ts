@@ -7,6 +7,7 @@
  */
 import type { MemoryClient } from "./facade";
 import { toArgv } from "./facade-args";
+import { defineCommandMethods } from "./facade-commands";
 import { render, renderValue, replyError, ReplyError } from "./facade-render";
 import { ErrorReply } from "./protocol";
 import type { Reply } from "./protocol";
@@ -24,22 +25,23 @@ export class MemoryBatch {
     private readonly client: MemoryClient,
     private readonly atomic: boolean,
   ) {
-    client.installCommands(this, (name, buffers, args) => {
-      this.queue.push({ name: name.toLowerCase(), argv: toArgv(name, args), buffers });
-      return this;
-    });
+    client.installScripts(this, (name, buffers, args) => this.enqueue(name, buffers, args));
+  }
+
+  /** @internal Queues one command (the command methods call this). */
+  enqueue(command: string, buffers: boolean, args: unknown[]): this {
+    this.queue.push({ name: command.toLowerCase(), argv: toArgv(command, args), buffers });
+    return this;
   }
 
   /** Queues a command (string replies). */
   call(command: string, ...args: unknown[]): this {
-    this.queue.push({ name: command.toLowerCase(), argv: toArgv(command, args), buffers: false });
-    return this;
+    return this.enqueue(command, false, args);
   }
 
   /** Queues a command (Buffer replies). */
   callBuffer(command: string, ...args: unknown[]): this {
-    this.queue.push({ name: command.toLowerCase(), argv: toArgv(command, args), buffers: true });
-    return this;
+    return this.enqueue(command, true, args);
   }
 
   /** Number of queued commands. */
@@ -81,6 +83,8 @@ export class MemoryBatch {
     return queue.map((q, i) => settle(list[i] ?? null, q));
   }
 }
+
+defineCommandMethods(MemoryBatch.prototype, (batch, name, buffers, args) => batch.enqueue(name, buffers, args));
 
 function settle(reply: Reply, q: Queued): [Error | null, unknown] {
   if (reply instanceof ErrorReply) return [replyError(reply, q.name, q.argv.slice(1))] as unknown as [Error | null, unknown];

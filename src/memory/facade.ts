@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { EventEmitter } from "node:events";
 import type { Engine } from "./engine";
 import { createEngine } from "./create-engine";
+import { defineCommandMethods } from "./facade-commands";
 import { toArgv } from "./facade-args";
 import { MemoryBatch } from "./facade-batch";
 import { render, ReplyError } from "./facade-render";
@@ -35,18 +36,6 @@ interface Defined {
 
 type Sender<R> = (name: string, buffers: boolean, args: unknown[]) => R;
 
-/** Command methods installed on clients and batches (`client.hget(k, f)`, `client.hgetBuffer(k, f)`). */
-export const COMMAND_METHODS = [
-  "get", "set", "setnx", "setex", "psetex", "getset", "getdel", "getex", "mget", "mset", "msetnx", "incr", "decr", "incrby", "decrby", "incrbyfloat", "append", "strlen", "getrange", "setrange",
-  "del", "unlink", "copy", "move", "exists", "type", "rename", "renamenx", "expire", "pexpire", "expireat", "pexpireat", "ttl", "pttl", "persist", "keys", "scan", "dbsize", "flushdb", "flushall", "select", "ping", "echo", "time", "info",
-  "hset", "hmset", "hsetnx", "hget", "hmget", "hdel", "hlen", "hstrlen", "hexists", "hkeys", "hvals", "hgetall", "hincrby", "hincrbyfloat", "hrandfield", "hscan",
-  "lpush", "rpush", "lmpop", "blmpop", "lpushx", "rpushx", "lpop", "rpop", "llen", "lrange", "lindex", "lset", "linsert", "lrem", "ltrim", "lpos", "lmove", "rpoplpush", "blpop", "brpop", "blmove", "brpoplpush",
-  "sadd", "srem", "smembers", "sismember", "smismember", "scard", "spop", "srandmember", "smove", "sinter", "sintercard", "sinterstore", "sunion", "sunionstore", "sdiff", "sdiffstore", "sscan",
-  "zadd", "zincrby", "zrem", "zscore", "zmscore", "zcard", "zcount", "zlexcount", "zrank", "zrevrank", "zrange", "zrangestore", "zrangebyscore", "zrevrangebyscore", "zrangebylex", "zrevrangebylex", "zrevrange",
-  "zremrangebyrank", "zremrangebyscore", "zremrangebylex", "zpopmin", "zpopmax", "bzpopmin", "bzpopmax", "zmpop", "bzmpop", "zrandmember", "zunionstore", "zinterstore", "zdiffstore", "zunion", "zinter", "zdiff", "zscan",
-  "pfadd", "pfcount", "pfmerge", "eval", "evalsha", "script", "watch", "unwatch",
-] as const;
-
 export class MemoryClient extends EventEmitter {
   readonly engine: Engine;
   /** Like ioredis: `"ready"` until `quit()`/`disconnect()`, then `"end"`. */
@@ -66,7 +55,6 @@ export class MemoryClient extends EventEmitter {
     this.session = this.engine.createSession(3);
     this.options = { db: options.db ?? 0 };
     this.session.db = this.options.db;
-    this.installCommands(this, (name, buffers, args) => this.send(name, buffers, args));
     queueMicrotask(() => {
       this.emit("connect");
       this.emit("ready");
@@ -136,17 +124,18 @@ export class MemoryClient extends EventEmitter {
     return this.engine.dispatch(this.session, argv);
   }
 
-  /** @internal Installs command methods and defined scripts on a client or batch. */
-  installCommands<T extends object>(target: T, send: Sender<unknown>): void {
+  /** @internal Installs the scripts registered with `defineCommand` on a batch. */
+  installScripts<T extends object>(target: T, send: Sender<unknown>): void {
     const t = target as unknown as Record<string, unknown>;
-    for (const name of COMMAND_METHODS) {
-      t[name] = (...args: unknown[]) => send(name, false, args);
-      t[`${name}Buffer`] = (...args: unknown[]) => send(name, true, args);
-    }
     for (const [name, d] of this.scripts) {
       t[name] = (...args: unknown[]) => send("evalsha", false, this.scriptArgs(d, d.sha, args));
       t[`${name}Buffer`] = (...args: unknown[]) => send("evalsha", true, this.scriptArgs(d, d.sha, args));
     }
+  }
+
+  /** @internal Sends a command (the command methods call this). */
+  sendCommand(command: string, buffers: boolean, args: unknown[]): Promise<unknown> {
+    return this.send(command, buffers, args);
   }
 
   private scriptArgs(d: Defined, body: string, args: unknown[]): unknown[] {
@@ -192,7 +181,9 @@ export class MemoryClient extends EventEmitter {
   }
 }
 
-/** Typed signatures of the most used command methods (installed at runtime for every name in {@link COMMAND_METHODS}). */
+defineCommandMethods(MemoryClient.prototype, (client, name, buffers, args) => client.sendCommand(name, buffers, args));
+
+/** Typed signatures of the most used command methods (defined on the prototype for every name in COMMAND_METHODS, facade-commands.ts). */
 export interface MemoryClient {
   get(key: string | Buffer): Promise<string | null>;
   set(key: string | Buffer, value: string | Buffer | number, ...options: Array<string | number>): Promise<string | null>;
