@@ -41,7 +41,7 @@ export type {
 export { fold, titleWords, queryWords, MAX_TITLE_LENGTH, MAX_WORD_CHARS, MAX_TITLE_WORDS, MAX_CJK_STARTS } from "./autocomplete/text";
 export type { TextOptions } from "./autocomplete/text";
 export { Cache } from "./cache/cache";
-export type { SetManyEntries } from "./cache/cache";
+export type { SetManyEntries } from "./cache/options";
 export { cached } from "./cache/cached";
 export type { CachedOptions, CachedMethod } from "./cache/cached";
 export type { Wrapped, WrapOptions, PeekedEntry } from "./cache/options";
@@ -76,7 +76,7 @@ export {
 } from "./errors";
 export type { NarwhalErrorCode, ValidationIssue } from "./errors";
 export { Model } from "./models/model";
-export type { CreateData, CreateOptions, ModelClass, ModelHandle, NumericKeys, PrimaryKey, QueryFn } from "./models/model";
+export type { CreateData, CreateOptions, ModelClass, ModelHandle, NumericKeys, PrimaryKey, QueryFn } from "./models/model-types";
 export { model, field } from "./models/decorators";
 export type { ModelOptions, FieldOptions, IdOptions, ContainerFieldOptions } from "./models/decorators";
 export type { FieldKind } from "./models/fields";

@@ -14,8 +14,8 @@ import type { KeySpace } from "../keys";
 import { toInteger, toNumber } from "../reply";
 import type { Envelope } from "./envelope";
 import { decodeEnvelope, encodeEnvelope } from "./envelope";
-import type { CacheErrorHook, CacheErrorInfo, CacheOptions, SetOptions } from "./options";
-import { callHook, checkSegment, timeoutMs, ttlMs } from "./options";
+import type { CacheErrorHook, CacheErrorInfo, CacheOptions, SetManyEntries, SetOptions } from "./options";
+import { callHook, checkKey, checkSegment, timeoutMs, ttlMs } from "./options";
 import { CacheStats } from "./stats";
 import type { CacheStatsSnapshot } from "./stats";
 import { checkTags, TagIndex } from "./tags";
@@ -23,20 +23,6 @@ import type { WireOwner } from "./wire";
 import { Wire } from "./wire";
 import type { WrapOptions, Wrapped } from "./options";
 import { wrapFunction } from "./wrap";
-
-/** A raw key: a non-empty string not starting with `#` (reserved for tags and locks). */
-function checkKey(path: string, key: unknown): string {
-  if (typeof key !== "string" || key === "" || key.startsWith("#")) {
-    throw new ValidationError({ path, message: `must be a non-empty string not starting with "#", got ${JSON.stringify(key)}` });
-  }
-  return key;
-}
-
-/** Entries accepted by {@link Cache.setMany}: pairs, triples with per-key options, a Map or a record. */
-export type SetManyEntries<V> =
-  | Iterable<readonly [string, V] | readonly [string, V, SetOptions]>
-  | Map<string, V>
-  | Record<string, V>;
 
 /** A Redis-backed cache. Open one with `db.cache(options)`. */
 export class Cache<V = unknown> {

@@ -49,6 +49,20 @@ export interface SetOptions {
 
 const NAME = /^[^:{}#\s][^:{}\s]*$/;
 
+/** A raw key: a non-empty string not starting with `#` (reserved for tags and locks). */
+export function checkKey(path: string, key: unknown): string {
+  if (typeof key !== "string" || key === "" || key.startsWith("#")) {
+    throw new ValidationError({ path, message: `must be a non-empty string not starting with "#", got ${JSON.stringify(key)}` });
+  }
+  return key;
+}
+
+/** Entries accepted by {@link Cache.setMany}: pairs, triples with per-key options, a Map or a record. */
+export type SetManyEntries<V> =
+  | Iterable<readonly [string, V] | readonly [string, V, SetOptions]>
+  | Map<string, V>
+  | Record<string, V>;
+
 /** A namespace or function name: one key segment. */
 export function checkSegment(path: string, value: unknown): string {
   if (typeof value !== "string" || !NAME.test(value)) {
