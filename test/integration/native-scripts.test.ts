@@ -171,6 +171,23 @@ describe("native autocomplete-write vs the Lua in fengari", () => {
   });
 });
 
+describe("native script errors", () => {
+  it("a command failing inside a port answers Redis's error, naming the port", async () => {
+    const runs = { count: 0 };
+    const { native, lua } = pair(runs);
+    try {
+      // The index's item hash replaced by a string: HSETNX fails with WRONGTYPE in both.
+      for (const db of [native, lua]) await db.client.call("SET", "{t:ac:ix}:d", "not a hash");
+      const errors = await Promise.all([native, lua].map((db) => db.autocomplete("ix").add({ id: "1", title: "x" }).then(() => "no error", (e: Error) => e.message)));
+      expect(errors[0]).toMatch(/^script "autocomplete-write": WRONGTYPE Operation against a key holding the wrong kind of value script: [0-9a-f]{40}, on @native:autocomplete-write\.$/);
+      expect(errors[1]).toMatch(/^script "autocomplete-write": WRONGTYPE Operation against a key holding the wrong kind of value script: [0-9a-f]{40}, on @user_script:\d+\.$/);
+    } finally {
+      await native.close();
+      await lua.close();
+    }
+  });
+});
+
 describe("native autocomplete-search vs the Lua in fengari", () => {
   for (const seed of [11, 12, 13]) {
     it(`answers byte-identical replies (seed ${seed})`, async () => {

@@ -41,10 +41,10 @@ export function withNativeScripts(host: ScriptingHost, natives: readonly NativeS
     try {
       return native.run(keys, args, new ScriptCalls(call));
     } catch (error) {
-      if (error instanceof NativeScriptError) {
-        return new ErrorReply(`${error.reply.message} script: ${native.sha}, on @native:${native.name}.`.replace(/[\r\n]/g, " "));
-      }
-      throw error;
+      // A failed command reads like Redis's script error; anything else is a bug in the port,
+      // answered as an error reply rather than thrown through the engine.
+      const message = error instanceof NativeScriptError ? error.reply.message : `ERR ${error instanceof Error ? error.message : String(error)}`;
+      return new ErrorReply(`${message} script: ${native.sha}, on @native:${native.name}.`.replace(/[\r\n]/g, " "));
     }
   }
 
