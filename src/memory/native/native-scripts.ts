@@ -18,7 +18,6 @@
 import { ErrorReply } from "../protocol";
 import type { Reply, ScriptCall, ScriptingHost } from "../protocol";
 import { NativeScriptError, ScriptCalls } from "./script-calls";
-import { sha1hex } from "../lua/host";
 
 /** A JavaScript port of one Lua script. */
 export interface NativeScript {
@@ -50,14 +49,13 @@ export function withNativeScripts(host: ScriptingHost, natives: readonly NativeS
 
   return {
     evalBody(body, keys, args, call) {
-      const native = bySha.get(sha1hex(body));
-      if (native) {
-        const loaded = host.load(body);
-        if (loaded instanceof ErrorReply) return loaded;
-        const reply = run(native, keys, args, call);
-        if (reply !== undefined) return reply;
-      }
-      return host.evalBody(body, keys, args, call);
+      // SCRIPT LOAD first (it caches the compiled Lua, as EVAL does): one SHA1 of the body, then
+      // either the port or the cached Lua runs.
+      const sha = host.load(body);
+      if (sha instanceof ErrorReply) return sha;
+      const native = bySha.get(sha);
+      const reply = native ? run(native, keys, args, call) : undefined;
+      return reply !== undefined ? reply : host.evalSha(sha, keys, args, call);
     },
     evalSha(sha, keys, args, call) {
       const native = bySha.get(sha.toLowerCase());
