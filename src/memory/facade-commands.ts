@@ -1,7 +1,7 @@
 /**
  * The ioredis-style command methods of the memory facade (`client.hget(k, f)`,
  * `client.hgetBuffer(k, f)`), defined once on a class's prototype rather than per instance:
- * a MULTI builds a new batch each time, and copying ~200 closures onto it cost more than
+ * a MULTI builds a new batch each time, and copying ~400 closures onto it cost more than
  * running the transaction.
  */
 
@@ -16,7 +16,6 @@ export const COMMAND_METHODS = [
   "zremrangebyrank", "zremrangebyscore", "zremrangebylex", "zpopmin", "zpopmax", "bzpopmin", "bzpopmax", "zmpop", "bzmpop", "zrandmember", "zunionstore", "zinterstore", "zdiffstore", "zunion", "zinter", "zdiff", "zscan",
   "pfadd", "pfcount", "pfmerge", "eval", "evalsha", "script", "watch", "unwatch",
 ] as const;
-
 
 /** Defines `name(...args)` and `nameBuffer(...args)` for every command on `proto`, calling `send`. */
 export function defineCommandMethods<T>(proto: T, send: (self: T, name: string, buffers: boolean, args: unknown[]) => unknown): void {
