@@ -24,8 +24,11 @@ export interface Backend {
   readonly unavailable?: string;
   /** Features this backend lacks, with the reason (suites requiring them are skipped by name). */
   readonly lacks?: Partial<Record<Feature, string>>;
-  /** A new client of this backend; the caller closes it. */
-  client(): ClientLike;
+  /**
+   * A new client of this backend; the caller closes it. `name` sets the connection name
+   * (CLIENT SETNAME, restored on reconnect), so a test can kill its own connections only.
+   */
+  client(name?: string): ClientLike;
 }
 
 /** Which ioredis major the suites use: `NARWHAL_IOREDIS=5` selects ioredis 5 (CI runs both). */
@@ -43,15 +46,15 @@ export function backends(): Backend[] {
     {
       name: "standalone",
       unavailable: standalone ? undefined : "no redis-server on PATH and no REDIS_URL",
-      client: () =>
+      client: (name) =>
         (standalone?.url
-          ? new RedisClass(standalone.url, quiet)
-          : new RedisClass({ path: standalone?.path, ...quiet })) as unknown as ClientLike,
+          ? new RedisClass(standalone.url, { ...quiet, connectionName: name })
+          : new RedisClass({ path: standalone?.path, ...quiet, connectionName: name })) as unknown as ClientLike,
     },
     {
       name: "cluster",
       unavailable: cluster ? undefined : "no redis-server on PATH and no REDIS_CLUSTER_URL",
-      client: () => new ClusterClass(cluster?.nodes ?? [], { redisOptions: quiet }) as unknown as ClientLike,
+      client: (name) => new ClusterClass(cluster?.nodes ?? [], { redisOptions: { ...quiet, connectionName: name } }) as unknown as ClientLike,
     },
     memoryBackend(),
   ];
