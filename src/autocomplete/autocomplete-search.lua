@@ -242,9 +242,14 @@ local function collect(words, skip)
     for j = 1, #batch do
       local r = recs[j]
       if r then
-        local sc, folded = string.match(r, "^([^%z]*)%z([^%z]*)%z")
-        members[#members + 1] = folded .. "\0" .. batch[j]
-        raws[#raws + 1] = tonumber(sc)
+        -- Most records fail some word: test the folded words in place (match_in allocates
+        -- nothing) and build a member only for those that pass.
+        local a = string.find(r, "\0", 1, true)
+        local b = string.find(r, "\0", a + 1, true)
+        if match_in(r, a + 1, b, words, spaced) then
+          members[#members + 1] = string.sub(r, a + 1, b - 1) .. "\0" .. batch[j]
+          raws[#raws + 1] = tonumber(string.sub(r, 1, a - 1))
+        end
       end
     end
     consider(members, raws, words, spaced, out, skip)

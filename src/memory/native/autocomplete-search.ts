@@ -15,7 +15,7 @@ import type { NativeScript } from "./native-scripts";
 import { NativeScriptError, type ScriptCalls } from "./script-calls";
 
 /** SHA1 of the autocomplete-search.lua this file mirrors; a unit test fails when the Lua changes. */
-export const AUTOCOMPLETE_SEARCH_SHA = "46753dccbcbff3f7239396a48413dee13639b7d0";
+export const AUTOCOMPLETE_SEARCH_SHA = "a7ab504aaea53cc0153871483be58377c90a1446";
 
 const SENTINEL = "\xff";
 
