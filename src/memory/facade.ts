@@ -133,8 +133,8 @@ export class MemoryClient extends EventEmitter {
     }
   }
 
-  /** @internal Sends a command (the command methods call this). */
-  sendCommand(command: string, buffers: boolean, args: unknown[]): Promise<unknown> {
+  /** @internal Sends a command for a command method (not ioredis's `sendCommand`, which takes a Command object). */
+  runCommandMethod(command: string, buffers: boolean, args: unknown[]): Promise<unknown> {
     return this.send(command, buffers, args);
   }
 
@@ -181,7 +181,7 @@ export class MemoryClient extends EventEmitter {
   }
 }
 
-defineCommandMethods(MemoryClient.prototype, (client, name, buffers, args) => client.sendCommand(name, buffers, args));
+defineCommandMethods(MemoryClient.prototype, (client, name, buffers, args) => client.runCommandMethod(name, buffers, args));
 
 /** Typed signatures of the most used command methods (defined on the prototype for every name in COMMAND_METHODS, facade-commands.ts). */
 export interface MemoryClient {

@@ -6,13 +6,13 @@
  * another list, which gives the same exact answer.
  */
 import type { Reply } from "../protocol";
-import { ErrorReply } from "../protocol";
 import { fuzzyVariants } from "./autocomplete-fuzzy";
 import { better, matchIn, parseQuery } from "./autocomplete-query";
 import type { Hit, Query } from "./autocomplete-query";
-import { charLength, charPrefix, memberKey, recordFields } from "./autocomplete-text";
+import { scanItemsWithPrefix } from "./autocomplete-items";
+import { charLength, charPrefix, memberKey } from "./autocomplete-text";
 import type { NativeScript } from "./native-scripts";
-import { NativeScriptError, type ScriptCalls } from "./script-calls";
+import type { ScriptCalls } from "./script-calls";
 
 /** SHA1 of the autocomplete-search.lua this file mirrors; a unit test fails when the Lua changes. */
 export const AUTOCOMPLETE_SEARCH_SHA = "a7ab504aaea53cc0153871483be58377c90a1446";
@@ -213,30 +213,15 @@ class SearchRun {
   /** Evaluates every item having a word that starts with `driver` against its record. */
   private wholeRange(driver: string, words: readonly string[], skip?: Set<string>): Hit[] {
     const out: Hit[] = [];
-    const keys: string[] = [];
-    const seen = new Set<string>();
-    for (const e of this.redis.strings("ZRANGE", this.w, `[${driver}`, `[${driver}\xff`, "BYLEX")) {
-      const k = memberKey(e ?? "");
-      if (!seen.has(k)) {
-        seen.add(k);
-        keys.push(k);
-      }
-    }
-    for (let i = 0; i < keys.length; i += 500) {
-      const batch = keys.slice(i, i + 500);
-      const records = this.redis.strings("HMGET", this.d, ...batch);
-      const members: string[] = [];
-      const raws: number[] = [];
-      for (let j = 0; j < batch.length; j++) {
-        const record = records[j];
-        if (record === undefined) continue;
-        const fields = recordFields(record);
-        if (!fields) throw new NativeScriptError(new ErrorReply("ERR autocomplete-search: malformed item record"));
-        members.push(`${fields.folded}\0${batch[j]!}`);
-        raws.push(Number(fields.score));
-      }
-      this.consider(members, raws, words, out, skip);
-    }
+    scanItemsWithPrefix(this.redis, this.w, this.d, driver, (items) => {
+      this.consider(
+        items.map((item) => `${item.folded}\0${item.key}`),
+        items.map((item) => Number(item.score)),
+        words,
+        out,
+        skip,
+      );
+    });
     return out.sort(better);
   }
 

@@ -8,7 +8,8 @@
 import type { Reply } from "../protocol";
 import { ErrorReply } from "../protocol";
 import type { NativeScript } from "./native-scripts";
-import { COUNT, NUMBER, memberKey, recordFields, utf8Step } from "./autocomplete-text";
+import { scanItemsWithPrefix } from "./autocomplete-items";
+import { COUNT, NUMBER, recordFields, utf8Step } from "./autocomplete-text";
 import { NativeScriptError, type ScriptCalls } from "./script-calls";
 
 /** SHA1 of the autocomplete-write.lua this file mirrors; a unit test fails when the Lua changes. */
@@ -87,30 +88,14 @@ class Writer {
   private rebuild(pk: string, spec: ListSpec): void {
     const redis = this.redis;
     redis.call(["DEL", pk]);
-    const entries = redis.strings("ZRANGE", this.w, `[${spec.p}`, `[${spec.p}${SENTINEL}`, "BYLEX");
-    const keys: string[] = [];
-    const seen = new Set<string>();
-    for (const m of entries) {
-      if (m === undefined || !m.includes("\0")) fail("malformed lexical index member");
-      const k = memberKey(m);
-      if (!seen.has(k)) {
-        seen.add(k);
-        keys.push(k);
-      }
-    }
     const items: Array<{ n: number; score: string; member: string; index: number }> = [];
-    for (let i = 0; i < keys.length; i += 500) {
-      const batch = keys.slice(i, i + 500);
-      const records = redis.strings("HMGET", this.d, ...batch);
-      for (let j = 0; j < batch.length; j++) {
-        const record = records[j];
-        if (record === undefined) continue;
-        const { score, folded } = fieldsOf(record);
+    scanItemsWithPrefix(redis, this.w, this.d, spec.p, (batch) => {
+      for (const { key, score, folded } of batch) {
         if (spec.q === undefined || ` ${folded}`.includes(` ${spec.q}`)) {
-          items.push({ n: Number(score), score, member: `${folded}\0${batch[j]!}`, index: items.length + 1 });
+          items.push({ n: Number(score), score, member: `${folded}\0${key}`, index: items.length + 1 });
         }
       }
-    }
+    });
     if (items.length === 0) return;
     items.sort((a, b) => (a.n !== b.n ? (a.n > b.n ? -1 : 1) : a.index - b.index));
     const args: string[] = [];
