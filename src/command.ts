@@ -60,8 +60,3 @@ export function scriptCmd<T>(
 ): Command<T> {
   return { name: "evalsha", keys, args, parse, binary, script };
 }
-
-/** The argument vector of EVALSHA/EVAL for a script command. */
-export function scriptArgs(command: Command<unknown>, body: string): Arg[] {
-  return [body, command.keys.length, ...command.keys, ...command.args];
-}

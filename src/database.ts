@@ -168,12 +168,12 @@ export class Database extends Scope {
    * On Cluster every key must share one slot (`CrossSlotError`).
    */
   transaction<R>(fn: (tx: Batch) => R | Promise<R>): Promise<BatchResult<R>> {
-    return runBatch(new Batch(this, new BatchExecutor(this.client, true, () => this.describeServer(), this.direct)), fn);
+    return runBatch(new Batch(this, new BatchExecutor(this.client, true, () => this.describeServer())), fn);
   }
 
   /** Like {@link transaction} but sent as a pipeline: one round trip, not atomic. */
   pipeline<R>(fn: (p: Batch) => R | Promise<R>): Promise<BatchResult<R>> {
-    return runBatch(new Batch(this, new BatchExecutor(this.client, false, () => this.describeServer(), this.direct)), fn);
+    return runBatch(new Batch(this, new BatchExecutor(this.client, false, () => this.describeServer())), fn);
   }
 
   /**

@@ -130,14 +130,23 @@ export class CrossSlotError extends NarwhalError {
   }
 }
 
-/** Redis could not be reached, or did not answer in time. Names the server and the cause. */
+/**
+ * Redis could not be reached, or did not answer in time. Names the server and the cause.
+ * `mayHaveApplied` tells whether the command may have run anyway: true when it had been
+ * written to the connection before the failure (the reply, not the command, may be what was
+ * lost). narwhal never resends such a command (a write would apply twice); the caller decides.
+ */
 export class ConnectionError extends NarwhalError {
   /** `host:port`, socket path or `cluster host:port,…` of the server. */
   readonly server: string;
+  /** True when the command may have been applied before the connection failed (its outcome is unknown). */
+  readonly mayHaveApplied: boolean;
 
-  constructor(server: string, message: string, options?: { cause?: unknown }) {
-    super("CONNECTION", `${server}: ${message}`, options);
+  constructor(server: string, message: string, options?: { cause?: unknown; mayHaveApplied?: boolean }) {
+    const mayHaveApplied = options?.mayHaveApplied ?? false;
+    super("CONNECTION", `${server}: ${message}${mayHaveApplied ? " (the command may have been applied: its reply was lost)" : ""}`, options);
     this.server = server;
+    this.mayHaveApplied = mayHaveApplied;
   }
 }
 

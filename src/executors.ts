@@ -7,16 +7,9 @@ import calculateSlot from "cluster-key-slot";
 import type { ClientBatch, ClientLike } from "./client";
 import { isClusterClient } from "./client";
 import type { Arg, Command } from "./command";
-import { scriptArgs } from "./command";
-import { ConnectionError, CrossSlotError, TransactionError, fromReplyError, NarwhalError } from "./errors";
-
-function isReplyError(error: unknown): error is Error {
-  return error instanceof Error && (error.name === "ReplyError" || /^(ERR|WRONGTYPE|NOSCRIPT|BUSY|OOM|NOPROTO|EXECABORT|CROSSSLOT|MOVED|ASK|CLUSTERDOWN|READONLY|NOPERM|UNKILLABLE)\b/.test(error.message));
-}
-
-function isNoScript(error: unknown): boolean {
-  return error instanceof Error && error.message.startsWith("NOSCRIPT");
-}
+import { isNoScript, mapClientError } from "./client-errors";
+import { CrossSlotError, ScriptError, TransactionError } from "./errors";
+import { queueBatch, runScript } from "./script-runner";
 
 /** Throws {@link CrossSlotError} when `keys` do not all hash to one cluster slot. */
 export function assertSameSlot(context: string, keys: readonly string[]): void {
@@ -26,13 +19,10 @@ export function assertSameSlot(context: string, keys: readonly string[]): void {
   if (slots.some((s) => s.slot !== first)) throw new CrossSlotError(context, slots);
 }
 
-/** Maps anything a client threw into a narwhal error (reply errors keep their text). */
+/** Maps anything a client threw while running `command` into a narwhal error (see client-errors.ts). */
 export function mapError(error: unknown, command: Command<unknown>, server: () => string): Error {
-  if (error instanceof NarwhalError) return error;
   const label = command.script ? `EVALSHA ${command.script.name}` : command.name.toUpperCase();
-  if (isReplyError(error)) return fromReplyError(error, label, command.script?.name);
-  const message = error instanceof Error ? error.message : String(error);
-  return new ConnectionError(server(), `${label} failed: ${message}`, { cause: error });
+  return mapClientError(error, label, server, command.script?.name);
 }
 
 /** Sends each command immediately on the Database's client. */
@@ -68,17 +58,11 @@ export class DirectExecutor {
   private async runScript<T>(command: Command<T>): Promise<T> {
     const client = this.client;
     const script = command.script!;
-    const send = (name: string, args: readonly Arg[]) =>
-      command.binary ? client.callBuffer(name, ...args) : client.call(name, ...args);
+    const send = (name: string, args: readonly Arg[]) => (command.binary ? client.callBuffer(name, ...args) : client.call(name, ...args));
     let reply: unknown;
     try {
       if (isClusterClient(client)) assertSameSlot(`script "${script.name}"`, command.keys);
-      try {
-        reply = await send("evalsha", scriptArgs(command, script.sha));
-      } catch (error) {
-        if (!isNoScript(error)) throw error;
-        reply = await send("eval", scriptArgs(command, script.lua));
-      }
+      reply = await runScript(send, script, command.keys, command.args);
     } catch (error) {
       throw mapError(error, command, this.server);
     }
@@ -95,7 +79,8 @@ interface Queued {
 /**
  * Queues commands for one MULTI/EXEC (`atomic`) or one pipeline. Promises returned by
  * {@link run} settle only after {@link flush}, so code inside a transaction callback must
- * not await them. Scripts inside MULTI are sent as EVAL (see script.ts for why).
+ * not await them. Scripts are loaded at the head of the batch and called by SHA1 (see
+ * script-runner.ts for why that keeps them in order).
  */
 export class BatchExecutor {
   readonly batched = true;
@@ -107,7 +92,6 @@ export class BatchExecutor {
     private readonly client: ClientLike,
     private readonly atomic: boolean,
     private readonly server: () => string,
-    private readonly direct: DirectExecutor,
   ) {}
 
   run<T>(command: Command<T>): Promise<T> {
@@ -155,12 +139,7 @@ export class BatchExecutor {
       assertSameSlot(this.atomic ? "transaction" : "pipeline", queue.flatMap((q) => q.command.keys));
     }
     const batch: ClientBatch = this.atomic ? this.client.multi() : this.client.pipeline();
-    for (const { command } of queue) {
-      const send = command.binary ? batch.callBuffer.bind(batch) : batch.call.bind(batch);
-      if (!command.script) send(command.name, ...command.args);
-      else if (this.atomic) send("eval", ...scriptArgs(command, command.script.lua));
-      else send("evalsha", ...scriptArgs(command, command.script.sha));
-    }
+    const { loads, loadIndex } = queueBatch(batch, queue.map((q) => q.command));
     let results: Array<[Error | null, unknown]> | null;
     try {
       results = await batch.exec();
@@ -175,24 +154,28 @@ export class BatchExecutor {
       return [aborted];
     }
     const failures: Error[] = [];
-    await Promise.all(
-      queue.map(async (q, i) => {
-        const [error, reply] = results![i] ?? [new TransactionError("missing reply"), undefined];
-        try {
-          if (error && q.command.script && !this.atomic && isNoScript(error)) {
-            // Pipelines are not atomic, so re-running the one script that missed the cache is safe.
-            q.resolve(await this.direct.run(q.command));
-            return;
-          }
-          if (error) throw mapError(error, q.command, this.server);
-          q.resolve(q.command.parse(reply));
-        } catch (e) {
-          const err = e instanceof Error ? e : new Error(String(e));
-          failures.push(err);
-          q.reject(err);
-        }
-      }),
-    );
+    queue.forEach((q, i) => {
+      const [error, reply] = results![loads + i] ?? [new TransactionError("missing reply"), undefined];
+      try {
+        if (error) throw this.replyFailure(error, q.command, results!, loadIndex);
+        q.resolve(q.command.parse(reply));
+      } catch (e) {
+        const err = e instanceof Error ? e : new Error(String(e));
+        failures.push(err);
+        q.reject(err);
+      }
+    });
     return failures;
+  }
+
+  /** The error of one failed command; a script call reports why its SCRIPT LOAD failed, or that the cache was flushed mid-batch. */
+  private replyFailure(error: Error, command: Command<unknown>, results: Array<[Error | null, unknown]>, loadIndex: ReadonlyMap<string, number>): Error {
+    const script = command.script;
+    if (!script || !isNoScript(error)) return mapError(error, command, this.server);
+    const loadError = results[loadIndex.get(script.sha) ?? -1]?.[0];
+    if (loadError) return mapError(loadError, command, this.server);
+    // Loaded at the head of this batch, then gone: another client flushed the script cache in between.
+    // The call did not run; re-running it now would put it after the commands queued behind it.
+    return new ScriptError(script.name, "the script cache was flushed while this batch ran; the call did not run (not retried, to keep the batch's order)", { cause: error });
   }
 }

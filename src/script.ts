@@ -1,8 +1,8 @@
 /**
  * Lua scripts as first-class values. A {@link ScriptSource} is a named Lua body with its
- * SHA1; narwhal runs it with EVALSHA and falls back to EVAL on NOSCRIPT (inside MULTI it
- * always sends EVAL, because a NOSCRIPT failure there would not roll back the commands
- * around it). `db.script()` turns a source into a typed function for users.
+ * SHA1; narwhal runs it through script-runner.ts (EVALSHA, NOSCRIPT → EVAL; in a batch, a
+ * SCRIPT LOAD at the head keeps every call in order). `db.script()` turns a source into a
+ * typed function for users.
  */
 import { createHash } from "node:crypto";
 import type { Arg, Executor } from "./command";

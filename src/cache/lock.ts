@@ -35,11 +35,7 @@ export async function tryLock(wire: Wire, key: string, ttlMs: number, timeoutMs:
 
 /** Releases a held lock if it is still ours. EVALSHA cache-unlock. */
 export async function releaseLock(wire: Wire, lock: HeldLock, timeoutMs: number | undefined): Promise<void> {
-  const script = libraryScript("cache-unlock");
-  const run = wire.send("evalsha", [script.sha, 1, lock.key, lock.token]).catch((error: unknown) => {
-    if (!(error instanceof Error) || !error.message.includes("NOSCRIPT")) throw error;
-    return wire.send("eval", [script.lua, 1, lock.key, lock.token]);
-  });
+  const run = wire.script(libraryScript("cache-unlock"), [lock.key], [lock.token]);
   await wire.deadline(run, timeoutMs, "unlock");
 }
 

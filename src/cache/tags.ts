@@ -49,12 +49,7 @@ export class TagIndex {
     return Promise.all(
       [...new Set(tags)].map((tag) => {
         const key = this.keyOf(tag);
-        return this.wire
-          .send("evalsha", [script.sha, 1, key, ttlMs, entryKey])
-          .catch((error: unknown) => {
-            if (!(error instanceof Error) || !error.message.includes("NOSCRIPT")) throw error;
-            return this.wire.send("eval", [script.lua, 1, key, ttlMs, entryKey]);
-          });
+        return this.wire.script(script, [key], [ttlMs, entryKey]);
       }),
     );
   }

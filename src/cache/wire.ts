@@ -6,9 +6,12 @@
  */
 import calculateSlot from "cluster-key-slot";
 import type { ClientLike } from "../client";
+import { mapClientError } from "../client-errors";
 import type { Arg } from "../command";
-import { ConnectionError, fromReplyError, NarwhalError } from "../errors";
+import { ConnectionError } from "../errors";
 import { toScanPage } from "../reply";
+import type { ScriptSource } from "../script";
+import { runScript } from "../script-runner";
 import { clearDeadline, setDeadline } from "./deadlines";
 import { GetBatcher } from "./get-batcher";
 import type { OnError, OnReply } from "./get-batcher";
@@ -22,10 +25,6 @@ export interface WireOwner {
 
 /** Statuses in which an ioredis client has lost its connection (fail-open callers skip Redis then). */
 const DOWN = new Set(["reconnecting", "end", "close"]);
-
-function isReplyError(error: unknown): error is Error {
-  return error instanceof Error && (error.name === "ReplyError" || /^[A-Z]{3,}\b/.test(error.message));
-}
 
 export class Wire {
   private readonly batcher: GetBatcher;
@@ -49,11 +48,8 @@ export class Wire {
   }
 
   /** Maps a client failure to a narwhal error. */
-  mapError(error: unknown, command: string): Error {
-    if (error instanceof NarwhalError) return error;
-    if (isReplyError(error) && !/^Connection|^Stream/.test(error.message)) return fromReplyError(error, command);
-    const message = error instanceof Error ? error.message : String(error);
-    return new ConnectionError(this.owner.describeServer(), `${command.toUpperCase()} failed: ${message}`, { cause: error });
+  mapError(error: unknown, command: string, script?: string): Error {
+    return mapClientError(error, command.toUpperCase(), () => this.owner.describeServer(), script);
   }
 
   /** Sends one command (`binary`: Buffer replies). Rejects with a mapped error. */
@@ -62,6 +58,14 @@ export class Wire {
     const p = binary ? client.callBuffer(command, ...args) : client.call(command, ...args);
     return p.catch((error: unknown) => {
       throw this.mapError(error, command);
+    });
+  }
+
+  /** Runs one of narwhal's scripts through the one script path (script-runner.ts). Rejects with a mapped error. */
+  script(script: ScriptSource, keys: readonly string[], args: readonly Arg[]): Promise<unknown> {
+    const client = this.owner.client;
+    return runScript((name, a) => client.call(name, ...a), script, keys, args).catch((error: unknown) => {
+      throw this.mapError(error, `evalsha ${script.name}`, script.name);
     });
   }
 

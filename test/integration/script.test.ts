@@ -40,7 +40,7 @@ describeBackends("db.script", (ctx) => {
     await expect(one([])).rejects.toBeInstanceOf(ValidationError);
   });
 
-  it("joins a transaction with fn.on(tx) (sent as EVAL inside MULTI)", async () => {
+  it("joins a transaction with fn.on(tx) (SCRIPT LOAD at the head of the MULTI, then EVALSHA)", async () => {
     const { db, raw, prefix } = ctx();
     const setIt = db.script({ name: "setIt", lua: "return redis.call('SET', KEYS[1], ARGV[1])", keys: 1 });
     const [a, b] = await db.transaction((tx) => [setIt.on(tx)(["{t}:k"], ["v"]), tx.hash("{t}:h").set("f", "1")]);
