@@ -89,7 +89,7 @@ function ratio(ours: number, raw: number): string {
 
 export default async function run(): Promise<void> {
   const server = await privateRedis();
-  const client = new Redis({ path: server.socket, enableAutoPipelining: false });
+  const client = new Redis({ path: server.socket, enableAutoPipelining: false, autoResendUnfulfilledCommands: false });
   const db = new Database(client as unknown as ClientLike, { prefix: "bench" });
   try {
     const list = db.list("list");

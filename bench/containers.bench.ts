@@ -36,7 +36,7 @@ function median(xs: number[]): number {
 
 export default async function run(): Promise<void> {
   const server = await privateRedis();
-  const client = new Redis({ host: "127.0.0.1", port: server.port, lazyConnect: false });
+  const client = new Redis({ host: "127.0.0.1", port: server.port, lazyConnect: false, autoResendUnfulfilledCommands: false });
   await client.ping();
   const db = new Database(client, { prefix: "bench" });
   try {

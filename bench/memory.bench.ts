@@ -70,7 +70,7 @@ async function memoryPerKey(redis: Redis): Promise<{ engine: number; redis: numb
 
 export default async function run(): Promise<void> {
   const server = await privateRedis();
-  const redisClient = new Redis({ path: server.socket });
+  const redisClient = new Redis({ path: server.socket, autoResendUnfulfilledCommands: false });
   try {
     const real = new Database(redisClient as unknown as ClientLike, { prefix: "bench" });
     const mem = Database.memory({ prefix: "bench" });

@@ -206,7 +206,9 @@ export default async function run(): Promise<void> {
   const server = await privateRedis();
   const clients: Redis[] = [];
   const connect = async () => {
-    const c = TCP ? new Redis({ host: "127.0.0.1", port: server.port, enableAutoPipelining: false }) : new Redis({ path: server.socket, enableAutoPipelining: false });
+    const c = TCP
+      ? new Redis({ host: "127.0.0.1", port: server.port, enableAutoPipelining: false, autoResendUnfulfilledCommands: false })
+      : new Redis({ path: server.socket, enableAutoPipelining: false, autoResendUnfulfilledCommands: false });
     await new Promise((r) => c.once("ready", r));
     clients.push(c);
     return c;

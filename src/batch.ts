@@ -32,7 +32,7 @@ export class Batch extends Scope {
   }
 
   /** @internal Blocking commands cannot join a batch. */
-  withDedicatedConnection<T>(_fn: (executor: Executor) => Promise<T>): Promise<T> {
+  withDedicatedConnection<T>(_fn: (executor: Executor) => Promise<T>, _blockSeconds: number): Promise<T> {
     return Promise.reject(new TransactionError("blocking commands cannot run inside a transaction or pipeline"));
   }
 }

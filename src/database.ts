@@ -6,9 +6,12 @@ import { Redis as IORedis, Cluster as IOCluster } from "ioredis";
 import type { Cluster, Redis, RedisOptions } from "ioredis";
 import type { ClientLike } from "./client";
 import { isClusterClient } from "./client";
+import { assertSafeClient, SAFE_CLUSTER_OPTIONS, SAFE_REDIS_OPTIONS } from "./client-safety";
 import type { Executor } from "./command";
 import { ValidationError } from "./errors";
 import { BatchExecutor, DirectExecutor } from "./executors";
+import { DedicatedConnections } from "./dedicated-connections";
+import { InFlight } from "./in-flight";
 import { KeySpace } from "./keys";
 import { Scope } from "./scope";
 import type { ScriptFunction, ScriptOptions } from "./script";
@@ -31,12 +34,14 @@ export interface DatabaseOptions {
   readonly prefix?: string;
   /** For clients narwhal creates: ms to wait for a connection (default 5000). */
   readonly connectTimeout?: number;
-  /** For clients narwhal creates: ms to wait for any reply before failing (default 5000). Blocking pops use their own connection without this limit. */
+  /**
+   * For clients narwhal creates: ms to wait for any reply before failing (default 5000). A
+   * blocking pop waits its own timeout plus this, on a connection of its own.
+   */
   readonly commandTimeout?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 5000;
-const MAX_IDLE_DEDICATED = 4;
 
 function isClientLike(value: unknown): value is ClientLike {
   return typeof value === "object" && value !== null && typeof (value as ClientLike).call === "function" && typeof (value as ClientLike).multi === "function";
@@ -58,15 +63,18 @@ export class Database extends Scope {
   readonly executor: Executor;
   private readonly direct: DirectExecutor;
   private owned: boolean;
-  private readonly idle: ClientLike[] = [];
-  private readonly dedicated = new Set<ClientLike>();
+  private readonly dedicated: DedicatedConnections;
+  private readonly inFlight: InFlight | undefined;
   private lastConnectionError: string | undefined;
   private closed = false;
 
   /**
    * @param connection a `redis://` URL, ioredis options, or an ioredis `Redis`/`Cluster`
-   *   (narwhal then never closes it). Default: `redis://127.0.0.1:6379`.
+   *   (narwhal then never closes it). Default: `redis://127.0.0.1:6379`. A client must not
+   *   resend unanswered commands nor have a `keyPrefix` (see client-safety.ts): create it with
+   *   `{ autoResendUnfulfilledCommands: false }` (a Cluster: with {@link createCluster}).
    * @param options prefix and timeouts.
+   * @throws ValidationError for such a client, `keyPrefix` in options, or bad timeouts.
    */
   constructor(connection: Connection = "redis://127.0.0.1:6379", options: DatabaseOptions = {}) {
     super();
@@ -77,10 +85,15 @@ export class Database extends Scope {
       if (!Number.isFinite(value) || value <= 0) throw new ValidationError({ path, message: "must be a positive number of milliseconds" });
     }
     if (isClientLike(connection)) {
+      assertSafeClient(connection);
       this.client = connection;
       this.owned = false;
     } else {
-      // Fail fast when Redis is unreachable: one retry per command, bounded connect and reply times.
+      if (typeof connection === "object" && connection !== null && (connection as RedisOptions).keyPrefix) {
+        throw new ValidationError({ path: "connection.keyPrefix", message: "ioredis does not apply keyPrefix to script-built keys or SCAN; use narwhal's `prefix` option instead" });
+      }
+      // Fail fast when Redis is unreachable: one retry per command, bounded connect and reply
+      // times; never resend a command after a reconnect (client-safety.ts).
       const defaults: RedisOptions = {
         connectTimeout,
         commandTimeout,
@@ -88,7 +101,9 @@ export class Database extends Scope {
         retryStrategy: (times: number) => Math.min(times * 200, 2000),
       };
       const client =
-        typeof connection === "string" ? new IORedis(connection, defaults) : new IORedis({ ...defaults, ...(connection as RedisOptions) });
+        typeof connection === "string"
+          ? new IORedis(connection, { ...defaults, ...SAFE_REDIS_OPTIONS })
+          : new IORedis({ ...defaults, ...(connection as RedisOptions), ...SAFE_REDIS_OPTIONS });
       this.client = client as unknown as ClientLike;
       this.owned = true;
       // Without a listener ioredis logs "Unhandled error event"; we keep the cause for error messages instead.
@@ -97,8 +112,14 @@ export class Database extends Scope {
       });
     }
     this.isCluster = isClusterClient(this.client);
-    this.direct = new DirectExecutor(this.client, () => this.describeServer());
+    const server = () => this.describeServer();
+    // A standalone ioredis client drops the commands a closed connection loses without settling
+    // them; the tracker settles them as "may have applied" (in-flight.ts).
+    this.inFlight = !this.isCluster && !(this.client instanceof MemoryClient) ? new InFlight(this.client, server) : undefined;
+    this.direct = new DirectExecutor(this.client, server, this.inFlight);
     this.executor = this.direct;
+    const clientTimeout = (this.client as { options?: { commandTimeout?: number } }).options?.commandTimeout;
+    this.dedicated = new DedicatedConnections(this.client, server, clientTimeout ?? commandTimeout);
   }
 
   /**
@@ -123,20 +144,18 @@ export class Database extends Scope {
     return this.lastConnectionError ? `${where} (last connection error: ${this.lastConnectionError})` : where;
   }
 
-  /** @internal Runs `fn` on a connection of its own (for blocking commands), then returns it to a small pool. */
-  async withDedicatedConnection<T>(fn: (executor: Executor) => Promise<T>): Promise<T> {
-    const connection = this.idle.pop() ?? this.client.duplicate({ commandTimeout: undefined });
-    this.dedicated.add(connection);
-    try {
-      return await fn(new DirectExecutor(connection, () => this.describeServer()));
-    } finally {
-      if (this.closed || this.idle.length >= MAX_IDLE_DEDICATED) {
-        this.dedicated.delete(connection);
-        connection.disconnect();
-      } else {
-        this.idle.push(connection);
-      }
-    }
+  /** @internal `sent`, settled as "may have applied" if the connection closes before its reply (in-flight.ts). */
+  track<T>(sent: Promise<T>, label: string): Promise<T> {
+    return this.inFlight ? this.inFlight.track(sent, label) : sent;
+  }
+
+  /**
+   * @internal Runs `fn` on a connection of its own (for a command that blocks up to
+   * `blockSeconds`, 0 = forever); see dedicated-connections.ts.
+   */
+  withDedicatedConnection<T>(fn: (executor: Executor) => Promise<T>, blockSeconds: number): Promise<T> {
+    if (this.closed) return Promise.reject(new ValidationError({ path: "database", message: "this Database is closed" }));
+    return this.dedicated.run(fn, blockSeconds);
   }
 
   /**
@@ -168,12 +187,12 @@ export class Database extends Scope {
    * On Cluster every key must share one slot (`CrossSlotError`).
    */
   transaction<R>(fn: (tx: Batch) => R | Promise<R>): Promise<BatchResult<R>> {
-    return runBatch(new Batch(this, new BatchExecutor(this.client, true, () => this.describeServer())), fn);
+    return runBatch(new Batch(this, new BatchExecutor(this.client, true, () => this.describeServer(), this.inFlight)), fn);
   }
 
   /** Like {@link transaction} but sent as a pipeline: one round trip, not atomic. */
   pipeline<R>(fn: (p: Batch) => R | Promise<R>): Promise<BatchResult<R>> {
-    return runBatch(new Batch(this, new BatchExecutor(this.client, false, () => this.describeServer())), fn);
+    return runBatch(new Batch(this, new BatchExecutor(this.client, false, () => this.describeServer(), this.inFlight)), fn);
   }
 
   /**
@@ -189,9 +208,7 @@ export class Database extends Scope {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const c of this.dedicated) c.disconnect();
-    this.dedicated.clear();
-    this.idle.length = 0;
+    this.dedicated.closeAll();
     if (!this.owned) return;
     try {
       await this.client.quit();
@@ -202,7 +219,11 @@ export class Database extends Scope {
   }
 }
 
-/** Creates an ioredis Cluster for `new Database(cluster)`; a thin re-export so users need not import ioredis. */
-export function createCluster(nodes: ConstructorParameters<typeof IOCluster>[0], options?: ConstructorParameters<typeof IOCluster>[1]): Cluster {
-  return new IOCluster(nodes, options);
+/**
+ * Creates an ioredis Cluster for `new Database(cluster)`, so users need not import ioredis,
+ * with the options narwhal requires (no resend of a command whose connection closed:
+ * `retryDelayOnFailover: 0`, nodes with `autoResendUnfulfilledCommands: false`).
+ */
+export function createCluster(nodes: ConstructorParameters<typeof IOCluster>[0], options: ConstructorParameters<typeof IOCluster>[1] = {}): Cluster {
+  return new IOCluster(nodes, { ...options, ...SAFE_CLUSTER_OPTIONS, redisOptions: { ...options.redisOptions, ...SAFE_REDIS_OPTIONS } });
 }

@@ -9,6 +9,7 @@ import { isClusterClient } from "./client";
 import type { Arg, Command } from "./command";
 import { isNoScript, mapClientError } from "./client-errors";
 import { CrossSlotError, ScriptError, TransactionError } from "./errors";
+import type { InFlight } from "./in-flight";
 import { queueBatch, runScript } from "./script-runner";
 
 /** Throws {@link CrossSlotError} when `keys` do not all hash to one cluster slot. */
@@ -32,10 +33,17 @@ export class DirectExecutor {
   constructor(
     private readonly client: ClientLike,
     private readonly server: () => string,
+    /** Settles commands a closed connection lost (standalone ioredis only; see in-flight.ts). */
+    private readonly inFlight?: InFlight,
   ) {}
 
   fail(error: unknown): Promise<never> {
     return Promise.reject(error);
+  }
+
+  private send(name: string, args: readonly Arg[], binary: boolean): Promise<unknown> {
+    const sent = binary ? this.client.callBuffer(name, ...args) : this.client.call(name, ...args);
+    return this.inFlight ? this.inFlight.track(sent, name.toUpperCase()) : sent;
   }
 
   run<T>(command: Command<T>): Promise<T> {
@@ -45,7 +53,7 @@ export class DirectExecutor {
     try {
       // Redis Cluster would answer CROSSSLOT; say which keys and slots instead, before sending.
       if (command.keys.length > 1 && isClusterClient(client)) assertSameSlot(command.name.toUpperCase(), command.keys);
-      sent = command.binary ? client.callBuffer(command.name, ...command.args) : client.call(command.name, ...command.args);
+      sent = this.send(command.name, command.args, command.binary);
     } catch (error) {
       return Promise.reject(mapError(error, command, this.server));
     }
@@ -58,7 +66,7 @@ export class DirectExecutor {
   private async runScript<T>(command: Command<T>): Promise<T> {
     const client = this.client;
     const script = command.script!;
-    const send = (name: string, args: readonly Arg[]) => (command.binary ? client.callBuffer(name, ...args) : client.call(name, ...args));
+    const send = (name: string, args: readonly Arg[]) => this.send(name, args, command.binary);
     let reply: unknown;
     try {
       if (isClusterClient(client)) assertSameSlot(`script "${script.name}"`, command.keys);
@@ -92,6 +100,7 @@ export class BatchExecutor {
     private readonly client: ClientLike,
     private readonly atomic: boolean,
     private readonly server: () => string,
+    private readonly inFlight?: InFlight,
   ) {}
 
   run<T>(command: Command<T>): Promise<T> {
@@ -142,7 +151,7 @@ export class BatchExecutor {
     const { loads, loadIndex } = queueBatch(batch, queue.map((q) => q.command));
     let results: Array<[Error | null, unknown]> | null;
     try {
-      results = await batch.exec();
+      results = await (this.inFlight ? this.inFlight.track(batch.exec(), this.atomic ? "EXEC" : "pipeline") : batch.exec());
     } catch (error) {
       const mapped = mapError(error, { name: this.atomic ? "exec" : "pipeline", keys: [], args: [], binary: false, parse: (r) => r }, this.server);
       for (const q of queue) q.reject(mapped);

@@ -27,7 +27,7 @@ export abstract class Scope implements Context {
   abstract readonly keys: KeySpace;
 
   /** @internal */
-  abstract withDedicatedConnection<T>(fn: (executor: Executor) => Promise<T>): Promise<T>;
+  abstract withDedicatedConnection<T>(fn: (executor: Executor) => Promise<T>, blockSeconds: number): Promise<T>;
 
   /** @internal Applies the Database prefix to a user key name. */
   prefixKey(name: string): string {

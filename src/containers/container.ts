@@ -16,8 +16,8 @@ export interface Context {
   readonly executor: Executor;
   /** @internal */
   readonly keys: KeySpace;
-  /** @internal Runs `fn` with a dedicated connection (blocking commands must not stall the shared one). */
-  withDedicatedConnection<T>(fn: (executor: Executor) => Promise<T>): Promise<T>;
+  /** @internal Runs `fn` with a dedicated connection (blocking commands, up to `blockSeconds`, must not stall the shared one). */
+  withDedicatedConnection<T>(fn: (executor: Executor) => Promise<T>, blockSeconds: number): Promise<T>;
 }
 
 /** Options shared by every container factory. */

@@ -212,8 +212,9 @@ export class RList<V = string> extends Container<V> {
         if (r === null || r === undefined) return undefined;
         return this.decode(toArray(r)[1]);
       };
-      return this.ctx.withDedicatedConnection((executor) =>
-        executor.run({ name, keys: [this.key], args: [this.key, String(timeout)], parse, binary: this.codec.binary }),
+      return this.ctx.withDedicatedConnection(
+        (executor) => executor.run({ name, keys: [this.key], args: [this.key, String(timeout)], parse, binary: this.codec.binary }),
+        timeout,
       );
     });
   }

@@ -53,7 +53,7 @@ export function bindContainers(ctx: ModelContext, instance: object, pk: string):
   const context: Context = {
     executor: ctx.home.executor,
     keys: new BoundKeySpace(ctx.home.keys.prefix),
-    withDedicatedConnection: (fn) => ctx.home.withDedicatedConnection(fn),
+    withDedicatedConnection: (fn, blockSeconds) => ctx.home.withDedicatedConnection(fn, blockSeconds),
   };
   for (const f of ctx.meta.containers) {
     const Class = containerClasses[f.kind];

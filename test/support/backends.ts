@@ -41,7 +41,8 @@ const ClusterClass = (ioredisMajor === 5 ? Cluster5 : Cluster6) as unknown as An
 export function backends(): Backend[] {
   const standalone = inject("standalone");
   const cluster = inject("cluster");
-  const quiet = { maxRetriesPerRequest: 1, commandTimeout: 10000 };
+  // narwhal refuses clients that resend unanswered commands after a reconnect (client-safety.ts).
+  const quiet = { maxRetriesPerRequest: 1, commandTimeout: 10000, autoResendUnfulfilledCommands: false };
   return [
     {
       name: "standalone",
@@ -54,7 +55,7 @@ export function backends(): Backend[] {
     {
       name: "cluster",
       unavailable: cluster ? undefined : "no redis-server on PATH and no REDIS_CLUSTER_URL",
-      client: (name) => new ClusterClass(cluster?.nodes ?? [], { redisOptions: { ...quiet, connectionName: name } }) as unknown as ClientLike,
+      client: (name) => new ClusterClass(cluster?.nodes ?? [], { retryDelayOnFailover: 0, redisOptions: { ...quiet, connectionName: name } }) as unknown as ClientLike,
     },
     memoryBackend(),
   ];
