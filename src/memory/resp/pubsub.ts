@@ -2,7 +2,7 @@
  * The server's pub/sub hub: channel and pattern subscriptions per connection, PUBLISH fan-out
  * (`message` / `pmessage` frames), and the PUBSUB introspection counts.
  */
-import { globMatch } from "./glob";
+import { globMatch } from "../glob";
 
 /** What the hub needs from a connection. */
 export interface Subscriber {
@@ -54,7 +54,7 @@ export class PubSubHub {
       receivers++;
     }
     for (const [pattern, subs] of this.patterns) {
-      if (!globMatch(pattern, name)) continue;
+      if (!globMatch(Buffer.from(pattern, "latin1"), channel)) continue;
       for (const sub of subs) {
         sub.deliver([Buffer.from("pmessage"), Buffer.from(pattern, "latin1"), channel, message]);
         receivers++;
@@ -65,7 +65,8 @@ export class PubSubHub {
 
   /** PUBSUB CHANNELS [pattern]. */
   channelNames(pattern?: string): Buffer[] {
-    return [...this.channels.keys()].filter((c) => pattern === undefined || globMatch(pattern, c)).map((c) => Buffer.from(c, "latin1"));
+    const glob = pattern === undefined ? undefined : Buffer.from(pattern, "latin1");
+    return [...this.channels.keys()].map((c) => Buffer.from(c, "latin1")).filter((c) => glob === undefined || globMatch(glob, c));
   }
 
   numsub(channel: Buffer): number {
