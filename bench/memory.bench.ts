@@ -11,6 +11,7 @@ import v8 from "node:v8";
 import vm from "node:vm";
 import { Redis } from "ioredis";
 import { Database } from "../src/database";
+import { codecs } from "../src/codec";
 import type { ClientLike } from "../src/client";
 import { MemoryClient } from "../src/memory/facade";
 import { privateRedis, table, time } from "./support";
@@ -25,7 +26,7 @@ const N = 20_000;
 const cases: Case[] = [
   { name: "hash.set (HSET)", op: (db, i) => db.hash("h").set(`f${i % 1000}`, "v") },
   { name: "hash.get (HGET)", op: (db, i) => db.hash("h").get(`f${i % 1000}`) },
-  { name: "hash.incr (HINCRBY)", op: (db) => db.hash("h").incr("n") },
+  { name: "hash.incr (HINCRBY)", op: (db) => db.hash<number>("n", { codec: codecs.integer }).incr("n") },
   { name: "hash.getMany 10 (HMGET)", op: (db, i) => db.hash("h").getMany(Array.from({ length: 10 }, (_, j) => `f${(i + j) % 1000}`)) },
   { name: "hash.toObject 1k fields (HGETALL)", op: (db) => db.hash("h").toObject() },
   { name: "SET", op: (db, i) => db.client.call("set", `k${i % 1000}`, "value") },

@@ -115,7 +115,7 @@ export class Database extends Scope {
     const server = () => this.describeServer();
     // A standalone ioredis client drops the commands a closed connection loses without settling
     // them; the tracker settles them as "may have applied" (in-flight.ts).
-    this.inFlight = !this.isCluster && !(this.client instanceof MemoryClient) ? new InFlight(this.client, server) : undefined;
+    this.inFlight = !this.isCluster && !(this.client instanceof MemoryClient) ? InFlight.of(this.client, server) : undefined;
     this.direct = new DirectExecutor(this.client, server, this.inFlight);
     this.executor = this.direct;
     const clientTimeout = (this.client as { options?: { commandTimeout?: number } }).options?.commandTimeout;

@@ -20,10 +20,19 @@ interface Entry {
   readonly fail: () => void;
 }
 
+const trackers = new WeakMap<ClientLike, InFlight>();
+
 export class InFlight {
   private readonly pending = new Set<Entry>();
 
-  constructor(
+  /** The tracker of `client`, shared by every Database on it (its listeners are added once). */
+  static of(client: ClientLike, server: () => string): InFlight {
+    let tracker = trackers.get(client);
+    if (!tracker) trackers.set(client, (tracker = new InFlight(client, server)));
+    return tracker;
+  }
+
+  private constructor(
     private readonly client: ClientLike,
     private readonly server: () => string,
   ) {

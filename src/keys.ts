@@ -4,11 +4,15 @@
  * Layout (DESIGN.md §2): containers live at `<prefix>:<name>`; everything one model or one
  * autocomplete index owns shares a hash tag (`{<prefix>:<Model>}` / `{<prefix>:ac:<name>}`)
  * so its scripts and multi-key commands stay in one Redis Cluster slot; cache entries live at
- * `<prefix>:<namespace>:<name>:<digest>`. User-supplied values only ever appear as the last
- * segment of a key.
+ * `<prefix>:<namespace>:<name>:<digest>` and raw cache keys at `<prefix>:<namespace>::<key>`
+ * (an empty name segment: function names are never empty, so the two key spaces are
+ * disjoint). User-supplied values only ever appear as the last segment of a key, and every
+ * user-supplied segment must be well-formed UTF-16 (see `requireWellFormed`): a lone
+ * surrogate would reach Redis as U+FFFD and two distinct names would share one key.
  */
 import { randomBytes } from "node:crypto";
 import { ValidationError } from "./errors";
+import { requireWellFormed } from "./validate";
 
 /** Separator between key segments. */
 export const SEPARATOR = ":";
@@ -29,7 +33,7 @@ export class KeySpace {
     if (/[{}]/.test(prefix)) {
       throw new ValidationError({ path: "prefix", message: `must not contain "{" or "}" (got ${JSON.stringify(prefix)})` });
     }
-    this.prefix = prefix;
+    this.prefix = requireWellFormed("prefix", prefix);
   }
 
   /** `<prefix>:<name>`, or `name` when there is no prefix. */
@@ -37,12 +41,15 @@ export class KeySpace {
     return this.prefix === "" ? name : `${this.prefix}${SEPARATOR}${name}`;
   }
 
-  /** Key of a user-named container (`db.hash(name)`). A `{tag}` inside `name` keeps working as a hash tag. */
-  container(name: string): string {
+  /**
+   * Key of a user-named container (`db.hash(name)`). A `{tag}` inside `name` keeps working as a
+   * hash tag. `path` names the argument in the {@link ValidationError} for a bad name.
+   */
+  container(name: string, path = "key"): string {
     if (typeof name !== "string" || name === "") {
-      throw new ValidationError({ path: "key", message: "must be a non-empty string" });
+      throw new ValidationError({ path, message: "must be a non-empty string" });
     }
-    return this.scoped(name);
+    return this.scoped(requireWellFormed(path, name));
   }
 
   /**
@@ -54,12 +61,12 @@ export class KeySpace {
     if (typeof model !== "string" || model === "" || /[{}]/.test(model)) {
       throw new ValidationError({ path: "model", message: `must be a non-empty name without "{" or "}" (got ${JSON.stringify(model)})` });
     }
-    return `{${this.scoped(model)}}`;
+    return `{${this.scoped(requireWellFormed("model", model))}}`;
   }
 
   /** The hash tag shared by every key of one autocomplete index: `{<prefix>:ac:<name>}`. */
   autocompleteTag(name: string): string {
-    return `{${this.scoped(`ac${SEPARATOR}${name}`)}}`;
+    return `{${this.scoped(`ac${SEPARATOR}${requireWellFormed("name", name)}`)}}`;
   }
 
   /** A key under a hash tag: `<tag>:<segments…>`. */
@@ -77,30 +84,90 @@ export class KeySpace {
     return new ModelKeys(this.modelTag(model));
   }
 
-  /** Key of one cache entry: `<prefix>:<namespace>:<name>:<digest>`. */
+  /*
+   * The cache's key spaces, all under `<prefix>:<namespace>:` and disjoint by their third segment
+   * (the cache checks that namespaces and function names are non-empty, without ":", not
+   * starting with "#"):
+   *
+   *   <prefix>:<namespace>:<name>:<digest>        memoized call of function <name>   (cache)
+   *   <prefix>:<namespace>::<key>                  raw API entry (empty name segment) (cacheKey)
+   *   <prefix>:<namespace>:#tag:<tag>              tag set                            (cacheTag)
+   *   <prefix>:<namespace>:#lock:<name>:<digest>   computation lock                   (cacheLock)
+   *
+   * So no raw key (whatever its characters) is ever a memoized entry, a tag set or a lock, and
+   * `cachePattern(namespace, name)` (invalidateAll) matches memoized entries of <name> only.
+   */
+
+  /** Key of one memoized call: `<prefix>:<namespace>:<name>:<digest>`. */
   cache(namespace: string, name: string, digest: string): string {
-    return this.scoped([namespace, name, digest].join(SEPARATOR));
+    return this.scoped([requireWellFormed("namespace", namespace), requireWellFormed("name", name), digest].join(SEPARATOR));
   }
 
-  /** Key of a value stored with the raw cache API (`cache.set(key, …)`): `<prefix>:<namespace>:<key>`. */
-  cacheKey(namespace: string, key: string): string {
-    return this.scoped([namespace, key].join(SEPARATOR));
+  /** Key of a value stored with the raw cache API (`cache.set(key, …)`): `<prefix>:<namespace>::<key>`. */
+  cacheKey(namespace: string, key: string, path = "key"): string {
+    return this.scoped([requireWellFormed("namespace", namespace), "", requireWellFormed(path, key)].join(SEPARATOR));
   }
 
   /** Key of the set of entry keys recorded under a cache tag: `<prefix>:<namespace>:#tag:<tag>`. */
-  cacheTag(namespace: string, tag: string): string {
-    return this.scoped([namespace, "#tag", tag].join(SEPARATOR));
+  cacheTag(namespace: string, tag: string, path = "tag"): string {
+    return this.scoped([requireWellFormed("namespace", namespace), "#tag", requireWellFormed(path, tag)].join(SEPARATOR));
   }
 
   /** Key of the cross-process computation lock of one cache entry: `<prefix>:<namespace>:#lock:<name>:<digest>`. */
   cacheLock(namespace: string, name: string, digest: string): string {
-    return this.scoped([namespace, "#lock", name, digest].join(SEPARATOR));
+    return this.scoped([requireWellFormed("namespace", namespace), "#lock", requireWellFormed("name", name), digest].join(SEPARATOR));
   }
 
-  /** SCAN `MATCH` pattern for every key of a cache namespace (or of one function in it). */
+  /** SCAN `MATCH` pattern for every key of a cache namespace (or of the memoized calls of one function in it). */
   cachePattern(namespace: string, name?: string): string {
-    const base = escapeGlob(this.scoped(namespace));
-    return name === undefined ? `${base}${SEPARATOR}*` : `${base}${SEPARATOR}${escapeGlob(name)}${SEPARATOR}*`;
+    const base = escapeGlob(this.scoped(requireWellFormed("namespace", namespace)));
+    return name === undefined ? `${base}${SEPARATOR}*` : `${base}${SEPARATOR}${escapeGlob(requireWellFormed("name", name))}${SEPARATOR}*`;
+  }
+
+  /** SCAN `MATCH` pattern for every raw-API key of a cache namespace (`<prefix>:<namespace>::*`). */
+  cacheKeyPattern(namespace: string): string {
+    return `${escapeGlob(this.scoped(requireWellFormed("namespace", namespace)))}${SEPARATOR}${SEPARATOR}*`;
+  }
+
+  /*
+   * Coordination primitives (src/coordination/). Every key of one lock, semaphore or rate-limited
+   * key shares one hash tag, so each of their scripts runs in one cluster slot. User names and
+   * keys sit inside the tag, percent-encoded (`%`, `{`, `}`, and `:` where another segment
+   * follows) so they can neither end the tag nor run into another segment:
+   *
+   *   {<prefix>:lock:<name>}:o        string  lock owner (token, expires after the ttl)
+   *   {<prefix>:lock:<name>}:f        string  fencing counter (INCR per acquisition, never expires)
+   *   {<prefix>:sem:<name>}:h         zset    semaphore holders (token → expiry, server µs)
+   *   {<prefix>:sem:<name>}:t         hash    fencing token of each holder
+   *   {<prefix>:sem:<name>}:f         string  fencing counter (never expires)
+   *   {<prefix>:rl:<name>:<key>}:sw   zset    sliding-window log   (:tb hash token bucket, :gcra string)
+   *
+   * `…}:w` is the pub/sub channel on which a release wakes the waiters (a channel, not a key).
+   * A counter is a plain integer string at `<prefix>:<name>` (see `container`).
+   */
+
+  /** Percent-encodes `%`, `{`, `}` (and `:` when `colon`) of a user value placed inside a hash tag. */
+  private static tagSegment(path: string, value: string, colon: boolean): string {
+    if (typeof value !== "string" || value === "") throw new ValidationError({ path, message: "must be a non-empty string" });
+    return requireWellFormed(path, value).replace(colon ? /[%{}:]/g : /[%{}]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  }
+
+  /** Keys and wake-up channel of the lock `name` (`db.lock(name)`): all under `{<prefix>:lock:<name>}`. */
+  lock(name: string): { readonly owner: string; readonly fence: string; readonly channel: string } {
+    const tag = `{${this.scoped(`lock${SEPARATOR}${KeySpace.tagSegment("name", name, false)}`)}}`;
+    return { owner: this.tagged(tag, "o"), fence: this.tagged(tag, "f"), channel: this.tagged(tag, "w") };
+  }
+
+  /** Keys and wake-up channel of the semaphore `name` (`db.semaphore(name)`): all under `{<prefix>:sem:<name>}`. */
+  semaphore(name: string): { readonly holders: string; readonly fences: string; readonly fence: string; readonly channel: string } {
+    const tag = `{${this.scoped(`sem${SEPARATOR}${KeySpace.tagSegment("name", name, false)}`)}}`;
+    return { holders: this.tagged(tag, "h"), fences: this.tagged(tag, "t"), fence: this.tagged(tag, "f"), channel: this.tagged(tag, "w") };
+  }
+
+  /** The state of one rate-limited `key` of limiter `name` under `algorithm`: `{<prefix>:rl:<name>:<key>}:<sw|tb|gcra>`. */
+  rateLimit(name: string, key: string, algorithm: "sw" | "tb" | "gcra"): string {
+    const tag = `{${this.scoped(`rl${SEPARATOR}${KeySpace.tagSegment("name", name, true)}${SEPARATOR}${KeySpace.tagSegment("key", key, false)}`)}}`;
+    return this.tagged(tag, algorithm);
   }
 
 }
@@ -219,7 +286,7 @@ export class BoundKeySpace extends KeySpace {
     super(prefix);
   }
 
-  override container(name: string): string {
+  override container(name: string, _path?: string): string {
     return name;
   }
 }

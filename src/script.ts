@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import type { Arg, Executor } from "./command";
 import { scriptCmd } from "./command";
 import { ValidationError } from "./errors";
+import { requireWellFormed } from "./validate";
 
 /** A named Lua script and its SHA1 digest. */
 export interface ScriptSource {
@@ -70,9 +71,17 @@ export function scriptFunction<TResult>(owner: ExecutorHolder, options: ScriptOp
   const parse = options.parse ?? ((reply: unknown) => reply as TResult);
   const bind = (scope: ExecutorHolder) => (keys: readonly string[], args: readonly Arg[] = []) => {
     if (!Array.isArray(keys) || keys.length !== options.keys) {
-      return Promise.reject(new ValidationError({ path: "keys", message: `script "${source.name}" takes exactly ${options.keys} keys` }));
+      return scope.executor.fail(new ValidationError({ path: "keys", message: `script "${source.name}" takes exactly ${options.keys} keys` }));
     }
-    const fullKeys = keys.map((k) => scope.prefixKey(k));
+    let fullKeys: string[];
+    try {
+      fullKeys = keys.map((k) => scope.prefixKey(k));
+      // An ARGV string with a lone surrogate would reach the script as U+FFFD (validate.ts).
+      args.forEach((arg, i) => typeof arg === "string" && requireWellFormed(`args[${i}]`, arg));
+    } catch (error) {
+      // Through the executor: inside a transaction, bad input aborts the whole batch.
+      return scope.executor.fail(error);
+    }
     return scope.executor.run(scriptCmd(source, fullKeys, args, parse, options.binary ?? false));
   };
   const fn = bind(owner) as ScriptFunction<TResult>;

@@ -39,10 +39,34 @@ export function requireNonEmpty<T>(path: string, values: readonly T[]): readonly
   return values;
 }
 
-/** A string. */
+/**
+ * True when `s` is well-formed UTF-16: no lone surrogate (a high surrogate not followed by a
+ * low one, or a low one not preceded by a high one). Exactly the strings UTF-8 can carry.
+ */
+export function isWellFormed(s: string): boolean {
+  // String#isWellFormed is Node ≥ 20 (the ES2024 lib is not enabled, hence the cast).
+  return (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+}
+
+/**
+ * THE rule for every string that names or finds something in Redis (key and container
+ * names, hash fields, members given as strings, model ids and indexed/unique/query values,
+ * autocomplete ids and types, cache keys, names and tags): it must be well-formed UTF-16.
+ * Redis receives UTF-8, which cannot carry a lone surrogate: ioredis would send U+FFFD, so
+ * `"a\uD800"`, `"a\uDC00"` and `"a\uFFFD"` would all name the same thing. Refused with a
+ * {@link ValidationError} naming `path`, before anything is sent.
+ */
+export function requireWellFormed(path: string, value: string): string {
+  if (!isWellFormed(value)) {
+    fail(path, `must not contain a lone UTF-16 surrogate (UTF-8 cannot carry it: Redis would store U+FFFD, so distinct strings would collide), got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** A string that can cross the wire unchanged (well-formed: see {@link requireWellFormed}). */
 export function requireString(path: string, value: unknown): string {
   if (typeof value !== "string") fail(path, `must be a string, got ${describe(value)}`);
-  return value;
+  return requireWellFormed(path, value);
 }
 
 /** A timeout or TTL in seconds: finite and > 0. */

@@ -22,8 +22,11 @@ local function charprefix(s, n)
   return string.sub(s, 1, k - 1), k > #s
 end
 
--- Does the folded text e[start .. stop-1] have, for every query word, a word starting with it?
--- → exact-word count, summed 1-based word offsets; nil otherwise. Allocates nothing.
+-- Does the folded text e[start .. stop-1] (words separated by one space, then a NUL) have, for
+-- every query word, a word starting with it? → the number of query words equal to a whole word,
+-- and the summed 1-based byte offsets of the words they match: the first word equal to the
+-- query word, else the first word it prefixes; nil when some query word prefixes no word.
+-- Allocates nothing.
 local function match_in(e, start, stop, words, spaced)
   local exact, pos = 0, 0
   for k = 1, #words do
@@ -35,7 +38,21 @@ local function match_in(e, start, stop, words, spaced)
       i = at + 1
     end
     local after = string.byte(e, i + #q)
-    if after == 32 or after == 0 then exact = exact + 1 end
+    if after == 32 or after == 0 then
+      exact = exact + 1
+    else
+      -- a later word may be the query word itself
+      local at = string.find(e, spaced[k], i, true)
+      while at and at < stop do
+        after = string.byte(e, at + 1 + #q)
+        if after == 32 or after == 0 then
+          exact = exact + 1
+          i = at + 1
+          break
+        end
+        at = string.find(e, spaced[k], at + 1, true)
+      end
+    end
     pos = pos + (i - start + 1)
   end
   return exact, pos
@@ -101,8 +118,13 @@ local function fuzzy_variants(last, W, lexcount)
       end
     end
   end
-  -- A variant that extends a shorter variant matches nothing more: keep the shortest.
-  table.sort(vlist, function(a, b) return #a < #b end)
+  -- A variant that extends a shorter variant matches nothing more: keep the shortest. Equal
+  -- lengths in byte order, so the order (which variant finds an item first) is the same on
+  -- every server and in the native port.
+  table.sort(vlist, function(a, b)
+    if #a ~= #b then return #a < #b end
+    return a < b
+  end)
   local kept = {}
   for _, v in ipairs(vlist) do
     local covered = false
@@ -112,4 +134,35 @@ local function fuzzy_variants(last, W, lexcount)
     if not covered then kept[#kept + 1] = v end
   end
   return kept
+end
+
+-- The page of `results` (hits { eff, exact, pos, member, list read from }): flat key, record
+-- pairs of results offset+1..need (one HMGET on D). A member whose record is gone, or holds
+-- other words than the member, is left out, added to `dead` and removed from the list it was
+-- read from (redis.pcall: best effort, a search never fails on it). → pairs, any left out.
+local function page_of(D, results, offset, need, dead)
+  local keys, mems, srcs = {}, {}, {}
+  for k = offset + 1, math.min(need, #results) do
+    local mem = results[k][4]
+    keys[#keys + 1] = string.sub(mem, string.find(mem, "\0", 1, true) + 1)
+    mems[#keys] = mem
+    srcs[#keys] = results[k][5]
+  end
+  if #keys == 0 then return {}, false end
+  local recs = redis.call("HMGET", D, unpack(keys))
+  local reply, gone = {}, false
+  for k = 1, #keys do
+    local r, mem = recs[k], mems[k]
+    local a = r and string.find(r, "\0", 1, true)
+    local b = a and string.find(r, "\0", a + 1, true)
+    if b and string.sub(r, a + 1, b - 1) == string.sub(mem, 1, #mem - #keys[k] - 1) then
+      reply[#reply + 1] = keys[k]
+      reply[#reply + 1] = r
+    else
+      dead[mem] = true
+      gone = true
+      if srcs[k] then redis.pcall("ZREM", srcs[k], mem) end
+    end
+  end
+  return reply, gone
 end

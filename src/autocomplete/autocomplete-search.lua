@@ -1,4 +1,6 @@
--- autocomplete-search: the best matches of a phrase in one autocomplete index (read only).
+-- autocomplete-search: the best matches of a phrase in one autocomplete index. Read only, but
+-- for one repair: a list member whose item is gone (or whose words changed) is skipped and
+-- removed from the list it was read from (redis.pcall: a search never fails on it).
 -- KEYS[1]  <tag>:d  hash  item key ("type\0id") → record "score\0folded words\0title\0data"
 -- KEYS[2]  <tag>:w  zset  lexical index "word\0key", score 0
 -- KEYS[3]  <tag>:b  zset  stored boosts: member "i\0<id>" or "t\0<type>", score = factor
@@ -9,9 +11,11 @@
 -- then     t, then t types to keep (t = 0: all types)
 -- then     b, then b pairs (boost member, factor) given with the query
 -- Returns  flat array key1, record1, key2, record2, … best first, `offset` results skipped.
--- Ranking: score × boosts (descending), then exact-word hits (descending), then the summed
--- byte offsets of the first title word each query word prefixes (ascending: earlier words
--- first), then folded title, then key. Fuzzy hits (one edit in the last word) come after every exact-prefix hit.
+-- Ranking: score × boosts (descending), then the number of query words equal to a whole title
+-- word (descending), then the summed byte offsets of the title words the query words match
+-- (the first equal word, else the first word prefixed; ascending: earlier words first), then
+-- folded title, then key. Fuzzy hits (one edit in the last word) come after every exact-prefix
+-- hit, ordered by score × boosts.
 -- Candidates: the rarest query word (by ZLEXCOUNT) drives. With several words the pair list
 -- of two of them is read first (see autocomplete-write). Else a rare driver (<= 128 entries)
 -- is evaluated whole, and a common one's prefix list (its first 1..L characters) is read in
@@ -19,7 +23,7 @@
 -- as soon as no unread item can beat the current last result. Only when a list runs out
 -- (it holds the best C items, plus a watermark) is the whole ZRANGE BYLEX range of the word
 -- evaluated against the item records. Records are read once, for the results.
--- charlen, charprefix, match_in, better and fuzzy_variants come from autocomplete-search-lib.lua,
+-- charlen, charprefix, match_in, better, fuzzy_variants and page_of come from autocomplete-search-lib.lua,
 -- which the registry (src/lua/registry.ts) prepends.
 local D, W, B = KEYS[1], KEYS[2], KEYS[3]
 local tag, L, need, offset = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -66,9 +70,10 @@ local function bound(raw)
 end
 
 
--- Evaluates candidates (members "folded\0type\0id" with their scores `raws`) against the
--- query words and appends { eff, exact, pos, member } to `out`.
-local function consider(entries, raws, words, spaced, out, skip)
+-- Evaluates candidates (members "folded\0type\0id" with their scores `raws`, read from the
+-- list `src`, nil for item records) against the query words and appends
+-- { eff, exact, pos, member, src } to `out`, leaving out members in `skip` or `skip2`.
+local function consider(entries, raws, words, spaced, out, skip, src, skip2)
   local hits, hraw = {}, {}
   for j, e in ipairs(entries) do
     local start = 1
@@ -78,8 +83,8 @@ local function consider(entries, raws, words, spaced, out, skip)
       local b = string.find(e, "\0", stop + 1, true)
       if not types[string.sub(e, stop + 1, b - 1)] then pos = nil end
     end
-    if pos and not (skip and skip[e]) then
-      hits[#hits + 1] = { 0, exact, pos, e }
+    if pos and not (skip and skip[e]) and not (skip2 and skip2[e]) then
+      hits[#hits + 1] = { 0, exact, pos, e, src }
       hraw[#hits] = raws[j]
     end
   end
@@ -136,8 +141,8 @@ local function collect(words, skip)
   local spaced = {}
   for k, q in ipairs(words) do spaced[k] = " " .. q end
   -- Reads a prefix or pair list in score order: the exact answer, or nil when the list ran
-  -- out (watermark reached) before the answer was certain.
-  local function stream(pk, missing_is_empty)
+  -- out (watermark reached) before the answer was certain. Members in `skip2` do not count.
+  local function stream(pk, missing_is_empty, skip2)
     local out = {}
     local page = math.min(need + 1, 1000)
     local off = 0
@@ -156,7 +161,7 @@ local function collect(words, skip)
         members[#members + 1] = m[j]
         raws[#raws + 1] = tonumber(m[j + 1])
       end
-      consider(members, raws, words, spaced, out, skip)
+      consider(members, raws, words, spaced, out, skip, pk, skip2)
       off = off + #members
       if watermark then
         -- every item scoring above the watermark has been seen
@@ -187,7 +192,10 @@ local function collect(words, skip)
       local two = charprefix(q, 2)
       if charlen(two) == 2 then cands[#cands + 1] = { lexcount(q), two } end
     end
-    table.sort(cands, function(x, y) return x[1] < y[1] end)
+    table.sort(cands, function(x, y)
+      if x[1] ~= y[1] then return x[1] < y[1] end
+      return x[2] < y[2]
+    end)
     local pair = nil
     for x = 1, #cands do
       for y = x + 1, #cands do
@@ -199,20 +207,25 @@ local function collect(words, skip)
       end
     end
     -- Items with too many different words are in no pair list but in the small "wide"
-    -- zset, evaluated whole next to the pair list (skipped when it is not small).
+    -- zset, evaluated whole next to the pair list (skipped when it is not small). A wide
+    -- item met in the pair list (put there by an older version's rebuild) is left to the set.
     local X = tag .. ":x"
     local wide = pair and redis.call("ZCARD", X) or 0
     if pair and wide <= 256 then
-      local out = stream(pair, true)
+      local members, raws, in_x = nil, nil, nil
+      if wide > 0 then
+        local m = redis.call("ZRANGE", X, 0, -1, "WITHSCORES")
+        members, raws, in_x = {}, {}, {}
+        for j = 1, #m, 2 do
+          members[#members + 1] = m[j]
+          raws[#raws + 1] = tonumber(m[j + 1])
+          in_x[m[j]] = true
+        end
+      end
+      local out = stream(pair, true, in_x)
       if out then
-        if wide > 0 then
-          local m = redis.call("ZRANGE", X, 0, -1, "WITHSCORES")
-          local members, raws = {}, {}
-          for j = 1, #m, 2 do
-            members[#members + 1] = m[j]
-            raws[#raws + 1] = tonumber(m[j + 1])
-          end
-          consider(members, raws, words, spaced, out, skip)
+        if members then
+          consider(members, raws, words, spaced, out, skip, X)
           table.sort(out, better)
         end
         return out
@@ -221,7 +234,7 @@ local function collect(words, skip)
   end
   -- A driver word with few entries is cheaper to evaluate directly than its prefix list.
   if not ((#words > 1 or not whole) and lexcount(driver) <= 128) then
-    local out = stream(tag .. ":p:" .. p, false)
+    local out = stream(tag .. ":p:" .. p, false, nil)
     if out then return out end
   end
   -- The list ran out before the answer was certain: evaluate the whole lexical range.
@@ -258,42 +271,41 @@ local function collect(words, skip)
   return out
 end
 
-local results = {}
-if #qs > 0 then results = collect(qs, nil) end
-
+-- Every hit, best first (at least the best `need`), leaving out the members in `dead`.
 -- Fuzzy: hits for variants of the last word at edit distance 1 (see fuzzy_variants), after
 -- every exact-prefix hit.
-local last = qs[#qs]
-if fuzzy and last and #results < need and charlen(last) >= 3 then
-  local kept = fuzzy_variants(last, W, lexcount)
-  local skip = {}
-  for _, r in ipairs(results) do skip[r[4]] = true end
-  local extra = {}
-  for _, v in ipairs(kept) do
-    local words = {}
-    for k = 1, #qs - 1 do words[k] = qs[k] end
-    words[#qs] = v
-    if lexcount(v) > 0 then
-      for _, r in ipairs(collect(words, skip)) do
-        skip[r[4]] = true
-        extra[#extra + 1] = r
+local kept = nil
+local function ranked(dead)
+  local results = {}
+  if #qs > 0 then results = collect(qs, dead) end
+  local last = qs[#qs]
+  if fuzzy and last and #results < need and charlen(last) >= 3 then
+    kept = kept or fuzzy_variants(last, W, lexcount)
+    local skip = {}
+    for m in pairs(dead) do skip[m] = true end
+    for _, r in ipairs(results) do skip[r[4]] = true end
+    local extra = {}
+    for _, v in ipairs(kept) do
+      local words = {}
+      for k = 1, #qs - 1 do words[k] = qs[k] end
+      words[#qs] = v
+      if lexcount(v) > 0 then
+        for _, r in ipairs(collect(words, skip)) do
+          skip[r[4]] = true
+          extra[#extra + 1] = r
+        end
       end
     end
+    table.sort(extra, better)
+    for _, r in ipairs(extra) do results[#results + 1] = r end
   end
-  table.sort(extra, better)
-  for _, r in ipairs(extra) do results[#results + 1] = r end
+  return results
 end
 
-local keys = {}
-for k = offset + 1, math.min(need, #results) do
-  local mem = results[k][4]
-  keys[#keys + 1] = string.sub(mem, string.find(mem, "\0", 1, true) + 1)
+-- The page. A member whose record is gone, or holds other words (an inconsistent list, never
+-- left by this version), is dropped and the page ranked again without it (at most 3 rounds).
+local dead = {}
+for round = 1, 3 do
+  local reply, gone = page_of(D, ranked(dead), offset, need, dead)
+  if not gone or round == 3 then return reply end
 end
-if #keys == 0 then return {} end
-local recs = redis.call("HMGET", D, unpack(keys))
-local reply = {}
-for k = 1, #keys do
-  reply[2 * k - 1] = keys[k]
-  reply[2 * k] = recs[k]
-end
-return reply

@@ -20,7 +20,9 @@
 -- multi-word queries whose words are all common ("san pe"). An item with more than WIDE
 -- distinct 2-character prefixes would join too many pair lists (quadratic), so it joins
 -- none and is kept in the "wide" zset <tag>:x instead (member "folded words\0key", its score),
--- which a search evaluates whole next to any pair list it reads.
+-- which a search evaluates whole next to any pair list it reads. A rebuild of a pair list skips
+-- wide items too: a wide item is in no pair list, ever (else a search would see it twice, and
+-- its removal, which visits no pair list, would leave it behind).
 local D, W = KEYS[1], KEYS[2]
 local tag, CAP, L = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local SENTINEL = "\255"
@@ -34,9 +36,10 @@ local function words_of(folded)
 end
 
 -- The prefix and pair lists an item with these words belongs to: list key → { p, q }, where
--- p is the prefix the list is rebuilt from and q (pair lists) the second prefix.
+-- p is the prefix the list is rebuilt from and q (pair lists) the second prefix; and whether
+-- the item is wide (more than WIDE distinct 2-character prefixes: then no pair list).
 local function lists_of(words)
-  local set, twos = {}, {}
+  local set, twos, list = {}, {}, {}
   for _, w in ipairs(words) do
     local n, i, len = 0, 1, #w
     while i <= len and n < L do
@@ -45,11 +48,12 @@ local function lists_of(words)
       n = n + 1
       local p = string.sub(w, 1, i - 1)
       set[tag .. ":p:" .. p] = { p }
-      if n == 2 then twos[p] = true end
+      if n == 2 and not twos[p] then
+        twos[p] = true
+        list[#list + 1] = p
+      end
     end
   end
-  local list = {}
-  for p in pairs(twos) do list[#list + 1] = p end
   if #list > WIDE then return set, true end
   table.sort(list)
   for x = 1, #list do
@@ -58,6 +62,29 @@ local function lists_of(words)
   return set, false
 end
 
+-- Is an item with these folded words wide (see lists_of)? Only prefix lists of 2+ characters
+-- make pair lists, so with L < 2 nothing is.
+local function is_wide(folded)
+  if L < 2 then return false end
+  local twos, n = {}, 0
+  for w in string.gmatch(folded, "[^ ]+") do
+    local c = string.byte(w, 1)
+    local k = 1 + ((c < 0x80 and 1) or (c < 0xE0 and 2) or (c < 0xF0 and 3) or 4)
+    if k <= #w then
+      c = string.byte(w, k)
+      local p = string.sub(w, 1, k - 1 + ((c < 0x80 and 1) or (c < 0xE0 and 2) or (c < 0xF0 and 3) or 4))
+      if not twos[p] then
+        twos[p] = true
+        n = n + 1
+        if n > WIDE then return true end
+      end
+    end
+  end
+  return false
+end
+
+-- Refills a list from the lexical index (the source of truth): its best CAP items, plus the
+-- sentinel at the next one's score when there are more. A pair list takes no wide item.
 local function rebuild(pk, spec)
   redis.call("DEL", pk)
   local p, q = spec[1], spec[2]
@@ -75,7 +102,7 @@ local function rebuild(pk, spec)
       local r = recs[j]
       if r then
         local s, folded = string.match(r, "^([^%z]*)%z([^%z]*)%z")
-        if not q or string.find(" " .. folded, " " .. q, 1, true) then
+        if not q or (string.find(" " .. folded, " " .. q, 1, true) and not is_wide(folded)) then
           items[#items + 1] = { tonumber(s), s, folded .. "\0" .. batch[j], #items + 1 }
         end
       end

@@ -27,9 +27,10 @@ import { cmd, scriptCmd } from "../command";
 import { TransactionError } from "../errors";
 import { libraryScript } from "../lua/registry";
 import { toArray, toInteger, toScanPage } from "../reply";
+import { requireWellFormed } from "../validate";
 import { MAX_TITLE_LENGTH, queryWords, stopwordSet, titleWords } from "./text";
 import type { TextOptions } from "./text";
-import { MAX_SEARCH_LIMIT, MAX_SEARCH_WINDOW, PREFIX_LIST_CAPACITY, PREFIX_LIST_CHARS, checkFactor, checkId, checkType, invalid, splitKey } from "./options";
+import { MAX_SEARCH_LIMIT, MAX_SEARCH_WINDOW, PREFIX_LIST_CHARS, checkCapacity, checkFactor, checkId, checkType, invalid, splitKey } from "./options";
 import type { AddManyOptions, AutocompleteContext, AutocompleteEntry, AutocompleteItem, AutocompleteOptions, BoostTarget, SearchOptions } from "./options";
 
 
@@ -44,6 +45,7 @@ export class Autocomplete<Data = unknown> {
   private readonly codec: Codec<Data>;
   private readonly text: TextOptions;
   private readonly k: { d: string; w: string; b: string };
+  private readonly capacity: number;
 
   /** @internal Use `db.autocomplete(name)`. */
   constructor(
@@ -56,6 +58,7 @@ export class Autocomplete<Data = unknown> {
     this.codec = options.codec ?? codecs.json<Data>();
     if (this.codec.binary) invalid("codec", "must be a text codec (binary codecs are not supported for autocomplete data)");
     this.text = options.stopwords ? { stopwords: stopwordSet(options.stopwords) } : {};
+    this.capacity = checkCapacity(options.listCapacity);
     this.tag = ctx.keys.autocompleteTag(name);
     this.k = { d: ctx.keys.tagged(this.tag, "d"), w: ctx.keys.tagged(this.tag, "w"), b: ctx.keys.tagged(this.tag, "b") };
   }
@@ -95,6 +98,7 @@ export class Autocomplete<Data = unknown> {
     if (typeof title !== "string") invalid(`${path}.title`, "must be a string");
     if (title.length > MAX_TITLE_LENGTH) invalid(`${path}.title`, `must be at most ${MAX_TITLE_LENGTH} characters (got ${title.length})`);
     if (title.includes("\0")) invalid(`${path}.title`, "must not contain NUL");
+    requireWellFormed(`${path}.title`, title); // stored as is: a lone surrogate would come back as U+FFFD
     const score = item.score ?? 0;
     if (typeof score !== "number" || !Number.isFinite(score)) invalid(`${path}.score`, `must be a finite number, got ${String(score)}`);
     const data = item.data === undefined ? "" : `=${this.codec.encode(item.data) as string}`;
@@ -105,7 +109,7 @@ export class Autocomplete<Data = unknown> {
     return scriptCmd(
       libraryScript("autocomplete-write"),
       [this.k.d, this.k.w, this.k.b],
-      [this.tag, PREFIX_LIST_CAPACITY, PREFIX_LIST_CHARS, ...ops],
+      [this.tag, this.capacity, PREFIX_LIST_CHARS, ...ops],
       (r) => toArray(r).map((x) => toInteger(x)),
     );
   }
@@ -218,7 +222,9 @@ export class Autocomplete<Data = unknown> {
    * The best matches of `phrase`, best first: every word of the phrase must be the prefix of a
    * word of the title (case and diacritics folded). Ranked by score × boosts, then exact-word
    * matches, then earlier word positions, then title. An empty or punctuation-only phrase
-   * resolves to `[]`. One script (autocomplete-search).
+   * resolves to `[]`. Any string is accepted as a phrase: a lone UTF-16 surrogate (e.g. input
+   * cut in the middle of an emoji) separates words like punctuation, and nothing derived from
+   * it is sent (ids, types and titles, which are stored, refuse it). One script (autocomplete-search).
    */
   search(phrase: string, options: SearchOptions = {}): Promise<Array<AutocompleteEntry<Data>>> {
     return this.fail(() => {
@@ -238,7 +244,7 @@ export class Autocomplete<Data = unknown> {
         const entries = options.boosts?.[group];
         if (entries === undefined) continue;
         if (typeof entries !== "object" || entries === null) invalid(`boosts.${group}`, "must be an object of factors");
-        for (const [name, factor] of Object.entries(entries)) boosts.push(`${prefix}\0${name}`, checkFactor(`boosts.${group}.${name}`, factor));
+        for (const [name, factor] of Object.entries(entries)) boosts.push(`${prefix}\0${requireWellFormed(`boosts.${group}`, name)}`, checkFactor(`boosts.${group}.${name}`, factor));
       }
       const words = queryWords(phrase.length > 4 * MAX_TITLE_LENGTH ? phrase.slice(0, 4 * MAX_TITLE_LENGTH) : phrase, this.text);
       if (words.length === 0) return Promise.resolve([]);
@@ -247,7 +253,11 @@ export class Autocomplete<Data = unknown> {
         scriptCmd(libraryScript("autocomplete-search"), [this.k.d, this.k.w, this.k.b], args, (reply) => {
           const flat = toArray(reply);
           const out: Array<AutocompleteEntry<Data>> = [];
-          for (let i = 0; i + 1 < flat.length; i += 2) out.push(this.entry(String(flat[i]), String(flat[i + 1])));
+          for (let i = 0; i + 1 < flat.length; i += 2) {
+            // The script leaves out list members whose item is gone; a nil record (older script) is skipped too.
+            const record = flat[i + 1];
+            if (record !== null && record !== undefined) out.push(this.entry(String(flat[i]), String(record)));
+          }
           return out;
         }),
       );

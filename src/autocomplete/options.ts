@@ -5,6 +5,7 @@ import type { Codec } from "../codec";
 import type { Executor } from "../command";
 import { ValidationError } from "../errors";
 import type { KeySpace } from "../keys";
+import { requireWellFormed } from "../validate";
 import { MAX_TITLE_LENGTH } from "./text";
 
 /** Prefix lists exist for word prefixes of 1..3 characters. */
@@ -20,9 +21,9 @@ export const MAX_TYPE_LENGTH = 128;
 
 /** What `add` stores. */
 export interface AutocompleteItem<Data> {
-  /** Any non-empty string (any characters). Unique per type. */
+  /** Any non-empty string (any characters but a lone UTF-16 surrogate). Unique per type. */
   readonly id: string;
-  /** The text that is searched and shown; at most {@link MAX_TITLE_LENGTH} characters, no NUL. */
+  /** The text that is searched and shown; at most {@link MAX_TITLE_LENGTH} characters, no NUL, no lone UTF-16 surrogate. */
   readonly title: string;
   /** Ranking score (e.g. popularity); default 0. Any finite number. */
   readonly score?: number;
@@ -47,6 +48,13 @@ export interface AutocompleteOptions<Data> {
   readonly codec?: Codec<Data>;
   /** Words never indexed, nor searched except as the last (growing) query word. Default: none. */
   readonly stopwords?: Iterable<string>;
+  /**
+   * @internal Capacity of the prefix and pair lists this instance writes (2..1000, default
+   * {@link PREFIX_LIST_CAPACITY}). Tests set it small so lists overflow, evict and rebuild with few
+   * items. Searches stay exact whatever capacity wrote a list (a list only promises to hold every
+   * item above its watermark).
+   */
+  readonly listCapacity?: number;
 }
 
 /** Boost factors given with one search (multiplied with stored boosts; nothing is written). */
@@ -96,9 +104,10 @@ export function invalid(path: string, message: string): never {
   throw new ValidationError({ path, message });
 }
 
+/** Ids, types, titles and boost names must be well-formed UTF-16 (`requireWellFormed`): a lone surrogate would be stored as U+FFFD. */
 export function checkId(id: unknown): string {
   if (typeof id !== "string" || id === "") invalid("id", "must be a non-empty string");
-  return id;
+  return requireWellFormed("id", id);
 }
 
 export function checkType(type: unknown, path = "type"): string {
@@ -106,7 +115,14 @@ export function checkType(type: unknown, path = "type"): string {
   if (typeof type !== "string") invalid(path, "must be a string");
   if (type.includes("\0")) invalid(path, "must not contain NUL");
   if (type.length > MAX_TYPE_LENGTH) invalid(path, `must be at most ${MAX_TYPE_LENGTH} characters`);
-  return type;
+  return requireWellFormed(path, type);
+}
+
+/** @internal The prefix-list capacity option, checked (default {@link PREFIX_LIST_CAPACITY}). */
+export function checkCapacity(capacity: unknown): number {
+  if (capacity === undefined) return PREFIX_LIST_CAPACITY;
+  if (typeof capacity !== "number" || !Number.isInteger(capacity) || capacity < 2 || capacity > 1000) invalid("listCapacity", `must be an integer in 2..1000, got ${String(capacity)}`);
+  return capacity;
 }
 
 export function checkFactor(path: string, factor: unknown): number {

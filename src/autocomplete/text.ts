@@ -148,9 +148,10 @@ export function stopwordSet(words: Iterable<string>): ReadonlySet<string> {
 }
 
 /**
- * Index of the first word in `words` that starts with `prefix`, or -1. Mirrors the Lua
- * matcher (used by tests and by highlighting in the demo).
+ * Index of the word of `words` a query word `prefix` matches, or -1: the first word equal to
+ * it, else the first word it starts. Mirrors the Lua matcher (for tests and highlighting).
  */
 export function matchPosition(words: readonly string[], prefix: string): number {
-  return words.findIndex((w) => w.startsWith(prefix));
+  const exact = words.indexOf(prefix);
+  return exact >= 0 ? exact : words.findIndex((w) => w.startsWith(prefix));
 }

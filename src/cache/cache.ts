@@ -2,14 +2,18 @@
  * `Cache`: a namespace of Redis string keys holding codec-encoded values, with per-entry
  * TTLs, and the home of memoized functions (`wrap`, `@cached`) and tags.
  *
- * Raw keys live at `<prefix>:<namespace>:<key>`, memoized calls at
- * `<prefix>:<namespace>:<name>:<digest>`, tag sets at `<prefix>:<namespace>:#tag:<tag>`
- * and computation locks at `<prefix>:<namespace>:#lock:<name>:<digest>` (keys.ts).
+ * Memoized calls live at `<prefix>:<namespace>:<name>:<digest>`, raw keys at
+ * `<prefix>:<namespace>::<key>` (an empty name segment), tag sets at
+ * `<prefix>:<namespace>:#tag:<tag>` and computation locks at
+ * `<prefix>:<namespace>:#lock:<name>:<digest>` (keys.ts). Function names are non-empty and
+ * never start with `#`, so the four key spaces are disjoint: no raw key, whatever its
+ * characters, is a memoized entry, a tag set or a lock, and `invalidateAll()` or
+ * `invalidateTags()` never touch a raw key (nor `delete()` a memoized entry).
  */
 import type { Codec } from "../codec";
 import { codecs } from "../codec";
 import type { Arg } from "../command";
-import { ValidationError } from "../errors";
+import { CodecError, CommandError, ValidationError } from "../errors";
 import type { KeySpace } from "../keys";
 import { toInteger, toNumber } from "../reply";
 import type { Envelope } from "./envelope";
@@ -63,7 +67,7 @@ export class Cache<V = unknown> {
     this.tagIndex = new TagIndex(this.wire, owner.keys, this.namespace);
   }
 
-  /** The full Redis key of raw key `key`. */
+  /** The full Redis key of raw key `key`: `<prefix>:<namespace>::<key>`. */
   redisKey(key: string): string {
     return this.keySpace.cacheKey(this.namespace, checkKey("key", key));
   }
@@ -155,7 +159,7 @@ export class Cache<V = unknown> {
    */
   async getMany(keys: readonly string[]): Promise<Array<V | undefined>> {
     if (!Array.isArray(keys)) throw new ValidationError({ path: "keys", message: "must be an array" });
-    const redisKeys = keys.map((k, i) => this.keySpace.cacheKey(this.namespace, checkKey(`keys[${i}]`, k)));
+    const redisKeys = keys.map((k, i) => this.keySpace.cacheKey(this.namespace, checkKey(`keys[${i}]`, k), `keys[${i}]`));
     const out = new Array<V | undefined>(keys.length).fill(undefined);
     if (keys.length === 0) return out;
     return this.guarded("mget", undefined, async () => {
@@ -188,7 +192,7 @@ export class Cache<V = unknown> {
         : Object.entries(entries as Record<string, V>);
     const fallbackTtl = ttlMs("ttl", options.ttl, this.defaultTtlMs);
     const commands = list.map(([key, value, own], i) => {
-      const args: Arg[] = [this.keySpace.cacheKey(this.namespace, checkKey(`entries[${i}]`, key)), encodeEnvelope(this.codec, value)];
+      const args: Arg[] = [this.keySpace.cacheKey(this.namespace, checkKey(`entries[${i}]`, key), `entries[${i}]`), encodeEnvelope(this.codec, value)];
       const ttl = ttlMs(`entries[${i}].ttl`, own?.ttl, fallbackTtl);
       if (ttl > 0) args.push("PX", ttl);
       return ["set", ...args] as [string, ...Arg[]];
@@ -204,23 +208,34 @@ export class Cache<V = unknown> {
   /** Removes many keys; resolves how many existed. UNLINK (one per slot on Cluster, sent concurrently). */
   async deleteMany(keys: readonly string[]): Promise<number> {
     if (!Array.isArray(keys)) throw new ValidationError({ path: "keys", message: "must be an array" });
-    const redisKeys = keys.map((k, i) => this.keySpace.cacheKey(this.namespace, checkKey(`keys[${i}]`, k)));
+    const redisKeys = keys.map((k, i) => this.keySpace.cacheKey(this.namespace, checkKey(`keys[${i}]`, k), `keys[${i}]`));
     return this.guarded("deleteMany", undefined, () => this.wire.unlink(redisKeys), 0);
   }
 
   /**
-   * Adds `by` (default 1) to a counter and resolves the new value. The counter is a Redis
-   * integer (INCRBY; INCRBYFLOAT for fractions); a new counter gets `ttl` (default: the
-   * cache's) in the same MULTI (PEXPIRE NX: an existing expiry is kept). `get()` reads it as a number.
-   * With `failOpen`, an absorbed error resolves `NaN`.
+   * Adds `by` (default 1; any finite number) to a counter (absent = 0) and resolves the new
+   * value. Always INCRBYFLOAT, whatever `by`, so a counter that holds a fraction (or a number
+   * stored by `set()`) can still be incremented by an integer; a counter only ever incremented
+   * by integers stays integer text (`"42"`), which INCR/INCRBY from other clients accept too.
+   * A new counter gets `ttl` (default: the cache's) in the same MULTI (PEXPIRE NX: an existing
+   * expiry is kept). `get()` reads it as a number. A key holding something other than a
+   * number rejects with a `CodecError`. With `failOpen`, an absorbed error resolves `NaN`.
    */
   async incr(key: string, by = 1, options: SetOptions = {}): Promise<number> {
     const redisKey = this.redisKey(key);
     if (typeof by !== "number" || !Number.isFinite(by)) throw new ValidationError({ path: "by", message: `must be a finite number, got ${String(by)}` });
     const ttl = ttlMs("ttl", options.ttl, this.defaultTtlMs);
-    const incr: [string, ...Arg[]] = Number.isSafeInteger(by) ? ["incrby", redisKey, by] : ["incrbyfloat", redisKey, String(by)];
+    const incr: [string, ...Arg[]] = ["incrbyfloat", redisKey, String(by)];
     return this.guarded("incr", redisKey, async () => {
-      const reply = ttl > 0 ? (await this.wire.multi([incr, ["pexpire", redisKey, ttl, "NX"]]))[0] : await this.wire.send(incr[0], incr.slice(1));
+      let reply: unknown;
+      try {
+        reply = ttl > 0 ? (await this.wire.multi([incr, ["pexpire", redisKey, ttl, "NX"]]))[0] : await this.wire.send(incr[0], incr.slice(1));
+      } catch (error) {
+        if (error instanceof CommandError && /not a valid float/i.test(error.message)) {
+          throw new CodecError("cache", `${JSON.stringify(key)} does not hold a number, so it cannot be incremented (${error.message})`, { cause: error });
+        }
+        throw error;
+      }
       this.counters.writes++;
       return toNumber(reply);
     }, Number.NaN);
@@ -236,15 +251,16 @@ export class Cache<V = unknown> {
   }
 
   /**
-   * Every key of this namespace (raw keys as you passed them, memoized calls as
-   * `<name>:<digest>`; tag sets and locks are skipped), by SCAN on the server or on every
-   * cluster master. SCAN's guarantees apply: a key present for the whole iteration is
-   * yielded at least once (possibly twice); keys added or removed meanwhile may or may not be.
+   * Every raw key of this namespace, as you passed it to `set()` (memoized calls, tag sets and
+   * locks live in key spaces of their own and are not listed), by SCAN of
+   * `<prefix>:<namespace>::*` on the server or on every cluster master. SCAN's guarantees
+   * apply: a key present for the whole iteration is yielded at least once (possibly twice);
+   * keys added or removed meanwhile may or may not be.
    */
   async *keys(): AsyncGenerator<string> {
     const start = this.keySpace.cacheKey(this.namespace, "x").length - 1;
-    for await (const page of this.wire.scan(this.keySpace.cachePattern(this.namespace))) {
-      for (const key of page) if (key[start] !== "#") yield key.slice(start);
+    for await (const page of this.wire.scan(this.keySpace.cacheKeyPattern(this.namespace))) {
+      for (const key of page) yield key.slice(start);
     }
   }
 

@@ -4,9 +4,10 @@
  * - `0xC1` + codec payload: a value;
  * - `0xC2` + 8-byte big-endian float64 "fresh until" (epoch ms) + codec payload: a value
  *   written with `staleTtl`, stale (but still served while one caller refreshes) after that time;
- * - decimal integer text (`"42"`, `"-7"`): a counter. `incr()` keeps counters as Redis
- *   integers so INCRBY stays atomic, and `set()` stores safe integers (not `-0`) this way
- *   too, so `set(k, 5)` then `incr(k)` works; they read back as numbers.
+ * - decimal number text (`"42"`, `"-7"`, `"1.5"`, `"1e+21"`): a counter. `incr()` keeps
+ *   counters as Redis numbers so INCRBYFLOAT stays atomic, and `set()` stores every finite
+ *   number (but `-0`) this way too, so `set(k, 1.5)` then `incr(k)` works; they read back as
+ *   numbers (`String(n)` round-trips every finite double exactly).
  *
  * `0xC1`/`0xC2` never start UTF-8 text, so the envelope also tells narwhal's entries from
  * foreign bytes. A stored `undefined` or `null` is a non-empty envelope, never a nil reply, so
@@ -36,7 +37,7 @@ function payloadBytes(raw: Raw): Buffer {
 /** Encodes `value` with `codec` into an entry; `freshUntil` (epoch ms) marks a stale-while-revalidate entry. */
 export function encodeEnvelope<V>(codec: Codec<V>, value: V, freshUntil?: number): Buffer | string {
   if (freshUntil === undefined) {
-    if (typeof value === "number" && Number.isSafeInteger(value) && !Object.is(value, -0)) return String(value);
+    if (typeof value === "number" && Number.isFinite(value) && !Object.is(value, -0)) return String(value);
     return Buffer.concat([HEADER_PLAIN, payloadBytes(codec.encode(value))]);
   }
   const header = Buffer.allocUnsafe(9);

@@ -4,6 +4,7 @@
 import type { Codec } from "../codec";
 import type { LockOptions } from "./lock";
 import { ValidationError } from "../errors";
+import { requireWellFormed } from "../validate";
 
 /** What an `onError` hook is told besides the error. */
 export interface CacheErrorInfo {
@@ -49,12 +50,16 @@ export interface SetOptions {
 
 const NAME = /^[^:{}#\s][^:{}\s]*$/;
 
-/** A raw key: a non-empty string not starting with `#` (reserved for tags and locks). */
+/**
+ * A raw key: any non-empty well-formed string. Raw keys have a key space of their own
+ * (`<prefix>:<namespace>::<key>`, see keys.ts), so no raw key can name a memoized entry, a tag
+ * set or a lock, whatever its characters (`:` and a leading `#` included).
+ */
 export function checkKey(path: string, key: unknown): string {
-  if (typeof key !== "string" || key === "" || key.startsWith("#")) {
-    throw new ValidationError({ path, message: `must be a non-empty string not starting with "#", got ${JSON.stringify(key)}` });
+  if (typeof key !== "string" || key === "") {
+    throw new ValidationError({ path, message: `must be a non-empty string, got ${typeof key === "string" ? '""' : typeof key}` });
   }
-  return key;
+  return requireWellFormed(path, key);
 }
 
 /** Entries accepted by {@link Cache.setMany}: pairs, triples with per-key options, a Map or a record. */
@@ -71,7 +76,7 @@ export function checkSegment(path: string, value: unknown): string {
       message: `must be a non-empty string without ":", "{", "}" or spaces, not starting with "#" (got ${JSON.stringify(value)})`,
     });
   }
-  return value;
+  return requireWellFormed(path, value);
 }
 
 /** A TTL in seconds → milliseconds (`0` = no expiry). `undefined` → `fallback`. */

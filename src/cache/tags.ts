@@ -18,15 +18,17 @@
 import { libraryScript } from "../lua/registry";
 import type { KeySpace } from "../keys";
 import { ValidationError } from "../errors";
+import { requireWellFormed } from "../validate";
 import type { Wire } from "./wire";
 
 const BATCH = 1000;
 
-/** Checks a tag list: non-empty strings. */
+/** Checks a tag list: non-empty well-formed strings (a tag is the last segment of its set's key). */
 export function checkTags(tags: unknown, path = "tags"): readonly string[] {
   if (!Array.isArray(tags)) throw new ValidationError({ path, message: "must be an array of strings" });
   tags.forEach((t, i) => {
     if (typeof t !== "string" || t === "") throw new ValidationError({ path: `${path}[${i}]`, message: "must be a non-empty string" });
+    requireWellFormed(`${path}[${i}]`, t);
   });
   return tags as readonly string[];
 }

@@ -3,12 +3,13 @@
  * methods every container shares (EXISTS, UNLINK, EXPIRE/PERSIST, PTTL).
  */
 import type { Codec, Raw } from "../codec";
+import { codecs } from "../codec";
 import type { Command, Executor } from "../command";
 import { cmd } from "../command";
-import { TransactionError, ValidationError } from "../errors";
+import { CodecError, TransactionError, ValidationError } from "../errors";
 import type { KeySpace } from "../keys";
 import { toBoolean, toInteger, toScanPage } from "../reply";
-import { requirePositiveSeconds } from "../validate";
+import { isWellFormed, requirePositiveSeconds, requireWellFormed } from "../validate";
 
 /** What a container needs from its Database or transaction: an executor and the key builder. */
 export interface Context {
@@ -73,13 +74,30 @@ export abstract class Container<V> {
    */
   protected keyOf(path: string, target: unknown, kind: abstract new (...args: never[]) => Container<unknown> = Container): string {
     if (target instanceof kind) return target.key;
-    if (typeof target === "string" && target !== "") return this.ctx.keys.container(target);
+    if (typeof target === "string" && target !== "") return this.ctx.keys.container(target, path);
     throw new ValidationError({ path, message: `must be a ${kind.name} or a non-empty key name` });
   }
 
   /** @internal */
   protected encode(value: V): Raw {
     return this.codec.encode(value);
+  }
+
+  /**
+   * @internal Encodes a set/zset/HyperLogLog member: members are identities, so a string
+   * member that would reach Redis with a lone surrogate (two distinct members would both become
+   * U+FFFD) is a {@link ValidationError} naming `path`, not the codec's CodecError.
+   */
+  protected encodeMember(path: string, member: V): Raw {
+    let raw: Raw;
+    try {
+      raw = this.codec.encode(member);
+    } catch (error) {
+      if (error instanceof CodecError && typeof member === "string" && !isWellFormed(member)) requireWellFormed(path, member);
+      throw error;
+    }
+    // codecs.string has already refused ill-formed strings; any other text codec's output is checked here.
+    return typeof raw === "string" && this.codec !== codecs.string ? requireWellFormed(path, raw) : raw;
   }
 
   /** @internal Decodes a reply item; `null` stays `undefined`. */

@@ -2,9 +2,10 @@
  * `RHash<V>`: a Redis hash as an async `Map<string, V>`.
  */
 import type { Raw } from "../codec";
+import { codecs } from "../codec";
 import { toArray, toBoolean, toInteger, toNumber, toPairs } from "../reply";
-import { requireFinite, requireIntegerAtLeast, requireNonEmpty, requireString } from "../validate";
-import { ValidationError } from "../errors";
+import { requireFinite, requireInteger, requireIntegerAtLeast, requireNonEmpty, requireString } from "../validate";
+import { CodecError, CommandError, ValidationError } from "../errors";
 import { Container } from "./container";
 
 /** Options of {@link RHash.entries}. */
@@ -78,14 +79,41 @@ export class RHash<V = string> extends Container<V> {
     });
   }
 
-  /** Adds `by` (default 1) to a numeric field and resolves the new value. HINCRBY for integers, HINCRBYFLOAT otherwise. */
+  /**
+   * Adds `by` (default 1) to a numeric field (absent = 0) and resolves the new value. The
+   * command follows the hash's codec, never the value of `by`, so a field is always
+   * incremented the same way:
+   * - `codecs.integer`: HINCRBY. `by` must be a safe integer (else `ValidationError`); a
+   *   stored value that is not an integer (written by something else) rejects with a
+   *   `CodecError` and is left unchanged.
+   * - `codecs.number`: HINCRBYFLOAT, for any finite `by` (integers and fractions alike, so a
+   *   field holding `1.5` can still be incremented by 1); a stored value that is not a
+   *   finite number rejects with a `CodecError`.
+   * - any other codec (the default `codecs.string` included): `ValidationError`, since the
+   *   result could not be read back through the codec; open the hash with
+   *   `{ codec: codecs.integer }` or `{ codec: codecs.number }`.
+   */
   incr(field: string, by = 1): Promise<number> {
     return this.guard(() => {
       requireString("field", field);
-      requireFinite("by", by);
-      return Number.isSafeInteger(by)
-        ? this.command("hincrby", [field, by], toInteger)
-        : this.command("hincrbyfloat", [field, String(by)], toNumber);
+      let sent: Promise<number>;
+      if (this.codec === (codecs.integer as unknown)) {
+        sent = this.command("hincrby", [field, requireInteger("by", by)], toInteger);
+      } else if (this.codec === (codecs.number as unknown)) {
+        sent = this.command("hincrbyfloat", [field, String(requireFinite("by", by))], toNumber);
+      } else {
+        throw new ValidationError({ path: "codec", message: `incr needs a hash opened with { codec: codecs.integer } (HINCRBY) or { codec: codecs.number } (HINCRBYFLOAT), not the ${this.codec.name} codec` });
+      }
+      const codec = this.codec.name;
+      const observed = sent.catch((error: unknown) => {
+        if (error instanceof CommandError && /not an integer|not a (?:valid )?float/i.test(error.message)) {
+          throw new CodecError(codec, `field ${JSON.stringify(field)} of ${this.key} does not hold ${codec === "integer" ? "an integer" : "a finite number"}, so it cannot be incremented (${error.message})`, { cause: error });
+        }
+        throw error;
+      });
+      // A rejection nobody awaits (e.g. inside a transaction the caller did not return) must not crash the process.
+      observed.catch(() => undefined);
+      return observed;
     });
   }
 
@@ -122,6 +150,7 @@ export class RHash<V = string> extends Container<V> {
    */
   async *entries(options: HashScanOptions = {}): AsyncGenerator<[string, V]> {
     if (options.count !== undefined) requireIntegerAtLeast("count", options.count, 1);
+    if (options.match !== undefined) requireString("match", options.match);
     for await (const page of this.scanPages("hscan", options.match, options.count)) {
       for (const [f, v] of toPairs(page)) yield [fieldName(f), this.decode(v)];
     }

@@ -18,7 +18,7 @@ export type HyperLogLogRef<V> = RHyperLogLog<V> | string;
 export class RHyperLogLog<V = string> extends Container<V> {
   /** Adds values; true when the estimated count changed. Needs at least one value. PFADD. */
   add(...values: V[]): Promise<boolean> {
-    return this.guard(() => this.command("pfadd", requireNonEmpty("values", values).map((v) => this.encode(v)), toBoolean));
+    return this.guard(() => this.command("pfadd", requireNonEmpty("values", values).map((v, i) => this.encodeMember(`values[${i}]`, v)), toBoolean));
   }
 
   /** The estimated number of distinct values added (0 when the key does not exist). PFCOUNT. */

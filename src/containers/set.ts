@@ -5,7 +5,7 @@ import type { Raw } from "../codec";
 import { cmd } from "../command";
 import { ValidationError } from "../errors";
 import { toArray, toBoolean, toInteger } from "../reply";
-import { requireIntegerAtLeast, requireNonEmpty } from "../validate";
+import { requireIntegerAtLeast, requireNonEmpty, requireString } from "../validate";
 import { Container } from "./container";
 
 /** Options of {@link RSet.values}. */
@@ -42,7 +42,7 @@ export class RSet<V = string> extends Container<V> {
 
   /** True when `member` is in the set. SISMEMBER. */
   has(member: V): Promise<boolean> {
-    return this.guard(() => this.command("sismember", [this.encode(member)], toBoolean));
+    return this.guard(() => this.command("sismember", [this.encodeMember("member", member)], toBoolean));
   }
 
   /** For each of `members`, whether it is in the set, in one round trip; `[]` for none. SMISMEMBER. */
@@ -50,7 +50,7 @@ export class RSet<V = string> extends Container<V> {
     return this.guard(() => {
       if (!Array.isArray(members)) throw new ValidationError({ path: "members", message: "must be an array" });
       if (members.length === 0) return Promise.resolve([]);
-      return this.command("smismember", members.map((m) => this.encode(m)), (r) => toArray(r).map(toBoolean));
+      return this.command("smismember", members.map((m, i) => this.encodeMember(`members[${i}]`, m)), (r) => toArray(r).map(toBoolean));
     });
   }
 
@@ -130,7 +130,7 @@ export class RSet<V = string> extends Container<V> {
   move(member: V, destination: SetRef<V>): Promise<boolean> {
     return this.guard(() => {
       const to = this.keyOf("destination", destination, RSet);
-      return this.run(cmd("smove", [this.key, to], [this.key, to, this.encode(member)], toBoolean));
+      return this.run(cmd("smove", [this.key, to], [this.key, to, this.encodeMember("member", member)], toBoolean));
     });
   }
 
@@ -143,6 +143,7 @@ export class RSet<V = string> extends Container<V> {
    */
   async *values(options: SetScanOptions = {}): AsyncGenerator<V> {
     if (options.count !== undefined) requireIntegerAtLeast("count", options.count, 1);
+    if (options.match !== undefined) requireString("match", options.match);
     for await (const page of this.scanPages("sscan", options.match, options.count)) {
       for (const raw of page) yield this.decode(raw);
     }
@@ -154,7 +155,7 @@ export class RSet<V = string> extends Container<V> {
   }
 
   private encodeAll(path: string, members: readonly V[]): Raw[] {
-    return requireNonEmpty(path, members).map((m) => this.encode(m));
+    return requireNonEmpty(path, members).map((m, i) => this.encodeMember(`${path}[${i}]`, m));
   }
 
   private decodeList(reply: unknown): V[] {

@@ -76,7 +76,7 @@ export class RZSet<M = string> extends Container<M> {
     return this.guard(() => {
       if (typeof second === "number") {
         const args: Raw[] = third === undefined ? [] : addFlags(third);
-        args.push(scoreArg(requireScore("score", second)), this.encode(first as M));
+        args.push(scoreArg(requireScore("score", second)), this.encodeMember("member", first as M));
         return this.command("zadd", args, toInteger);
       }
       if (first === null || typeof first !== "object" || !(Symbol.iterator in first)) {
@@ -89,7 +89,7 @@ export class RZSet<M = string> extends Container<M> {
         const score = entry[1];
         // The path string is only built for a bad score (bulk adds are hot).
         if (typeof score !== "number" || Number.isNaN(score)) requireScore(`entries[${i}][1]`, score);
-        args.push(scoreArg(score), this.encode(entry[0] as M));
+        args.push(scoreArg(score), this.encodeMember(`entries[${i}][0]`, entry[0] as M));
         i++;
       }
       if (i === 0) throw new ValidationError({ path: "entries", message: "needs at least one item" });
@@ -99,29 +99,29 @@ export class RZSet<M = string> extends Container<M> {
 
   /** The score of `member`, or `undefined` when it is absent. ZSCORE. */
   score(member: M): Promise<number | undefined> {
-    return this.guard(() => this.command("zscore", [this.encode(member)], toOptionalNumber));
+    return this.guard(() => this.command("zscore", [this.encodeMember("member", member)], toOptionalNumber));
   }
 
   /** Adds `by` (default 1; `±Infinity` allowed, NaN not) to the score of `member` (absent = 0) and resolves the new score. ZINCRBY. */
   incr(member: M, by = 1): Promise<number> {
-    return this.guard(() => this.command("zincrby", [scoreArg(requireScore("by", by)), this.encode(member)], toNumber));
+    return this.guard(() => this.command("zincrby", [scoreArg(requireScore("by", by)), this.encodeMember("member", member)], toNumber));
   }
 
   /** The 0-based rank of `member` by ascending score (or descending with `reverse`), or `undefined` when absent. ZRANK / ZREVRANK. */
   rank(member: M, options: { readonly reverse?: boolean } = {}): Promise<number | undefined> {
     return this.guard(() =>
-      this.command(options.reverse ? "zrevrank" : "zrank", [this.encode(member)], (r) => (r === null || r === undefined ? undefined : toInteger(r))),
+      this.command(options.reverse ? "zrevrank" : "zrank", [this.encodeMember("member", member)], (r) => (r === null || r === undefined ? undefined : toInteger(r))),
     );
   }
 
   /** Removes members; resolves how many existed. Needs at least one member (`clear()` removes the key). ZREM. */
   delete(...members: M[]): Promise<number> {
-    return this.guard(() => this.command("zrem", requireNonEmpty("members", members).map((m) => this.encode(m)), toInteger));
+    return this.guard(() => this.command("zrem", requireNonEmpty("members", members).map((m, i) => this.encodeMember(`members[${i}]`, m)), toInteger));
   }
 
   /** True when `member` is in the set. ZSCORE. */
   has(member: M): Promise<boolean> {
-    return this.guard(() => this.command("zscore", [this.encode(member)], (r) => r !== null && r !== undefined));
+    return this.guard(() => this.command("zscore", [this.encodeMember("member", member)], (r) => r !== null && r !== undefined));
   }
 
   /** Number of members. ZCARD. */
@@ -256,6 +256,7 @@ export class RZSet<M = string> extends Container<M> {
 
   private store(name: string, destination: RZSet<M> | string, others: ReadonlyArray<RZSet<M> | string>, options: ZStoreOptions): Promise<RZSet<M>> {
     return this.guard(() => {
+      if (typeof destination === "string") this.keyOf("destination", destination); // names the argument if the name is bad
       const target = typeof destination === "string" ? new RZSet<M>(this.ctx, destination, this.codec) : destination;
       if (!(target instanceof RZSet)) throw new ValidationError({ path: "destination", message: "must be an RZSet or a sorted set name" });
       if (!Array.isArray(others)) throw new ValidationError({ path: "others", message: "must be an array of RZSets or names" });

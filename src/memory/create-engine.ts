@@ -1,13 +1,21 @@
 /**
  * Builds a complete embedded engine: the command engine with the fengari Lua host plugged
- * in, so EVAL/EVALSHA/SCRIPT work, and native ports of narwhal's hottest library scripts
- * (src/memory/native/). `Database.memory()`, the `narwhal serve` CLI and the test backend
- * all start here.
+ * in, so EVAL/EVALSHA/SCRIPT work, and native ports of narwhal's hottest library scripts.
+ * `Database.memory()`, the `narwhal serve` CLI and the test backend all start here.
+ *
+ * This is the composition root, the one module of src/memory that names a feature: the
+ * engine and its native-script mechanism (./native) know none, and each feature keeps its
+ * ports beside its Lua (the autocomplete's in src/autocomplete/native/), listed here.
  */
+import { AUTOCOMPLETE_NATIVE_SCRIPTS } from "../autocomplete/native";
 import { Engine } from "./engine";
 import type { EngineOptions } from "./engine";
 import { createScriptingHost } from "./lua";
-import { LIBRARY_NATIVE_SCRIPTS, withNativeScripts } from "./native";
+import { withNativeScripts } from "./native";
+import type { NativeScript } from "./native";
+
+/** The native ports of narwhal's own Lua scripts, run by every engine built here (unless turned off). */
+const LIBRARY_NATIVE_SCRIPTS: readonly NativeScript[] = [...AUTOCOMPLETE_NATIVE_SCRIPTS];
 
 /** Options of {@link createEngine}. */
 export interface CreateEngineOptions extends EngineOptions {

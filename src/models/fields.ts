@@ -4,6 +4,7 @@
  * Range kinds (integer, float, date) also give the sorted-set score used by range indexes.
  */
 import type { ValidationIssue } from "../errors";
+import { isWellFormed } from "../validate";
 
 /** Every field kind. */
 export type FieldKind =
@@ -47,8 +48,22 @@ function describe(value: unknown): string {
   return typeof value;
 }
 
-/** Returns the problem with a non-null `value` for `field`, or undefined when it is valid. */
+/** The issue of a string with a lone surrogate (the rule of `requireWellFormed` in validate.ts). */
+function illFormed(field: KindInfo): ValidationIssue {
+  return {
+    path: field.name,
+    message: "must not contain a lone UTF-16 surrogate (UTF-8 cannot carry it: Redis would store U+FFFD, so distinct values would collide)",
+  };
+}
+
+/**
+ * Returns the problem with a non-null `value` for `field`, or undefined when it is valid.
+ * Strings (ids, text, enum, uuid) must be well-formed UTF-16: they become record keys, index
+ * keys, unique claims and query arguments, where a lone surrogate would turn into U+FFFD.
+ */
 export function checkValue(field: KindInfo, value: unknown): ValidationIssue | undefined {
+  // JSON escapes lone surrogates (`"\ud800"`), so json fields keep any string.
+  if (typeof value === "string" && field.kind !== "json" && !isWellFormed(value)) return illFormed(field);
   const bad = (expected: string): ValidationIssue => ({ path: field.name, message: `must be ${expected}, got ${describe(value)}` });
   switch (field.kind) {
     case "id":

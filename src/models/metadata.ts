@@ -14,6 +14,7 @@ import type { FieldDeclaration, ModelOptions } from "./decorators";
 import type { FieldKind } from "./fields";
 import { CONTAINER_KINDS, EQUALITY_KINDS, RANGE_KINDS, kindFromDesignType } from "./fields";
 import { Tokenizer } from "./fulltext";
+import { isWellFormed } from "../validate";
 import type { Codec } from "../codec";
 
 /** Metadata key of the field declarations recorded on a class (own, not inherited). */
@@ -162,8 +163,8 @@ export function buildModelMeta(cls: abstract new () => object): ModelMeta {
     }
     if (o.fullText && kind !== "text") problems.push(`${where}: fullText needs a text field (got ${kind})`);
     if (o.sortable && !range && kind !== "text") problems.push(`${where}: sortable needs an integer, float, date or text field (got ${kind})`);
-    if (kind === "enum" && (!Array.isArray(o.values) || o.values.length === 0 || o.values.some((v) => typeof v !== "string"))) {
-      problems.push(`${where}: @field.enum() needs a non-empty list of strings`);
+    if (kind === "enum" && (!Array.isArray(o.values) || o.values.length === 0 || o.values.some((v) => typeof v !== "string" || !isWellFormed(v)))) {
+      problems.push(`${where}: @field.enum() needs a non-empty list of strings (well-formed: no lone UTF-16 surrogate)`);
     }
     if (kind === "id" && o.auto !== undefined && o.auto !== "uuid" && o.auto !== "increment") problems.push(`${where}: auto must be "uuid" or "increment"`);
     let fullText: Tokenizer | undefined;

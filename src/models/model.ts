@@ -12,8 +12,9 @@ import { NotFoundError, ValidationError } from "../errors";
 import { toArray, toInteger } from "../reply";
 import { requireFinite } from "../validate";
 import { bind, contextIn, contextOf } from "./binding";
+import { buildModelMeta } from "./metadata";
 import type { ModelContext } from "./binding";
-import { decodeValue, encodeValue } from "./fields";
+import { checkValue, decodeValue, encodeValue } from "./fields";
 import { Expr, queryRefs } from "./query/expr";
 import type { QueryRefs } from "./query/expr";
 import { Query } from "./query/builder";
@@ -27,11 +28,21 @@ function ctxOf(cls: object): ModelContext {
   return contextOf(cls as abstract new () => object);
 }
 
+/** The encoded primary key `pk`; ValidationError naming the pk field (non-empty, no NUL, well-formed; or a positive integer). */
 function pkArg(ctx: ModelContext, pk: unknown): string {
   const f = ctx.meta.pk;
-  const ok = f.auto === "increment" ? Number.isSafeInteger(pk) && (pk as number) > 0 : typeof pk === "string" && pk !== "" && !pk.includes("\0");
-  if (!ok) throw new ValidationError({ path: f.name, message: `${ctx.meta.name} primary key must be ${f.auto === "increment" ? "a positive integer" : "a non-empty string"}` });
+  const issue = pk === undefined || pk === null ? { message: "is required" } : checkValue(f, pk);
+  if (issue) throw new ValidationError({ path: f.name, message: `${ctx.meta.name} primary key ${issue.message}` });
   return encodeValue("id", pk);
+}
+
+/** Runs `build` (validation, then one script); bad input rejects through the executor, so it also aborts an enclosing transaction. */
+function guarded<T>(ctx: ModelContext, build: () => Promise<T>): Promise<T> {
+  try {
+    return build();
+  } catch (error) {
+    return ctx.db.executor.fail(error);
+  }
 }
 
 function getRows(ctx: ModelContext, pks: string[]): Promise<unknown[]> {
@@ -217,10 +228,11 @@ export class Model {
     return this.deleteIn(ctxOf(this.constructor));
   }
 
-  private async deleteIn(ctx: ModelContext): Promise<boolean> {
-    const pk = pkArg(ctx, (this as unknown as Bag)[ctx.meta.pk.name]);
-    const n = await ctx.db.executor.run(scriptCmd(modelScript("model-delete"), [ctx.keys.all], [ctx.keys.base, ctx.meta.schema, pk], toInteger));
-    return n === 1;
+  private deleteIn(ctx: ModelContext): Promise<boolean> {
+    return guarded(ctx, () => {
+      const pk = pkArg(ctx, (this as unknown as Bag)[ctx.meta.pk.name]);
+      return ctx.db.executor.run(scriptCmd(modelScript("model-delete"), [ctx.keys.all], [ctx.keys.base, ctx.meta.schema, pk], (r) => toInteger(r) === 1));
+    });
   }
 
   /** Re-reads every field from Redis (`NotFoundError` when the record is gone). One script. */
@@ -240,18 +252,21 @@ export class Model {
     return this.incrIn(field as string, by, ctxOf(this.constructor));
   }
 
-  private async incrIn(field: string, by: number, ctx: ModelContext): Promise<number> {
-    const f = ctx.meta.fields.get(field);
-    if (!f || (f.kind !== "integer" && f.kind !== "float")) throw new ValidationError({ path: String(field), message: "incr needs an integer or float field" });
-    requireFinite("by", by);
-    if (f.kind === "integer" && !Number.isSafeInteger(by)) throw new ValidationError({ path: "by", message: "must be an integer for an integer field" });
-    const pk = pkArg(ctx, (this as unknown as Bag)[ctx.meta.pk.name]);
-    const args = [ctx.keys.base, ctx.meta.schema, pk, f.name, String(by), f.kind];
-    const stored = await ctx.db.executor.run(scriptCmd(modelScript("model-incr"), [ctx.keys.all], args, String));
-    const value = Number(stored);
-    (this as unknown as Bag)[f.name] = value;
-    stateOf(this)?.snapshot.set(f.name, stored);
-    return value;
+  private incrIn(field: string, by: number, ctx: ModelContext): Promise<number> {
+    return guarded(ctx, () => {
+      const f = ctx.meta.fields.get(field);
+      if (!f || (f.kind !== "integer" && f.kind !== "float")) throw new ValidationError({ path: String(field), message: "incr needs an integer or float field" });
+      requireFinite("by", by);
+      if (f.kind === "integer" && !Number.isSafeInteger(by)) throw new ValidationError({ path: "by", message: "must be an integer for an integer field" });
+      const pk = pkArg(ctx, (this as unknown as Bag)[ctx.meta.pk.name]);
+      const args = [ctx.keys.base, ctx.meta.schema, pk, f.name, String(by), f.kind];
+      return ctx.db.executor.run(scriptCmd(modelScript("model-incr"), [ctx.keys.all], args, String)).then((stored) => {
+        const value = Number(stored);
+        (this as unknown as Bag)[f.name] = value;
+        stateOf(this)?.snapshot.set(f.name, stored);
+        return value;
+      });
+    });
   }
 
   /**
@@ -279,11 +294,14 @@ export class Model {
     return ctx.db.executor.run(scriptCmd(modelScript("model-expire"), [ctx.keys.all], [ctx.keys.base, ctx.meta.schema, pk, arg], toInteger));
   }
 
-  /** The stored fields as a plain object (containers excluded). */
+  /**
+   * The stored fields as a plain object (containers excluded), so `JSON.stringify(record)`
+   * works. Reads only the class's metadata: no Database binding or connection is needed.
+   */
   toJSON(): Record<string, unknown> {
-    const ctx = ctxOf(this.constructor);
+    const meta = buildModelMeta(this.constructor as abstract new () => object);
     const out: Record<string, unknown> = {};
-    for (const f of ctx.meta.scalars) out[f.name] = (this as unknown as Bag)[f.name] ?? null;
+    for (const f of meta.scalars) out[f.name] = (this as unknown as Bag)[f.name] ?? null;
     return out;
   }
 }

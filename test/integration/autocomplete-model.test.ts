@@ -2,7 +2,7 @@
  * Model-based check of the autocomplete engine: random adds, upserts, score changes and
  * removals (enough to overflow, truncate and rebuild the capped prefix lists, with many tied
  * scores), each followed now and then by random searches compared with a brute-force model of
- * the documented ranking (score, exact words, word offsets, folded title, key).
+ * the documented ranking (score, whole-word matches, word offsets, folded title, key).
  */
 import { expect, it } from "vitest";
 import { queryWords, titleWords } from "../../src/autocomplete/text";
@@ -39,13 +39,14 @@ function modelSearch(items: Map<string, ModelItem>, phrase: string, limit: numbe
     let pos = 0;
     let ok = true;
     for (const w of words) {
-      const at = s.indexOf(` ${w}`);
+      // the first word equal to the query word, else the first word it prefixes
+      let at = `${s} `.indexOf(` ${w} `);
+      if (at >= 0) exact++;
+      else at = s.indexOf(` ${w}`);
       if (at < 0) {
         ok = false;
         break;
       }
-      const after = s[at + 1 + w.length];
-      if (after === undefined || after === " ") exact++;
       pos += at;
     }
     if (ok && x?.types && !x.types.includes(item.type)) ok = false;

@@ -141,6 +141,15 @@ describeBackends("autocomplete", (ctx) => {
     expect(titles(await ac.search("berlin"))).toEqual(["Berlin Mitte", "Alt Berlin", "Mitte Berlin", "Berlingen", "Berlin"]);
     expect(titles(await ac.search("ber"))).toEqual(["Berlin Mitte", "Berlingen", "Alt Berlin", "Mitte Berlin", "Berlin"]);
     expect(titles(await ac.search("ber", { limit: 2, offset: 1 }))).toEqual(["Berlingen", "Alt Berlin"]);
+    // a whole-word match counts wherever it is, even after a longer word with the same prefix
+    await ac.addMany([
+      { id: "6", title: "Parisot Paris", score: 5 },
+      { id: "7", title: "Parisot", score: 5 },
+      { id: "8", title: "Nord Paris", score: 5 },
+      { id: "9", title: "Paris Nord", score: 5 },
+    ]);
+    expect(titles(await ac.search("paris"))).toEqual(["Paris Nord", "Nord Paris", "Parisot Paris", "Parisot"]);
+    expect(titles(await ac.search("paris no"))).toEqual(["Nord Paris", "Paris Nord"]); // summed offsets 1 + 6 < 1 + 7
   });
 
   it("boosts multiply at query time and never compound", async () => {
@@ -254,6 +263,45 @@ describeBackends("autocomplete", (ctx) => {
     await ac.add({ id: "long", title: long, score: 6 });
     await ac.clear();
     expect(await raw.call("exists", `${ac.tag}:x`, ac.keys.items)).toBe(0);
+  });
+
+  it("a pair-list rebuild never takes in a wide item (no duplicate result, no dangling member after its removal)", async () => {
+    // Issue 9, defect 3: the rebuild of "pa sa" read the wide item too (it is also in the wide
+    // set, so it came back twice), and removing it left it in the pair list (CodecError).
+    const { raw } = ctx();
+    const ac = ctx().db.autocomplete(unique("widerebuild"));
+    await ac.add({ id: "wide", title: "sax pax ab cd ef gh ij", score: 1000 });
+    await ac.addMany(Array.from({ length: 150 }, (_, i) => ({ id: `i${i + 1}`, title: "sax pax", score: i + 1 })));
+    for (let s = 150; s >= 100; s--) await ac.remove(`i${s}`);
+    const ids = (r: Array<{ id: string }>) => r.map((x) => x.id);
+    const best = (from: number, n: number) => Array.from({ length: n }, (_, i) => `i${from - i}`);
+    expect(ids(await ac.search("sax pa"))).toEqual(["wide", ...best(99, 9)]);
+    expect(await raw.call("zscore", ac.pairListKey("sa", "pa"), "sax pax ab cd ef gh ij\u0000\u0000wide")).toBeNull();
+    expect(await ac.remove("wide")).toBe(true);
+    expect(ids(await ac.search("sax pa"))).toEqual(best(99, 10));
+    expect(ids(await ac.search("pax sa", { limit: 3, offset: 2 }))).toEqual(best(97, 3));
+  });
+
+  it("skips list members whose item is gone or changed, removes them, and still fills the page", async () => {
+    // Such members are never written by this version; an index written by an older one may hold them.
+    const { raw } = ctx();
+    const ac = ctx().db.autocomplete(unique("dangling"));
+    await ac.addMany(Array.from({ length: 12 }, (_, i) => ({ id: `i${i}`, title: `Dang Item ${i}`, score: i })));
+    const ids = (r: Array<{ id: string }>) => r.map((x) => x.id);
+    const ghost = "dang item ghost\u0000\u0000ghost"; // no such item
+    const stale = "dang item old\u0000\u0000i3"; // i3's words are "dang item 3"
+    const wideGhost = "dang item ab cd ef gh ij\u0000\u0000wghost";
+    await raw.call("zadd", ac.prefixListKey("da"), 100, ghost, 99, stale);
+    await raw.call("zadd", ac.pairListKey("da", "it"), 100, ghost);
+    await raw.call("zadd", `${ac.tag}:x`, 200, wideGhost);
+    expect(ids(await ac.search("da", { limit: 3 }))).toEqual(["i11", "i10", "i9"]);
+    expect(ids(await ac.search("dang it", { limit: 3 }))).toEqual(["i11", "i10", "i9"]);
+    expect(await raw.call("zscore", ac.prefixListKey("da"), ghost)).toBeNull();
+    expect(await raw.call("zscore", ac.prefixListKey("da"), stale)).toBeNull();
+    expect(await raw.call("zscore", ac.pairListKey("da", "it"), ghost)).toBeNull();
+    expect(await raw.call("exists", `${ac.tag}:x`)).toBe(0);
+    expect(ids(await ac.search("dan", { limit: 2, offset: 1 }))).toEqual(["i10", "i9"]);
+    expect(await ac.size()).toBe(12);
   });
 
   it("validates the index name", () => {

@@ -61,7 +61,7 @@ describeBackends("RHash", (ctx) => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  it("incr uses HINCRBY for integers and HINCRBYFLOAT for fractions", async () => {
+  it("incr on a codecs.number hash is HINCRBYFLOAT for integers and fractions alike (see numeric-incr.test.ts)", async () => {
     const { db, raw } = ctx();
     const h = db.hash<number>("h:incr", { codec: codecs.number });
     expect(await h.incr("n")).toBe(1);
@@ -152,7 +152,7 @@ describeBackends("RHash", (ctx) => {
     await expect(
       db.transaction((tx) => {
         void tx.hash("{tx}:poison").set("a", "1");
-        void tx.hash("{tx}:poison").incr("n", Number.NaN);
+        void tx.hash("{tx}:poison", { codec: codecs.number }).incr("n", Number.NaN);
       }),
     ).rejects.toBeInstanceOf(ValidationError);
     expect(await raw.call("exists", `${ctx().prefix}:{tx}:poison`)).toBe(0);

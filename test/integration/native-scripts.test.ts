@@ -1,5 +1,5 @@
 /**
- * The embedded engine's native script ports (src/memory/native/) against the Lua they
+ * The autocomplete's native script ports (src/autocomplete/native/) against the Lua they
  * mirror, run in fengari: the same random autocomplete workload goes to two engines, one
  * with the port and one without, and after every step their replies and their whole
  * keyspaces must be byte-identical. The workload overflows, evicts and rebuilds capped
@@ -14,8 +14,7 @@ import type { Engine } from "../../src/memory/engine";
 import { createScriptingHost } from "../../src/memory/lua";
 import { withNativeScripts } from "../../src/memory/native";
 import type { NativeScript } from "../../src/memory/native";
-import { autocompleteSearch } from "../../src/memory/native/autocomplete-search";
-import { autocompleteWrite } from "../../src/memory/native/autocomplete-write";
+import { autocompleteSearch, autocompleteWrite } from "../../src/autocomplete/native";
 import { libraryScript } from "../../src/lua/registry";
 import { rng } from "../support/random";
 
@@ -189,6 +188,32 @@ describe("native script errors", () => {
 });
 
 describe("native autocomplete-search vs the Lua in fengari", () => {
+  it("skips and removes dangling list members the same way (same reply, same keyspace)", async () => {
+    const runs = { count: 0 };
+    const { native, lua } = pair({ count: 0 }, runs);
+    try {
+      for (const db of [native, lua]) {
+        const ac = db.autocomplete("ix");
+        await ac.addMany(Array.from({ length: 30 }, (_, i) => ({ id: `i${i}`, title: `Sax Pax ${i}`, score: i })));
+        await ac.add({ id: "w", title: "sax pax ab cd ef gh ij", score: 5.5 });
+        // an older version's leftovers: a removed item in a prefix list, a pair list and the wide set
+        await db.client.call("ZADD", ac.prefixListKey("sa"), 100, "sax pax gone\u0000\u0000gone");
+        await db.client.call("ZADD", ac.pairListKey("sa", "pa"), 100, "sax pax gone\u0000\u0000gone", 5.5, "sax pax ab cd ef gh ij\u0000\u0000w");
+        await db.client.call("ZADD", `${ac.tag}:x`, 99, "sax pax ab cd ef gh kl\u0000\u0000w2");
+      }
+      for (const [q, options] of [["sa", { limit: 3 }], ["sax pa", { limit: 30 }], ["pa sax", { limit: 2, offset: 1 }], ["sax", { limit: 5, fuzzy: true }]] as const) {
+        const [a, b] = await Promise.all([native, lua].map((db) => db.autocomplete("ix").search(q, options)));
+        expect(a, q).toEqual(b);
+        expect(new Set(a!.map((r) => r.id)).size, q).toBe(a!.length);
+        expect(await dump(native), q).toEqual(await dump(lua));
+      }
+      expect(runs.count).toBe(4);
+    } finally {
+      await native.close();
+      await lua.close();
+    }
+  });
+
   for (const seed of [11, 12, 13]) {
     it(`answers byte-identical replies (seed ${seed})`, async () => {
       const random = rng(seed);

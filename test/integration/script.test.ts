@@ -61,6 +61,16 @@ describeBackends("db.script", (ctx) => {
       expect(await two(["a", "b"])).toBe(1);
     }
   });
+
+  it("bad keys or ARGV (a lone surrogate) reject, and inside a transaction abort it: nothing is sent", async () => {
+    const { db, raw, prefix } = ctx();
+    const put = db.script({ name: "put", lua: "return redis.call('SET', KEYS[1], ARGV[1])", keys: 1 });
+    await expect(put(["{v}:k"], ["a\uD800"])).rejects.toBeInstanceOf(ValidationError);
+    await expect(put(["{v}:\uDC00"], ["x"])).rejects.toBeInstanceOf(ValidationError);
+    const error = await db.transaction((tx) => [tx.hash("{v}:h").set("f", "1"), put.on(tx)(["{v}:k"], ["b\uD800"])]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(await raw.call("exists", `${prefix}:{v}:h`, `${prefix}:{v}:k`)).toBe(0);
+  });
 }, { requires: ["lua"] });
 
 describe("Database connection failures", () => {

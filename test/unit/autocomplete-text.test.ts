@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_CJK_STARTS, MAX_WORD_CHARS, fold, queryWords, stopwordSet, titleWords } from "../../src/autocomplete/text";
+import { MAX_CJK_STARTS, MAX_WORD_CHARS, fold, matchPosition, queryWords, stopwordSet, titleWords } from "../../src/autocomplete/text";
 
 describe("fold", () => {
   it("lower-cases and strips Latin, Greek and Cyrillic diacritics", () => {
@@ -88,5 +88,14 @@ describe("queryWords", () => {
     expect(queryWords("the hague", { stopwords })).toEqual(["hague"]);
     expect(queryWords("the", { stopwords })).toEqual(["the"]);
     expect(queryWords("rio de", { stopwords })).toEqual(["rio", "de"]);
+  });
+});
+
+describe("matchPosition", () => {
+  it("is the first word equal to the query word, else the first word it starts (as the search ranks)", () => {
+    expect(matchPosition(["parisot", "paris"], "paris")).toBe(1);
+    expect(matchPosition(["parisot", "paris"], "par")).toBe(0);
+    expect(matchPosition(["nord", "parisot"], "paris")).toBe(1);
+    expect(matchPosition(["nord"], "paris")).toBe(-1);
   });
 });

@@ -131,4 +131,68 @@ describe("KeySpace", () => {
       }),
     );
   });
+
+  it("raw cache keys live at <prefix>:<namespace>::<key>", () => {
+    const keys = new KeySpace("app");
+    expect(keys.cacheKey("cache", "user:1")).toBe("app:cache::user:1");
+    expect(keys.cacheKey("cache", "getUser:abc")).not.toBe(keys.cache("cache", "getUser", "abc"));
+    expect(keys.cacheTag("cache", "t")).toBe("app:cache:#tag:t");
+    expect(keys.cacheLock("cache", "getUser", "abc")).toBe("app:cache:#lock:getUser:abc");
+    expect(keys.cacheKeyPattern("cache")).toBe("app:cache::*");
+  });
+
+  it("raw cache keys, memoized entries, tag sets and locks are disjoint, and each pattern matches only its own (issue 9, defect 5)", () => {
+    // Namespaces and function names as the cache admits them (checkSegment): non-empty, no ":", "{", "}" or spaces, not starting with "#".
+    const segment = nasty.filter((x) => /^[^:{}#\s][^:{}\s]*$/.test(x));
+    const anyKey = fc.string({ unit: fc.constantFrom("a", ":", "#", "tag", "lock", "*", "\\", "é"), minLength: 1, maxLength: 10 });
+    fc.assert(
+      fc.property(prefix, segment, segment, segment, anyKey, anyKey, nasty, (p, ns, name, other, key, tag, digest) => {
+        const keys = new KeySpace(p);
+        const raw = keys.cacheKey(ns, key);
+        const internal = [keys.cache(ns, name, digest), keys.cacheTag(ns, tag), keys.cacheLock(ns, name, digest)];
+        for (const k of internal) expect(raw).not.toBe(k);
+        expect(keys.cache(ns, name, digest)).not.toBe(keys.cacheTag(ns, tag));
+        expect(keys.cache(ns, name, digest)).not.toBe(keys.cacheLock(ns, other, digest));
+        // invalidateAll of any function never matches a raw key, a tag set or a lock.
+        for (const fn of [name, other]) {
+          const memo = globToRegExp(keys.cachePattern(ns, fn));
+          expect(memo.test(raw)).toBe(false);
+          expect(memo.test(keys.cacheTag(ns, tag))).toBe(false);
+          expect(memo.test(keys.cacheLock(ns, name, digest))).toBe(false);
+        }
+        // keys() lists raw keys only; clear() matches everything of the namespace.
+        const rawOnly = globToRegExp(keys.cacheKeyPattern(ns));
+        expect(rawOnly.test(raw)).toBe(true);
+        for (const k of internal) expect(rawOnly.test(k)).toBe(false);
+        const all = globToRegExp(keys.cachePattern(ns));
+        for (const k of [raw, ...internal]) expect(all.test(k)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("every user-supplied key segment must be well-formed UTF-16 (a lone surrogate would alias U+FFFD: issue 9, defect 11)", () => {
+    const lone = fc
+      .tuple(fc.string({ unit: "binary", maxLength: 3 }), fc.integer({ min: 0xd800, max: 0xdfff }), fc.string({ unit: "binary", maxLength: 3 }))
+      .map(([a, u, b]) => a + String.fromCharCode(u) + b)
+      .filter((x) => !(x as unknown as { isWellFormed(): boolean }).isWellFormed());
+    fc.assert(
+      fc.property(lone, (bad) => {
+        const keys = new KeySpace("app");
+        expect(validationPath(() => new KeySpace(bad.replace(/[{}]/g, "")))).toBe("prefix");
+        expect(validationPath(() => keys.container(bad))).toBe("key");
+        expect(validationPath(() => keys.container(bad, "destination"))).toBe("destination");
+        expect(validationPath(() => keys.autocompleteTag(bad))).toBe("name");
+        expect(validationPath(() => keys.cacheKey("ns", bad))).toBe("key");
+        expect(validationPath(() => keys.cacheKey("ns", bad, "keys[3]"))).toBe("keys[3]");
+        expect(validationPath(() => keys.cacheKey(bad, "k"))).toBe("namespace");
+        expect(validationPath(() => keys.cache("ns", bad, "d"))).toBe("name");
+        expect(validationPath(() => keys.cacheTag("ns", bad))).toBe("tag");
+        expect(validationPath(() => keys.cacheLock("ns", bad, "d"))).toBe("name");
+        expect(validationPath(() => keys.cachePattern("ns", bad))).toBe("name");
+      }),
+    );
+    // The U+FFFD spelling itself is an ordinary, well-formed name.
+    expect(new KeySpace("app").container("a\uFFFD")).toBe("app:a\uFFFD");
+  });
 });

@@ -1,15 +1,17 @@
 /**
- * Native scripts: JavaScript ports of some of narwhal's own Lua scripts, which the embedded
- * engine runs instead of interpreting the Lua in fengari (a JS Lua VM, ~10× slower than
- * Redis's). redipy's memory backend does the same with its scripts. Only the hot ones are
- * ported: autocomplete write (every item of a bulk load) and search (every keystroke).
+ * Native scripts: JavaScript ports of Lua scripts, which the embedded engine runs instead of
+ * interpreting the Lua in fengari (a JS Lua VM, ~10× slower than Redis's). redipy's memory
+ * backend does the same with its scripts. This mechanism is feature neutral: the ports live
+ * beside the feature whose Lua they mirror (narwhal's hot autocomplete write and search are in
+ * `src/autocomplete/native/`) and are handed to {@link withNativeScripts} where an engine is
+ * assembled (`src/memory/create-engine.ts`).
  *
  * A port is bound to the SHA1 of the exact Lua source it mirrors. The engine still compiles
  * and caches the Lua (so SCRIPT EXISTS, NOSCRIPT and EVAL behave as for any script) and only
  * swaps the execution. A port must issue the same writes as the Lua, so the keyspace ends up
  * byte-identical, and answer the same reply: `test/integration/native-scripts.test.ts` checks
- * both against the Lua run in fengari, and a unit test fails when a `.lua` file changes
- * without its port.
+ * narwhal's ports against the Lua run in fengari, and a unit test fails when a `.lua` file
+ * changes without its port.
  *
  * Departures, all on input narwhal never sends: a port hands malformed ARGV to the Lua
  * (which then fails as it would on Redis), and when a command fails mid-script its error

@@ -14,6 +14,12 @@ import type { PlanNode, PlanOrder } from "./planner";
 
 const DELETE_CHUNK = 500;
 
+interface Compiled {
+  readonly ctx: ModelContext;
+  readonly plan: PlanNode;
+  readonly order: PlanOrder;
+}
+
 interface QueryState {
   readonly order?: string;
   readonly desc: boolean;
@@ -57,19 +63,40 @@ export class Query<T extends object> implements AsyncIterable<T> {
     return this.with({ pageSize: requireIntegerAtLeast("pageSize", n, 1) });
   }
 
-  private compile(): { ctx: ModelContext; plan: PlanNode; order: PlanOrder } {
-    const ctx = this.ctx();
+  private compile(ctx: ModelContext = this.ctx()): Compiled {
     const plan = planQuery(ctx.meta, ctx.keys, this.expr?.node);
     const order = planOrder(ctx.meta, ctx.keys, plan, this.state.order, this.state.desc);
     return { ctx, plan, order };
   }
 
-  private async rows(offset: number, limit: number, after = ""): Promise<T[]> {
-    const { ctx, plan, order } = this.compile();
-    const reply = (await runQuery(ctx, plan, "rows", offset, limit, order, after)) as unknown[];
-    const out: T[] = [];
-    for (let i = 0; i + 1 < reply.length; i += 2) out.push(hydrate(ctx, this.cls, rowObject(reply[i + 1])));
-    return out;
+  /**
+   * Compiles, then runs `body`. A query the planner refuses (bad value, missing index) rejects
+   * through the executor's `fail()`, so inside a transaction it aborts the whole MULTI and
+   * nothing is sent, like every other invalid input.
+   */
+  private start<R>(body: (compiled: Compiled) => Promise<R>): Promise<R> {
+    let ctx: ModelContext;
+    try {
+      ctx = this.ctx();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    let compiled: Compiled;
+    try {
+      compiled = this.compile(ctx);
+    } catch (error) {
+      return ctx.db.executor.fail(error);
+    }
+    return body(compiled);
+  }
+
+  private rows(offset: number, limit: number, after = ""): Promise<T[]> {
+    return this.start(async ({ ctx, plan, order }) => {
+      const reply = (await runQuery(ctx, plan, "rows", offset, limit, order, after)) as unknown[];
+      const out: T[] = [];
+      for (let i = 0; i + 1 < reply.length; i += 2) out.push(hydrate(ctx, this.cls, rowObject(reply[i + 1])));
+      return out;
+    });
   }
 
   /** The matching records (respecting orderBy/offset/limit). One script. */
@@ -83,16 +110,16 @@ export class Query<T extends object> implements AsyncIterable<T> {
   }
 
   /** Number of matching (live) records; ignores offset/limit. One script. */
-  async count(): Promise<number> {
-    const { ctx, plan, order } = this.compile();
-    return (await runQuery(ctx, plan, "count", 0, -1, order)) as number;
+  count(): Promise<number> {
+    return this.start(async ({ ctx, plan, order }) => (await runQuery(ctx, plan, "count", 0, -1, order)) as number);
   }
 
   /** The pks of the matching records (respecting orderBy/offset/limit). One script. */
-  async ids(): Promise<Array<string | number>> {
-    const { ctx, plan, order } = this.compile();
-    const reply = (await runQuery(ctx, plan, "ids", this.state.offset, this.state.limit, order)) as unknown[];
-    return reply.map((pk) => decodeValue(ctx.meta.pk, String(pk)) as string | number);
+  ids(): Promise<Array<string | number>> {
+    return this.start(async ({ ctx, plan, order }) => {
+      const reply = (await runQuery(ctx, plan, "ids", this.state.offset, this.state.limit, order)) as unknown[];
+      return reply.map((pk) => decodeValue(ctx.meta.pk, String(pk)) as string | number);
+    });
   }
 
   /**
@@ -100,14 +127,15 @@ export class Query<T extends object> implements AsyncIterable<T> {
    * Runs the query script in chunks of 500 records (one atomic script per chunk), until a
    * chunk comes back short; offset/limit/orderBy are ignored.
    */
-  async deleteAll(): Promise<number> {
-    const { ctx, plan, order } = this.compile();
-    let total = 0;
-    for (;;) {
-      const n = (await runQuery(ctx, plan, "delete", 0, DELETE_CHUNK, order)) as number;
-      total += n;
-      if (n < DELETE_CHUNK) return total;
-    }
+  deleteAll(): Promise<number> {
+    return this.start(async ({ ctx, plan, order }) => {
+      let total = 0;
+      for (;;) {
+        const n = (await runQuery(ctx, plan, "delete", 0, DELETE_CHUNK, order)) as number;
+        total += n;
+        if (n < DELETE_CHUNK) return total;
+      }
+    });
   }
 
   /**

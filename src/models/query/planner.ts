@@ -6,6 +6,7 @@
 import { ValidationError } from "../../errors";
 import type { ValidationIssue } from "../../errors";
 import type { ModelKeys } from "../../keys";
+import { requireWellFormed } from "../../validate";
 import { checkValue, encodeValue, scoreOf } from "../fields";
 import { requireIndex } from "../indexes";
 import type { FieldMeta, ModelMeta } from "../metadata";
@@ -94,12 +95,13 @@ export function planQuery(meta: ModelMeta, keys: ModelKeys, node: QueryNode | un
       const f = fieldOf(meta, node.field);
       requireIndex(meta.name, f, "prefix");
       if (typeof node.prefix !== "string") throw new ValidationError({ path: f.name, message: "startsWith() takes a string" });
-      return { o: "prefix", k: keys.lex(f.name), p: node.prefix };
+      return { o: "prefix", k: keys.lex(f.name), p: requireWellFormed(f.name, node.prefix) };
     }
     case "match": {
       const f = fieldOf(meta, node.field);
       requireIndex(meta.name, f, "match");
       if (typeof node.text !== "string") throw new ValidationError({ path: f.name, message: "match() takes a string" });
+      requireWellFormed(f.name, node.text);
       const terms = f.fullText!.queryTerms(node.text);
       if (terms.length === 0) throw new ValidationError({ path: f.name, message: `match(${JSON.stringify(node.text)}) has no searchable word` });
       return { o: "match", k: terms.map((t) => keys.postings(f.name, t)), t: keys.tokens(f.name), f: f.name };

@@ -1,11 +1,11 @@
 /**
  * The fuzzy part of the native autocomplete-search port: the variants of the last query word
- * at edit distance 1, exactly as `autocomplete-search.lua` builds them (deletion,
+ * at edit distance 1, exactly as `../autocomplete-search-lib.lua` builds them (deletion,
  * transposition, substitution, insertion; substituted/inserted characters are those found at
  * that position in indexed words, at most 64; the first character is never replaced).
  */
-import { utf8Step } from "./autocomplete-text";
-import type { ScriptCalls } from "./script-calls";
+import { utf8Step } from "./bytes";
+import type { ScriptCalls } from "../../memory/native";
 
 /** UTF-8 characters as the Lua pattern "[%z\1-\127\194-\244][\128-\191]*" splits them. */
 const UTF8_CHAR = /[\x00-\x7f\xc2-\xf4][\x80-\xbf]*/g;
@@ -61,7 +61,8 @@ export function fuzzyVariants(redis: ScriptCalls, w: string, last: string, lexco
       }
     }
   }
-  list.sort((a, b) => a.length - b.length);
+  // Shortest first, equal lengths in byte order (as the Lua sorts them).
+  list.sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
   const kept: string[] = [];
   for (const v of list) {
     if (!kept.some((u) => v.startsWith(u))) kept.push(v);

@@ -1,19 +1,16 @@
 /**
- * Native port of `src/autocomplete/autocomplete-write.lua` (read its header for the key
- * layout and the prefix-list invariants). It issues the same commands in the same order as
+ * Native port of `../autocomplete-write.lua` (read its header for the key layout and the
+ * prefix-list invariants), run by the embedded engine in place of the Lua. It issues the same commands in the same order as
  * the Lua, except that lists touched by one item are visited in insertion order rather than
  * Lua's hash order (each list is independent, so the keyspace ends up the same).
  * Strings are latin1 (one char per byte), exactly like Lua strings.
  */
-import type { Reply } from "../protocol";
-import { ErrorReply } from "../protocol";
-import type { NativeScript } from "./native-scripts";
-import { scanItemsWithPrefix } from "./autocomplete-items";
-import { COUNT, NUMBER, recordFields, utf8Step } from "./autocomplete-text";
-import { NativeScriptError, type ScriptCalls } from "./script-calls";
+import { scanItemsWithPrefix } from "./items";
+import { COUNT, NUMBER, recordFields, utf8Step } from "./bytes";
+import { ErrorReply, NativeScriptError, type NativeScript, type Reply, type ScriptCalls } from "../../memory/native";
 
 /** SHA1 of the autocomplete-write.lua this file mirrors; a unit test fails when the Lua changes. */
-export const AUTOCOMPLETE_WRITE_SHA = "3b43af51d919b744d094d4dd32a993e67b00809b";
+export const AUTOCOMPLETE_WRITE_SHA = "850c0245b782ffbcf8e740237474b7390ac48c58";
 
 const SENTINEL = "\xff";
 const WIDE = 6;
@@ -85,13 +82,27 @@ class Writer {
     return { lists, wide: false };
   }
 
+  /** Whether an item with these folded words is wide (as {@link listsOf} decides; the Lua `is_wide`). */
+  private isWide(folded: string): boolean {
+    if (this.chars < 2) return false;
+    const twos = new Set<string>();
+    for (const word of wordsOf(folded)) {
+      const k = utf8Step(word.charCodeAt(0));
+      if (k >= word.length) continue;
+      twos.add(word.slice(0, k + utf8Step(word.charCodeAt(k))));
+      if (twos.size > WIDE) return true;
+    }
+    return false;
+  }
+
+  /** Refills a list from the lexical index: its best items (a pair list takes no wide item), plus the sentinel. */
   private rebuild(pk: string, spec: ListSpec): void {
     const redis = this.redis;
     redis.call(["DEL", pk]);
     const items: Array<{ n: number; score: string; member: string; index: number }> = [];
     scanItemsWithPrefix(redis, this.w, this.d, spec.p, (batch) => {
       for (const { key, score, folded } of batch) {
-        if (spec.q === undefined || ` ${folded}`.includes(` ${spec.q}`)) {
+        if (spec.q === undefined || (` ${folded}`.includes(` ${spec.q}`) && !this.isWide(folded))) {
           items.push({ n: Number(score), score, member: `${folded}\0${key}`, index: items.length + 1 });
         }
       }
@@ -232,6 +243,7 @@ function parseOps(args: readonly string[]): Op[] | undefined {
   return ops;
 }
 
+/** The native autocomplete-write: the embedded engine runs it for EVAL/EVALSHA of that Lua (same SHA1). */
 export const autocompleteWrite: NativeScript = {
   name: "autocomplete-write",
   sha: AUTOCOMPLETE_WRITE_SHA,

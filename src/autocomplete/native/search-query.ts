@@ -3,10 +3,13 @@
  * matching and ranking rules of `autocomplete-search.lua` (see its header).
  */
 
-import { COUNT, NUMBER } from "./autocomplete-text";
+import { COUNT, NUMBER } from "./bytes";
 
-/** A matching item: effective score, exact-word hits, summed word offsets, member "folded\0type\0id". */
-export type Hit = [eff: number, exact: number, pos: number, member: string];
+/**
+ * A matching item: effective score, exact-word hits, summed word offsets, member
+ * "folded\0type\0id", and the list it was read from (undefined when built from its record).
+ */
+export type Hit = [eff: number, exact: number, pos: number, member: string, source: string | undefined];
 
 /** A parsed search: ARGV[1..5], the folded query words, the types kept and the query boosts. */
 export interface Query {
@@ -28,7 +31,11 @@ export function better(a: Hit, b: Hit): number {
   return a[3] < b[3] ? -1 : a[3] > b[3] ? 1 : 0;
 }
 
-/** For every query word, a word of the folded text starting with it? → [exact hits, summed offsets], else undefined. */
+/**
+ * For every query word, a word of the folded text `e` (up to `stop`) starting with it? →
+ * [query words equal to a whole word, summed 1-based offsets of the words matched (the first
+ * equal word, else the first word prefixed)], else undefined. The Lua `match_in`.
+ */
 export function matchIn(e: string, stop: number, words: readonly string[]): [number, number] | undefined {
   let exact = 0;
   let pos = 0;
@@ -40,7 +47,19 @@ export function matchIn(e: string, stop: number, words: readonly string[]): [num
       i = at + 1;
     }
     const after = e.charCodeAt(i + q.length);
-    if (after === 32 || after === 0) exact++;
+    if (after === 32 || after === 0) {
+      exact++;
+    } else {
+      // a later word may be the query word itself
+      for (let at = e.indexOf(` ${q}`, i); at >= 0 && at < stop; at = e.indexOf(` ${q}`, at + 1)) {
+        const next = e.charCodeAt(at + 1 + q.length);
+        if (next === 32 || next === 0) {
+          exact++;
+          i = at + 1;
+          break;
+        }
+      }
+    }
     pos += i + 1;
   }
   return [exact, pos];

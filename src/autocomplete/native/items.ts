@@ -3,9 +3,8 @@
  * having a word that starts with `prefix` (ZRANGE BYLEX on the lexical index, keys deduplicated
  * in index order), its record read with HMGET 500 keys at a time.
  */
-import { ErrorReply } from "../protocol";
-import { memberKey, recordFields } from "./autocomplete-text";
-import { NativeScriptError, type ScriptCalls } from "./script-calls";
+import { memberKey, recordFields } from "./bytes";
+import { ErrorReply, NativeScriptError, type ScriptCalls } from "../../memory/native";
 
 /** One item of the scan: its key ("type\0id") and the score and folded words of its record. */
 export interface ScannedItem {

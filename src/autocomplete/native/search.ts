@@ -1,26 +1,26 @@
 /**
- * Native port of `src/autocomplete/autocomplete-search.lua` (read its header for the
- * arguments, the candidate strategy and the ranking). The script is read-only; the port reads
- * the same keys and answers the same reply. Where the Lua's choice between equally good paths
- * depends on its unstable sort (ties between words of equal frequency), the port may read
- * another list, which gives the same exact answer.
+ * Native port of `../autocomplete-search.lua` (read its header for the arguments, the
+ * candidate strategy and the ranking), run by the embedded engine in place of the Lua. It
+ * reads the same keys, answers the same reply and makes the same repair (ZREM of a dangling
+ * list member).
  */
-import type { Reply } from "../protocol";
-import { fuzzyVariants } from "./autocomplete-fuzzy";
-import { better, matchIn, parseQuery } from "./autocomplete-query";
-import type { Hit, Query } from "./autocomplete-query";
-import { scanItemsWithPrefix } from "./autocomplete-items";
-import { charLength, charPrefix, memberKey } from "./autocomplete-text";
-import type { NativeScript } from "./native-scripts";
-import type { ScriptCalls } from "./script-calls";
+import { fuzzyVariants } from "./search-fuzzy";
+import { better, matchIn, parseQuery } from "./search-query";
+import type { Hit, Query } from "./search-query";
+import { scanItemsWithPrefix } from "./items";
+import { charLength, charPrefix } from "./bytes";
+import { pageOf } from "./search-page";
+import type { NativeScript, Reply, ScriptCalls } from "../../memory/native";
 
 /** SHA1 of the autocomplete-search.lua this file mirrors; a unit test fails when the Lua changes. */
-export const AUTOCOMPLETE_SEARCH_SHA = "a7ab504aaea53cc0153871483be58377c90a1446";
+export const AUTOCOMPLETE_SEARCH_SHA = "396b7a3c1ce91d850b0745cb620712c792dfbafe";
 
 const SENTINEL = "\xff";
 
 class SearchRun {
   private readonly counts = new Map<string, number>();
+  /** The fuzzy variants of the last word, built once per run. */
+  private kept: string[] | undefined;
   private readonly maxF: number;
   private readonly minF: number;
   private readonly hasStored: boolean;
@@ -70,8 +70,11 @@ class SearchRun {
     return c;
   }
 
-  /** Appends the candidates (members with raw scores) matching every word to `out`, boosted. */
-  private consider(members: readonly string[], raws: readonly number[], words: readonly string[], out: Hit[], skip?: Set<string>): void {
+  /**
+   * Appends the candidates (members with raw scores, read from the list `source`) matching every
+   * word to `out`, boosted, leaving out members in `skip` or `skip2`.
+   */
+  private consider(members: readonly string[], raws: readonly number[], words: readonly string[], out: Hit[], skip: ReadonlySet<string>, source?: string, skip2?: ReadonlySet<string>): void {
     const hits: Hit[] = [];
     const hitRaws: number[] = [];
     for (let j = 0; j < members.length; j++) {
@@ -79,8 +82,8 @@ class SearchRun {
       const stop = e.indexOf("\0");
       let match = matchIn(e, stop, words);
       if (match && this.q.types && !this.q.types.has(e.slice(stop + 1, e.indexOf("\0", stop + 1)))) match = undefined;
-      if (match && !skip?.has(e)) {
-        hits.push([0, match[0], match[1], e]);
+      if (match && !skip.has(e) && !skip2?.has(e)) {
+        hits.push([0, match[0], match[1], e, source]);
         hitRaws.push(raws[j]!);
       }
     }
@@ -109,8 +112,11 @@ class SearchRun {
     }
   }
 
-  /** Reads a prefix or pair list in score order: the exact answer, or undefined when the list ran out first. */
-  private stream(pk: string, words: readonly string[], missingIsEmpty: boolean, skip?: Set<string>): Hit[] | undefined {
+  /**
+   * Reads a prefix or pair list in score order: the exact answer, or undefined when the list ran
+   * out first. Members in `skip2` do not count.
+   */
+  private stream(pk: string, words: readonly string[], missingIsEmpty: boolean, skip: ReadonlySet<string>, skip2?: ReadonlySet<string>): Hit[] | undefined {
     const need = this.q.need;
     const out: Hit[] = [];
     let page = Math.min(need + 1, 1000);
@@ -129,7 +135,7 @@ class SearchRun {
         members.push(m[j]!);
         raws.push(Number(m[j + 1]));
       }
-      this.consider(members, raws, words, out, skip);
+      this.consider(members, raws, words, out, skip, pk, skip2);
       off += members.length;
       if (watermark !== undefined) {
         if (out.length >= need) {
@@ -154,7 +160,7 @@ class SearchRun {
       const two = charPrefix(q, 2).prefix;
       if (charLength(two) === 2) cands.push([this.lexcount(q), two]);
     }
-    cands.sort((x, y) => x[0] - y[0]);
+    cands.sort((x, y) => x[0] - y[0] || (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0));
     for (let x = 0; x < cands.length; x++) {
       for (let y = x + 1; y < cands.length; y++) {
         if (cands[x]![1] !== cands[y]![1]) {
@@ -167,7 +173,7 @@ class SearchRun {
   }
 
   /** The exact top `need` items matching every word (sorted best first; may be longer). */
-  collect(words: readonly string[], skip?: Set<string>): Hit[] {
+  collect(words: readonly string[], skip: ReadonlySet<string>): Hit[] {
     let driver = words[0]!;
     if (words.length > 1) {
       let best: number | undefined;
@@ -186,17 +192,20 @@ class SearchRun {
       const x = `${this.q.tag}:x`;
       const wide = pair ? this.redis.integer("ZCARD", x) : 0;
       if (pair && wide <= 256) {
-        const out = this.stream(pair, words, true, skip);
+        // A wide item met in the pair list (an older version's rebuild put it there) is left to the wide set.
+        const members: string[] = [];
+        const raws: number[] = [];
+        if (wide > 0) {
+          const m = this.redis.strings("ZRANGE", x, 0, -1, "WITHSCORES");
+          for (let j = 0; j < m.length; j += 2) {
+            members.push(m[j]!);
+            raws.push(Number(m[j + 1]));
+          }
+        }
+        const out = this.stream(pair, words, true, skip, wide > 0 ? new Set(members) : undefined);
         if (out) {
           if (wide > 0) {
-            const m = this.redis.strings("ZRANGE", x, 0, -1, "WITHSCORES");
-            const members: string[] = [];
-            const raws: number[] = [];
-            for (let j = 0; j < m.length; j += 2) {
-              members.push(m[j]!);
-              raws.push(Number(m[j + 1]));
-            }
-            this.consider(members, raws, words, out, skip);
+            this.consider(members, raws, words, out, skip, x);
             out.sort(better);
           }
           return out;
@@ -204,14 +213,14 @@ class SearchRun {
       }
     }
     if (!((words.length > 1 || !whole) && this.lexcount(driver) <= 128)) {
-      const out = this.stream(`${this.q.tag}:p:${prefix}`, words, false, skip);
+      const out = this.stream(`${this.q.tag}:p:${prefix}`, words, false, skip, undefined);
       if (out) return out;
     }
     return this.wholeRange(driver, words, skip);
   }
 
   /** Evaluates every item having a word that starts with `driver` against its record. */
-  private wholeRange(driver: string, words: readonly string[], skip?: Set<string>): Hit[] {
+  private wholeRange(driver: string, words: readonly string[], skip: ReadonlySet<string>): Hit[] {
     const out: Hit[] = [];
     scanItemsWithPrefix(this.redis, this.w, this.d, driver, (items) => {
       this.consider(
@@ -225,22 +234,17 @@ class SearchRun {
     return out.sort(better);
   }
 
-  /** The reply: key, record pairs of results offset+1..need. */
-  reply(results: readonly Hit[]): Reply {
-    const keys = results.slice(this.q.offset, Math.min(this.q.need, results.length)).map((h) => memberKey(h[3]));
-    if (keys.length === 0) return [];
-    const records = this.redis.strings("HMGET", this.d, ...keys);
-    return keys.flatMap((k, i) => [Buffer.from(k, "latin1"), records[i] === undefined ? null : Buffer.from(records[i]!, "latin1")]);
-  }
-
-  run(): Reply {
+  /** Every hit, best first (at least the best `need`), leaving out the members in `dead`; fuzzy hits last. */
+  private ranked(dead: ReadonlySet<string>): Hit[] {
     const { words, need } = this.q;
-    const results = words.length > 0 ? this.collect(words) : [];
+    const results = words.length > 0 ? this.collect(words, dead) : [];
     const last = words[words.length - 1];
     if (this.q.fuzzy && last !== undefined && results.length < need && charLength(last) >= 3) {
-      const skip = new Set(results.map((r) => r[3]));
+      this.kept ??= fuzzyVariants(this.redis, this.w, last, (q) => this.lexcount(q));
+      const skip = new Set(dead);
+      for (const r of results) skip.add(r[3]);
       const extra: Hit[] = [];
-      for (const v of fuzzyVariants(this.redis, this.w, last, (q) => this.lexcount(q))) {
+      for (const v of this.kept) {
         if (this.lexcount(v) === 0) continue;
         for (const r of this.collect([...words.slice(0, -1), v], skip)) {
           skip.add(r[3]);
@@ -249,10 +253,19 @@ class SearchRun {
       }
       results.push(...extra.sort(better));
     }
-    return this.reply(results);
+    return results;
+  }
+
+  run(): Reply {
+    const dead = new Set<string>();
+    for (let round = 1; ; round++) {
+      const { reply, gone } = pageOf(this.redis, this.d, this.ranked(dead), this.q, dead);
+      if (!gone || round === 3) return reply;
+    }
   }
 }
 
+/** The native autocomplete-search: the embedded engine runs it for EVAL/EVALSHA of that Lua (same SHA1). */
 export const autocompleteSearch: NativeScript = {
   name: "autocomplete-search",
   sha: AUTOCOMPLETE_SEARCH_SHA,
