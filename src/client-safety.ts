@@ -5,7 +5,7 @@
  *    after a reconnect (`autoResendUnfulfilledCommands`), and a Cluster re-routes a command
  *    whose connection closed (`retryDelayOnFailover`). A command Redis ran whose reply was
  *    lost then runs twice: an increment counts double, a push duplicates. narwhal's clients
- *    turn both off and report such a command as possibly applied (in-flight.ts).
+ *    turn both off and report such a command as possibly applied (connection-watch.ts).
  * 2. No `keyPrefix`. ioredis prefixes the keys of the commands it knows, but not the keys a
  *    script builds from its hash tag, nor SCAN patterns, so narwhal's own `prefix` option is
  *    the one that works everywhere.

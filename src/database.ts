@@ -11,7 +11,7 @@ import type { Executor } from "./command";
 import { ValidationError } from "./errors";
 import { BatchExecutor, DirectExecutor } from "./executors";
 import { DedicatedConnections } from "./dedicated-connections";
-import { InFlight } from "./in-flight";
+import { ConnectionWatch } from "./connection-watch";
 import { KeySpace } from "./keys";
 import { Scope } from "./scope";
 import type { ScriptFunction, ScriptOptions } from "./script";
@@ -64,7 +64,7 @@ export class Database extends Scope {
   private readonly direct: DirectExecutor;
   private owned: boolean;
   private readonly dedicated: DedicatedConnections;
-  private readonly inFlight: InFlight | undefined;
+  private readonly watch: ConnectionWatch | undefined;
   private lastConnectionError: string | undefined;
   private closed = false;
 
@@ -92,12 +92,14 @@ export class Database extends Scope {
       if (typeof connection === "object" && connection !== null && (connection as RedisOptions).keyPrefix) {
         throw new ValidationError({ path: "connection.keyPrefix", message: "ioredis does not apply keyPrefix to script-built keys or SCAN; use narwhal's `prefix` option instead" });
       }
-      // Fail fast when Redis is unreachable: one retry per command, bounded connect and reply
-      // times; never resend a command after a reconnect (client-safety.ts).
+      // Fail fast when Redis is unreachable: bounded connect and reply times; a command queued
+      // while connecting fails with the first failed attempt (maxRetriesPerRequest 0), and while
+      // the client is down calls are refused at once (connection-watch.ts); never resend a
+      // command after a reconnect (client-safety.ts).
       const defaults: RedisOptions = {
         connectTimeout,
         commandTimeout,
-        maxRetriesPerRequest: 1,
+        maxRetriesPerRequest: 0,
         retryStrategy: (times: number) => Math.min(times * 200, 2000),
       };
       const client =
@@ -113,10 +115,11 @@ export class Database extends Scope {
     }
     this.isCluster = isClusterClient(this.client);
     const server = () => this.describeServer();
-    // A standalone ioredis client drops the commands a closed connection loses without settling
-    // them; the tracker settles them as "may have applied" (in-flight.ts).
-    this.inFlight = !this.isCluster && !(this.client instanceof MemoryClient) ? InFlight.of(this.client, server) : undefined;
-    this.direct = new DirectExecutor(this.client, server, this.inFlight);
+    // Standalone ioredis: fail fast while down, settle the commands a closed connection loses
+    // (connection-watch.ts). A Cluster's nodes never reconnect; their lost commands reject.
+    const watched = !this.isCluster && !(this.client instanceof MemoryClient);
+    this.watch = watched ? ConnectionWatch.of(this.client, server, this.owned ? connectTimeout : undefined) : undefined;
+    this.direct = new DirectExecutor(this.client, server, this.watch);
     this.executor = this.direct;
     const clientTimeout = (this.client as { options?: { commandTimeout?: number } }).options?.commandTimeout;
     this.dedicated = new DedicatedConnections(this.client, server, clientTimeout ?? commandTimeout);
@@ -144,9 +147,9 @@ export class Database extends Scope {
     return this.lastConnectionError ? `${where} (last connection error: ${this.lastConnectionError})` : where;
   }
 
-  /** @internal `sent`, settled as "may have applied" if the connection closes before its reply (in-flight.ts). */
-  track<T>(sent: Promise<T>, label: string): Promise<T> {
-    return this.inFlight ? this.inFlight.track(sent, label) : sent;
+  /** @internal Sends through `send()` failing fast while down and settling lost replies honestly (connection-watch.ts). */
+  track<T>(send: () => Promise<T>, label: string): Promise<T> {
+    return this.watch ? this.watch.run(send, label) : send();
   }
 
   /**
@@ -187,12 +190,12 @@ export class Database extends Scope {
    * On Cluster every key must share one slot (`CrossSlotError`).
    */
   transaction<R>(fn: (tx: Batch) => R | Promise<R>): Promise<BatchResult<R>> {
-    return runBatch(new Batch(this, new BatchExecutor(this.client, true, () => this.describeServer(), this.inFlight)), fn);
+    return runBatch(new Batch(this, new BatchExecutor(this.client, true, () => this.describeServer(), this.watch)), fn);
   }
 
   /** Like {@link transaction} but sent as a pipeline: one round trip, not atomic. */
   pipeline<R>(fn: (p: Batch) => R | Promise<R>): Promise<BatchResult<R>> {
-    return runBatch(new Batch(this, new BatchExecutor(this.client, false, () => this.describeServer(), this.inFlight)), fn);
+    return runBatch(new Batch(this, new BatchExecutor(this.client, false, () => this.describeServer(), this.watch)), fn);
   }
 
   /**

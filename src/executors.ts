@@ -9,7 +9,7 @@ import { isClusterClient } from "./client";
 import type { Arg, Command } from "./command";
 import { isNoScript, mapClientError } from "./client-errors";
 import { CrossSlotError, ScriptError, TransactionError } from "./errors";
-import type { InFlight } from "./in-flight";
+import type { ConnectionWatch } from "./connection-watch";
 import { queueBatch, runScript } from "./script-runner";
 
 /** Throws {@link CrossSlotError} when `keys` do not all hash to one cluster slot. */
@@ -33,8 +33,8 @@ export class DirectExecutor {
   constructor(
     private readonly client: ClientLike,
     private readonly server: () => string,
-    /** Settles commands a closed connection lost (standalone ioredis only; see in-flight.ts). */
-    private readonly inFlight?: InFlight,
+    /** Fails fast while down and settles lost commands (standalone ioredis only; see connection-watch.ts). */
+    private readonly watch?: ConnectionWatch,
   ) {}
 
   fail(error: unknown): Promise<never> {
@@ -42,8 +42,8 @@ export class DirectExecutor {
   }
 
   private send(name: string, args: readonly Arg[], binary: boolean): Promise<unknown> {
-    const sent = binary ? this.client.callBuffer(name, ...args) : this.client.call(name, ...args);
-    return this.inFlight ? this.inFlight.track(sent, name.toUpperCase()) : sent;
+    const send = () => (binary ? this.client.callBuffer(name, ...args) : this.client.call(name, ...args));
+    return this.watch ? this.watch.run(send, name.toUpperCase()) : send();
   }
 
   run<T>(command: Command<T>): Promise<T> {
@@ -100,7 +100,7 @@ export class BatchExecutor {
     private readonly client: ClientLike,
     private readonly atomic: boolean,
     private readonly server: () => string,
-    private readonly inFlight?: InFlight,
+    private readonly watch?: ConnectionWatch,
   ) {}
 
   run<T>(command: Command<T>): Promise<T> {
@@ -151,7 +151,7 @@ export class BatchExecutor {
     const { loads, loadIndex } = queueBatch(batch, queue.map((q) => q.command));
     let results: Array<[Error | null, unknown]> | null;
     try {
-      results = await (this.inFlight ? this.inFlight.track(batch.exec(), this.atomic ? "EXEC" : "pipeline") : batch.exec());
+      results = await (this.watch ? this.watch.run(() => batch.exec(), this.atomic ? "EXEC" : "pipeline") : batch.exec());
     } catch (error) {
       const mapped = mapError(error, { name: this.atomic ? "exec" : "pipeline", keys: [], args: [], binary: false, parse: (r) => r }, this.server);
       for (const q of queue) q.reject(mapped);

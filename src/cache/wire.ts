@@ -21,8 +21,8 @@ export interface WireOwner {
   readonly client: ClientLike;
   readonly isCluster: boolean;
   describeServer(): string;
-  /** Settles a sent command early when its connection closes (Database.track). */
-  track<T>(sent: Promise<T>, label: string): Promise<T>;
+  /** Sends through `send()`: fails fast while down, settles lost replies honestly (Database.track). */
+  track<T>(send: () => Promise<T>, label: string): Promise<T>;
 }
 
 /** Statuses in which an ioredis client has lost its connection (fail-open callers skip Redis then). */
@@ -57,7 +57,7 @@ export class Wire {
   /** Sends one command (`binary`: Buffer replies). Rejects with a mapped error. */
   send(command: string, args: readonly Arg[], binary = false): Promise<unknown> {
     const client = this.owner.client;
-    const p = this.owner.track(binary ? client.callBuffer(command, ...args) : client.call(command, ...args), command.toUpperCase());
+    const p = this.owner.track(() => (binary ? client.callBuffer(command, ...args) : client.call(command, ...args)), command.toUpperCase());
     return p.catch((error: unknown) => {
       throw this.mapError(error, command);
     });
@@ -66,7 +66,7 @@ export class Wire {
   /** Runs one of narwhal's scripts through the one script path (script-runner.ts). Rejects with a mapped error. */
   script(script: ScriptSource, keys: readonly string[], args: readonly Arg[]): Promise<unknown> {
     const client = this.owner.client;
-    return runScript((name, a) => this.owner.track(client.call(name, ...a), name.toUpperCase()), script, keys, args).catch((error: unknown) => {
+    return runScript((name, a) => this.owner.track(() => client.call(name, ...a), name.toUpperCase()), script, keys, args).catch((error: unknown) => {
       throw this.mapError(error, `evalsha ${script.name}`, script.name);
     });
   }
@@ -77,7 +77,7 @@ export class Wire {
     for (const [name, ...args] of commands) batch.call(name, ...args);
     let results: Array<[Error | null, unknown]> | null;
     try {
-      results = await this.owner.track(batch.exec(), "EXEC");
+      results = await this.owner.track(() => batch.exec(), "EXEC");
     } catch (error) {
       throw this.mapError(error, "exec");
     }

@@ -30,6 +30,19 @@ interface Tally {
   notApplied: number;
 }
 
+/** Retries `call` while the client refuses it for being down (nothing sent), for at most 3 s. */
+async function whenConnected<T>(call: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!(error instanceof ConnectionError) || error.mayHaveApplied || Date.now() - started > 3000) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+}
+
 /** Issues `CALLS` increments, `IN_FLIGHT` at a time, and classifies each outcome. */
 async function hammer(increment: () => Promise<unknown>): Promise<Tally> {
   const tally: Tally = { ok: 0, maybe: 0, notApplied: 0 };
@@ -43,7 +56,11 @@ async function hammer(increment: () => Promise<unknown>): Promise<Tally> {
       } catch (error) {
         if (!(error instanceof ConnectionError)) throw error;
         if (error.mayHaveApplied) tally.maybe++;
-        else tally.notApplied++;
+        else {
+          // Refused while reconnecting (nothing sent): pause so the run spans reconnects.
+          tally.notApplied++;
+          await new Promise((resolve) => setTimeout(resolve, 2));
+        }
       }
     }
   };
@@ -73,7 +90,7 @@ describe.skipIf(!standalone || standalone.external)("faults on a standalone serv
       "model.incr",
       async (db, run) => {
         FaultCounter.use(db);
-        const counter = await FaultCounter.create({ id: `c${run}`, n: 0 });
+        const counter = await whenConnected(() => FaultCounter.create({ id: `c${run}`, n: 0 }));
         return () => counter.incr("n", 1);
       },
       async (_prefix, run) => (await FaultCounter.get(`c${run}`)).n,
@@ -100,7 +117,7 @@ describe.skipIf(!standalone || standalone.external)("faults on a standalone serv
           const tally = await hammer(increment);
           proxy.loseReplies(0);
           cuts += proxy.cuts;
-          const value = await read(prefix, run);
+          const value = await whenConnected(() => read(prefix, run));
           totals.ok += tally.ok;
           totals.maybe += tally.maybe;
           totals.notApplied += tally.notApplied;

@@ -6,7 +6,7 @@
 import { expect, it } from "vitest";
 import { Database } from "../../src/database";
 import { Model, model, field } from "../../src/index";
-import { UniqueConstraintError } from "../../src/errors";
+import { ConnectionError, UniqueConstraintError } from "../../src/errors";
 import type { RHash } from "../../src/containers/hash";
 import { buildModelMeta } from "../../src/models/metadata";
 import { describeBackends } from "../support/backends";
@@ -77,6 +77,8 @@ async function randomOps(workers: Array<{ M: typeof Acct }>, total: number, emai
           else {
             stats.other++;
             if (stats.errors.length < 5) stats.errors.push((error as Error).message);
+            // Refused while reconnecting (nothing sent): pause so the run spans the reconnect.
+            if (error instanceof ConnectionError && !error.mayHaveApplied) await new Promise((resolve) => setTimeout(resolve, 5));
           }
         }
       }
