@@ -20,9 +20,10 @@ export const serverCommands = [
   }),
   command("echo", 2, (ctx) => ctx.argv[1]!),
   command("time", 1, (ctx) => {
-    const ms = ctx.engine.now();
-    const us = Math.floor((performance.timeOrigin + performance.now()) * 1000) % 1_000_000;
-    return [Buffer.from(String(Math.floor(ms / 1000))), Buffer.from(String(us))];
+    // Seconds and microseconds from ONE reading of the engine's clock (two clocks made the
+    // pair jump ±1 s around each second boundary).
+    const us = Math.floor(ctx.engine.now() * 1000);
+    return [Buffer.from(String(Math.floor(us / 1_000_000))), Buffer.from(String(us % 1_000_000))];
   }),
   command("info", -1, info),
   command("quit", -1, () => new StatusReply("OK")),
