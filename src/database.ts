@@ -24,6 +24,8 @@ import { Autocomplete } from "./autocomplete/autocomplete";
 import type { AutocompleteOptions } from "./autocomplete/options";
 import { Cache } from "./cache/cache";
 import type { CacheOptions } from "./cache/options";
+import { Counter, Lock, RateLimiter, Semaphore } from "./coordination";
+import type { CounterOptions, DistributedLockOptions, RateLimiterOptions, SemaphoreOptions } from "./coordination";
 
 /** What `new Database()` accepts: a URL, ioredis options, or an existing ioredis `Redis`/`Cluster`. */
 export type Connection = string | RedisOptions | Redis | Cluster | ClientLike;
@@ -205,6 +207,30 @@ export class Database extends Scope {
    */
   autocomplete<Data = unknown>(name: string, options: AutocompleteOptions<Data> = {}): Autocomplete<Data> {
     return new Autocomplete<Data>(this, name, options);
+  }
+
+  /**
+   * A distributed lock (keys under `{<prefix>:lock:<name>}`): `acquire()` → a handle with a
+   * fencing token, `lost` signal, `extend()` and `release()`; `using(fn)`; `tryAcquire()`. One
+   * script per call; waiters are woken by releases. See src/coordination/lock.ts.
+   */
+  lock(name: string, options: DistributedLockOptions = {}): Lock {
+    return new Lock(this, name, options);
+  }
+
+  /** A counting semaphore of `limit` slots with the same handles as {@link lock} (server-clock expiry). */
+  semaphore(name: string, options: SemaphoreOptions): Semaphore {
+    return new Semaphore(this, name, options);
+  }
+
+  /** A rate limiter (sliding window, token bucket or GCRA) deciding on the server's clock, one script per call. */
+  rateLimiter(name: string, options: RateLimiterOptions): RateLimiter {
+    return new RateLimiter(this, name, options);
+  }
+
+  /** An exact integer counter at `<prefix>:<name>` (INCRBY), with an optional sliding idle ttl. */
+  counter(name: string, options: CounterOptions = {}): Counter {
+    return new Counter(this, name, options);
   }
 
   /** Closes the connections narwhal opened (QUIT); a client passed in by the caller stays open. */

@@ -17,7 +17,9 @@ export type NarwhalErrorCode =
   | "INDEX_OUT_OF_RANGE"
   | "CONNECTION"
   | "COMMAND"
-  | "TRANSACTION";
+  | "TRANSACTION"
+  | "LOCK_TIMEOUT"
+  | "LOCK_LOST";
 
 /** Base class of every error narwhal throws. */
 export class NarwhalError extends Error {

@@ -49,6 +49,21 @@ export type { CacheOptions, SetOptions, CacheErrorHook, CacheErrorInfo } from ".
 export type { CacheStatsSnapshot } from "./cache/stats";
 export type { LockOptions } from "./cache/lock";
 export { canonicalEncode, argsDigest } from "./cache/canonical-key";
+// Coordination: locks, semaphores, rate limiters, counters.
+export { Lock, Semaphore, RateLimiter, LocalRateLimiter, Counter, LockLostError, LockTimeoutError } from "./coordination";
+export type {
+  LockHandle,
+  AcquireOptions,
+  DistributedLockOptions,
+  SemaphoreOptions,
+  RateLimiterOptions,
+  LocalRateLimiterOptions,
+  RateLimitAlgorithm,
+  RateLimitDecision,
+  CounterOptions,
+  CoordinationErrorHook,
+  CoordinationErrorInfo,
+} from "./coordination";
 // The embedded engine (Database.memory(), narwhal serve).
 export { MemoryClient, ReplyError } from "./memory/facade";
 export type { MemoryClientOptions } from "./memory/facade";

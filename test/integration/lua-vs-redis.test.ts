@@ -1,8 +1,28 @@
-/** Scripts whose replies do not depend on data: the Lua host must answer exactly like redis-server. */
+/**
+ * Scripts whose replies do not depend on data: the Lua host must answer exactly like
+ * redis-server. Then numbers (issue 9, defect 4): Redis's Lua 5.1 has doubles only, and the
+ * embedded engine must compute, print, parse and convert them identically: a fixed list and
+ * generated batteries (fast-check; NARWHAL_PBT_SEED picks the seed, NARWHAL_PBT_RUNS the runs).
+ */
+import { randomBytes } from "node:crypto";
+import fc from "fast-check";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, inject, it } from "vitest";
+import { createEngine } from "../../src/memory/create-engine";
 import { createScriptingHost } from "../../src/memory/lua";
 import { ErrorReply, StatusReply, type Reply } from "../../src/memory/protocol";
+import {
+  BINARY_BATTERY,
+  FORMAT_BATTERY,
+  formatSpecArb,
+  INCRBY_BATTERY,
+  int64Arb,
+  NUMBER_SCRIPTS,
+  numberArgArb,
+  numeralArb,
+  PARSE_BATTERY,
+  UNARY_BATTERY,
+} from "../support/lua-number-cases";
 
 const SCRIPTS = [
   "return x",
@@ -97,4 +117,74 @@ describe.skipIf(!standalone || standalone.external)("Lua host vs redis-server (s
       expect(actual).toEqual(expected);
     });
   }
+});
+
+/** Integer replies as decimal strings on both sides (ioredis `stringNumbers`), so values past 2^53 compare exactly. */
+function fromRedisExact(r: unknown): unknown {
+  if (r instanceof Error) return { error: r.message };
+  if (Array.isArray(r)) return r.map(fromRedisExact);
+  if (Buffer.isBuffer(r)) return r.toString("latin1");
+  if (typeof r === "string") return { integer: r };
+  return r;
+}
+
+function fromEngineExact(r: Reply): unknown {
+  if (r instanceof ErrorReply) return { error: r.message };
+  if (r instanceof StatusReply) return r.value;
+  if (Array.isArray(r)) return r.map((x) => fromEngineExact(x as Reply));
+  if (Buffer.isBuffer(r)) return r.toString("latin1");
+  if (typeof r === "number") return { integer: BigInt(r).toString() };
+  return r;
+}
+
+const SEED = Number(process.env.NARWHAL_PBT_SEED ?? 0x5eed % 2 ** 31);
+const RUNS = Number(process.env.NARWHAL_PBT_RUNS ?? 60);
+
+describe.skipIf(!standalone || standalone.external)("Lua numbers: engine vs redis-server (skipped without a private redis-server)", () => {
+  const redis = standalone?.path ? new Redis({ path: standalone.path, stringNumbers: true }) : new Redis({ stringNumbers: true });
+  const engine = createEngine({ nativeScripts: false });
+  const session = { id: 1, db: 0, protocol: 2 as const };
+  afterAll(() => redis.disconnect());
+
+  /** EVAL on both, with a fresh KEYS[1]; args are byte strings (latin1). */
+  async function evalBoth(script: string, args: readonly string[] = []): Promise<{ expected: unknown; actual: unknown }> {
+    const key = `lua-vs-redis:${randomBytes(6).toString("hex")}`;
+    const argv = [script, "1", key, ...args].map((a) => Buffer.from(a, "latin1"));
+    const expected = fromRedisExact(await redis.callBuffer("eval", ...argv).catch((e: Error) => e));
+    await redis.del(key);
+    const actual = fromEngineExact(await engine.dispatch(session, [Buffer.from("eval"), ...argv]));
+    await engine.dispatch(session, [Buffer.from("del"), Buffer.from(key)]);
+    return { expected, actual };
+  }
+
+  for (const script of NUMBER_SCRIPTS) {
+    it(script, async () => {
+      const { expected, actual } = await evalBoth(script);
+      expect(actual).toEqual(expected);
+    });
+  }
+
+  const property = <T>(arb: fc.Arbitrary<T>, script: string, toArgs: (value: T) => string[]) =>
+    fc.assert(
+      fc.asyncProperty(arb, async (value) => {
+        const { expected, actual } = await evalBoth(script, toArgs(value));
+        expect(actual).toEqual(expected);
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+
+  it("generated: printing, formatting, math, bit, cjson and redis.call of doubles", () =>
+    property(fc.array(numberArgArb, { minLength: 1, maxLength: 40 }), UNARY_BATTERY, (xs) => xs));
+
+  it("generated: arithmetic, % and comparisons on pairs of doubles", () =>
+    property(fc.array(fc.tuple(numberArgArb, numberArgArb), { minLength: 1, maxLength: 40 }), BINARY_BATTERY, (pairs) => pairs.flat()));
+
+  it("generated: string.format with any conversion spec", () =>
+    property(fc.array(fc.tuple(formatSpecArb, numberArgArb), { minLength: 1, maxLength: 40 }), FORMAT_BATTERY, (pairs) => pairs.flat()));
+
+  it("generated: tonumber, string arithmetic and cjson.decode of numerals", () =>
+    property(fc.array(numeralArb, { minLength: 1, maxLength: 40 }), PARSE_BATTERY, (strings) => strings));
+
+  it("generated: INCRBY chains across 2^31, 2^53 and 2^63, replies used as doubles", () =>
+    property(fc.array(int64Arb, { minLength: 2, maxLength: 20 }), INCRBY_BATTERY, (values) => values));
 });

@@ -1,19 +1,30 @@
 /** LuaBitOp's `bit` table (bundled with Redis): 32-bit signed results, as `bit.band` etc. return them. */
-import { lua, type LuaJsFunction, type LuaState } from "fengari";
+import { lauxlib, lua, type LuaJsFunction, type LuaState } from "./fengari-instance";
 
-const tobit = (x: number): number => Math.round(x) | 0;
+const view = new DataView(new ArrayBuffer(8));
+
+/**
+ * LuaBitOp's barg: adds 2^52 + 2^51 and keeps the low 32 bits of the double's bit pattern, so
+ * x is rounded half to even and taken modulo 2^32 (|x| < 2^51; beyond, what that sum leaves).
+ */
+const tobit = (x: number): number => {
+  view.setFloat64(0, x + 6755399441055744, true);
+  return view.getInt32(0, true);
+};
+
+const arg = (L: LuaState, i: number) => tobit(lauxlib.luaL_checknumber(L, i));
 
 function unary(f: (x: number) => number): LuaJsFunction {
   return (L) => {
-    lua.lua_pushnumber(L, f(tobit(lua.lua_tonumber(L, 1))));
+    lua.lua_pushnumber(L, f(arg(L, 1)));
     return 1;
   };
 }
 
 function variadic(f: (a: number, b: number) => number): LuaJsFunction {
   return (L) => {
-    let acc = tobit(lua.lua_tonumber(L, 1));
-    for (let i = 2, n = lua.lua_gettop(L); i <= n; i++) acc = f(acc, tobit(lua.lua_tonumber(L, i)));
+    let acc = arg(L, 1);
+    for (let i = 2, n = lua.lua_gettop(L); i <= n; i++) acc = f(acc, arg(L, i));
     lua.lua_pushnumber(L, acc | 0);
     return 1;
   };
@@ -21,18 +32,18 @@ function variadic(f: (a: number, b: number) => number): LuaJsFunction {
 
 function shift(f: (x: number, n: number) => number): LuaJsFunction {
   return (L) => {
-    lua.lua_pushnumber(L, f(tobit(lua.lua_tonumber(L, 1)), tobit(lua.lua_tonumber(L, 2)) & 31) | 0);
+    lua.lua_pushnumber(L, f(arg(L, 1), arg(L, 2) & 31) | 0);
     return 1;
   };
 }
 
 const tohex: LuaJsFunction = (L) => {
-  const x = tobit(lua.lua_tonumber(L, 1));
-  let n = lua.lua_gettop(L) >= 2 ? tobit(lua.lua_tonumber(L, 2)) : 8;
+  const x = arg(L, 1);
+  let n = lua.lua_gettop(L) >= 2 ? arg(L, 2) : 8;
   const upper = n < 0;
   if (upper) n = -n;
-  n = Math.min(Math.max(n, 1), 8);
-  const hex = (x >>> 0).toString(16).padStart(8, "0").slice(8 - n);
+  n = Math.min(Math.max(n, 0), 8);
+  const hex = n === 0 ? "" : (x >>> 0).toString(16).padStart(8, "0").slice(8 - n);
   lua.lua_pushstring(L, upper ? hex.toUpperCase() : hex);
   return 1;
 };

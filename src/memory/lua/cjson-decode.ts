@@ -1,14 +1,15 @@
 /**
  * `cjson.decode` as in Redis's lua-cjson: a byte-level parser (binary-safe strings, `\u`
- * escapes to UTF-8 with surrogate pairs), JSON null → `cjson.null`, numbers → Lua numbers,
+ * escapes to UTF-8 with surrogate pairs), JSON null → `cjson.null`, numbers → Lua numbers read
+ * with strtod like lua-cjson's (so `+1`, `0x10`, `inf`, `nan` and leading zeros are accepted),
  * and cjson's error wording ("Expected value but found T_END at character 1").
  */
-import { lauxlib, lua, type LuaState } from "fengari";
+import { lauxlib, lua, type LuaState } from "./fengari-instance";
 import { ByteWriter } from "./bytes";
 import { CJSON_NULL } from "./cjson-encode";
+import { strtod } from "./c-strtod";
 
 const MAX_DEPTH = 1000;
-const NUMBER = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/;
 
 type Token =
   | { type: "T_OBJ_BEGIN" | "T_OBJ_END" | "T_ARR_BEGIN" | "T_ARR_END" | "T_COLON" | "T_COMMA" | "T_END" | "T_NULL"; at: number }
@@ -29,11 +30,16 @@ const PUNCTUATION: Record<number, Token["type"]> = {
 class Decoder {
   private pos = 0;
   private depth = 0;
+  /** The JSON ends at its first NUL byte, as the C string cjson parses does. */
+  private readonly end: number;
 
   constructor(
     private readonly L: LuaState,
     private readonly src: Uint8Array,
-  ) {}
+  ) {
+    const nul = src.indexOf(0);
+    this.end = nul < 0 ? src.length : nul;
+  }
 
   private startsWith(word: string): boolean {
     for (let i = 0; i < word.length; i++) if (this.src[this.pos + i] !== word.charCodeAt(i)) return false;
@@ -44,7 +50,7 @@ class Decoder {
     const s = this.src;
     while (this.pos < s.length && (s[this.pos] === 32 || s[this.pos] === 9 || s[this.pos] === 10 || s[this.pos] === 13)) this.pos++;
     const at = this.pos;
-    if (at >= s.length) return { type: "T_END", at };
+    if (at >= s.length || s[at] === 0) return { type: "T_END", at }; // a C string ends at NUL
     const ch = s[at]!;
     const punct = PUNCTUATION[ch];
     if (punct) {
@@ -52,12 +58,7 @@ class Decoder {
       return { type: punct, at } as Token;
     }
     if (ch === 34) return this.string();
-    if (ch === 45 || (ch >= 48 && ch <= 57)) {
-      const m = NUMBER.exec(Buffer.from(s.buffer, s.byteOffset + at, Math.min(400, s.length - at)).toString("latin1"));
-      if (!m) return { type: "T_ERROR", at, message: "invalid number" };
-      this.pos += m[0].length;
-      return { type: "T_NUMBER", at, value: Number(m[0]) };
-    }
+    if (ch === 45 || (ch >= 48 && ch <= 57)) return this.number(at);
     for (const [word, token] of [
       ["true", { type: "T_BOOLEAN", at, value: true }],
       ["false", { type: "T_BOOLEAN", at, value: false }],
@@ -68,29 +69,46 @@ class Decoder {
         return token;
       }
     }
+    // Redis's cjson accepts what strtod accepts ("invalid numbers" on): +1, inf, nan, hex, 007.
+    if (ch === 43 || this.startsWithFolded("inf") || this.startsWithFolded("nan")) return this.number(at);
     return { type: "T_ERROR", at, message: "invalid token" };
   }
 
+  private startsWithFolded(word: string): boolean {
+    for (let i = 0; i < word.length; i++) if ((this.src[this.pos + i]! | 0x20) !== word.charCodeAt(i)) return false;
+    return true;
+  }
+
+  /** A number token read with strtod, as lua-cjson does. */
+  private number(at: number): Token {
+    const parsed = strtod(this.src, at, this.end);
+    if (!parsed) return { type: "T_ERROR", at, message: "invalid number" };
+    this.pos = parsed.end;
+    return { type: "T_NUMBER", at, value: parsed.value };
+  }
+
+  /** A string token; errors point where cjson stops (the end, or the backslash of a bad escape). */
   private string(): Token {
     const s = this.src;
     const at = this.pos++;
     const out = new ByteWriter();
     for (;;) {
-      if (this.pos >= s.length) return { type: "T_ERROR", at, message: "unexpected end of string" };
+      if (this.pos >= this.end) return { type: "T_ERROR", at: this.pos, message: "unexpected end of string" };
       const b = s[this.pos++]!;
       if (b === 34) return { type: "T_STRING", at, value: out.result() };
       if (b !== 92) {
         out.byte(b);
         continue;
       }
+      const backslash = this.pos - 1;
       const e = s[this.pos++];
       const simple = e === undefined ? undefined : ({ 34: 34, 92: 92, 47: 47, 98: 8, 102: 12, 110: 10, 114: 13, 116: 9 } as Record<number, number>)[e];
       if (simple !== undefined) out.byte(simple);
       else if (e === 117) {
         const cp = this.unicode();
-        if (cp < 0) return { type: "T_ERROR", at, message: "invalid unicode escape code" };
+        if (cp < 0) return { type: "T_ERROR", at: backslash, message: "invalid unicode escape code" };
         out.bytes(Buffer.from(String.fromCodePoint(cp), "utf8"));
-      } else return { type: "T_ERROR", at, message: "invalid escape code" };
+      } else return { type: "T_ERROR", at: backslash, message: "invalid escape code" };
     }
   }
 
@@ -188,6 +206,7 @@ export function cjsonDecode(L: LuaState): number {
   if (lua.lua_gettop(L) !== 1) lauxlib.luaL_error(L, "bad argument #1 to 'decode' (expected 1 argument)");
   const src = lua.lua_type(L, 1) === lua.LUA_TSTRING || lua.lua_type(L, 1) === lua.LUA_TNUMBER ? lua.lua_tolstring(L, 1) : null;
   if (!src) return lauxlib.luaL_error(L, "bad argument #1 to 'decode' (string expected)");
+  if (src.length >= 2 && (!src[0] || !src[1])) return lauxlib.luaL_error(L, "JSON parser does not support UTF-16 or UTF-32");
   const decoder = new Decoder(L, src);
   decoder.value(decoder.next());
   const end = decoder.next();

@@ -1,12 +1,13 @@
 /**
- * `cjson.encode` with the semantics of the lua-cjson that Redis bundles: `%.14g` numbers,
+ * `cjson.encode` with the semantics of the lua-cjson that Redis bundles: `%.14g` numbers (glibc's
+ * rounding, see c-format.ts),
  * `/` escaped, arrays detected from positive integer keys (holes → null, "excessively sparse"
  * past a 2:1 ratio above 10 elements), an empty table as `{}`, errors worded like cjson's.
  * Object keys come out in the table's iteration order (fengari: insertion order), which
  * differs from Lua 5.1's hash order in Redis; JSON consumers must not depend on it.
  */
-import { lauxlib, lua, type LuaState } from "fengari";
-import { formatDouble } from "../format-double";
+import { lauxlib, lua, type LuaState } from "./fengari-instance";
+import { formatG } from "./c-format";
 import { ByteWriter } from "./bytes";
 
 const MAX_DEPTH = 1000;
@@ -45,10 +46,17 @@ function appendString(out: ByteWriter, s: Uint8Array): void {
 function appendNumber(L: LuaState, idx: number, out: ByteWriter): void {
   const n = lua.lua_tonumber(L, idx);
   if (!Number.isFinite(n)) fail(L, idx, "must not be NaN or Inf");
-  out.ascii(formatDouble(n, 14));
+  out.ascii(formatG(n, 14));
 }
 
-/** Array length when every key is a positive integer, -1 otherwise (lua_array_length). */
+/** C's `(int)k` (cvttsd2si): INT_MIN when out of range. */
+const toCInt = (k: number) => (k >= -2147483648 && k < 2147483648 ? Math.trunc(k) : -2147483648);
+
+/**
+ * lua_array_length: the array length when every key is a positive integer, -1 otherwise. Like
+ * cjson, the running maximum is a C `int`, so keys ≥ 2^31 turn it negative and the table is
+ * encoded as an object (`{[3e9]='a'}` → `{"3000000000":"a"}`).
+ */
 function arrayLength(L: LuaState, idx: number): number {
   let max = 0;
   let items = 0;
@@ -57,7 +65,7 @@ function arrayLength(L: LuaState, idx: number): number {
     if (lua.lua_type(L, -2) === lua.LUA_TNUMBER) {
       const k = lua.lua_tonumber(L, -2);
       if (Number.isInteger(k) && k >= 1) {
-        if (k > max) max = k;
+        if (k > max) max = toCInt(k);
         items++;
         lua.lua_pop(L, 1);
         continue;

@@ -10,8 +10,8 @@
  * true → 1, false/nil → nil, {err=…} → error, {ok=…} → status, {double=…}/{map=…}/{set=…}
  * → double/map/set, other tables → array up to the first nil.
  */
-import { lauxlib, lua, to_luastring, type LuaState } from "fengari";
-import { formatDouble } from "../format-double";
+import { lauxlib, lua, to_luastring, type LuaState } from "./fengari-instance";
+import { formatG } from "./c-format";
 import { DoubleReply, ErrorReply, MapReply, SetReply, StatusReply, type Reply } from "../protocol";
 import { asBuffer } from "./bytes";
 
@@ -59,7 +59,7 @@ export function pushReply(L: LuaState, reply: Reply, resp: 2 | 3): void {
   if (reply instanceof StatusReply) return pushField(L, OK, () => lua.lua_pushstring(L, reply.value));
   if (reply instanceof ErrorReply) return pushErrorReply(L, reply);
   if (reply instanceof DoubleReply) {
-    if (resp === 2) return void lua.lua_pushstring(L, formatDouble(reply.value));
+    if (resp === 2) return void lua.lua_pushstring(L, formatG(reply.value, 17));
     return pushField(L, DOUBLE, () => lua.lua_pushnumber(L, reply.value));
   }
   if (reply instanceof MapReply) {

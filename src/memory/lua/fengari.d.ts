@@ -71,6 +71,7 @@ declare module "fengari" {
     function lua_pcall(L: LuaState, nargs: number, nresults: number, msgh: number): number;
     function lua_call(L: LuaState, nargs: number, nresults: number): void;
     function lua_error(L: LuaState): never;
+    function lua_tocfunction(L: LuaState, idx: number): LuaJsFunction | null;
   }
 
   export namespace lauxlib {
@@ -83,6 +84,10 @@ declare module "fengari" {
     function luaL_error(L: LuaState, fmt: string, ...args: unknown[]): never;
     function luaL_checkstack(L: LuaState, sz: number, msg: string | null): void;
     function luaL_tolstring(L: LuaState, idx: number): LuaString;
+    function luaL_checklstring(L: LuaState, arg: number): LuaString;
+    function luaL_checknumber(L: LuaState, arg: number): number;
+    function luaL_checkany(L: LuaState, arg: number): void;
+    function luaL_argerror(L: LuaState, arg: number, extramsg: string): never;
   }
 
   export namespace lualib {
@@ -95,23 +100,32 @@ declare module "fengari" {
   }
 }
 
-/** fengari's internal object module: the Lua host swaps two of its functions (see lua/numbers.ts). */
-declare module "fengari/src/lobject.js" {
+/**
+ * The fengari internals narwhal patches for Lua 5.1 numbers (lua/numbers.ts), loaded from its
+ * private instance (lua/fengari-instance.ts). Not a real module: types only.
+ */
+declare module "fengari/internals" {
   export interface TValue {
+    type: number;
     value: unknown;
+    ttnov(): number;
     ttisinteger(): boolean;
+    ttisstring(): boolean;
+    svalue(): Uint8Array;
     setfltvalue(x: number): void;
+    setivalue(x: number): void;
     setsvalue(ts: unknown): void;
+    setfrom(tv: TValue): void;
   }
-  const lobject: {
-    luaO_str2num(s: Uint8Array, o: TValue): number;
-    luaO_tostring(L: unknown, o: TValue): void;
-    luaO_pushvfstring(L: unknown, fmt: Uint8Array, argp: unknown[]): Uint8Array;
-  };
-  export default lobject;
-}
-
-declare module "fengari/src/lstring.js" {
-  const lstring: { luaS_bless(L: unknown, s: Uint8Array): unknown };
-  export default lstring;
+  export interface FengariInternals {
+    lobject: {
+      TValue: { prototype: TValue };
+      luaO_str2num(s: Uint8Array, o: TValue): number;
+      luaO_tostring(L: unknown, o: TValue): void;
+      luaO_pushvfstring(L: unknown, fmt: Uint8Array, argp: unknown[]): Uint8Array;
+      luaO_pushfstring(L: unknown, fmt: Uint8Array, ...argp: unknown[]): Uint8Array;
+    };
+    lstring: { luaS_bless(L: unknown, s: Uint8Array): unknown };
+    lvm: { tointeger(o: TValue): number | false };
+  }
 }

@@ -5,10 +5,11 @@
  * (`ERR user_script:1: … script: <sha>, on @user_script:1.`).
  */
 import { createHash } from "node:crypto";
-import { lauxlib, lua, to_luastring, type LuaState } from "fengari";
+import { lauxlib, lua, to_luastring, type LuaState } from "./fengari-instance";
 import { ErrorReply, type Reply, type ScriptCall, type ScriptingHost } from "../protocol";
 import { stringField, toReply } from "./convert";
 import { createLuaRuntime, lua51Message } from "./state";
+import { rewriteLua53Tokens } from "./syntax51";
 
 const SOURCE = to_luastring("source");
 const LINE = to_luastring("line");
@@ -76,10 +77,15 @@ export function createScriptingHost(options: ScriptingHostOptions = {}): Scripti
   function compile(body: Buffer, sha: string): number | ErrorReply {
     const cached = scripts.get(sha);
     if (cached !== undefined) return cached;
-    if (lauxlib.luaL_loadbuffer(L, body, body.length, "@user_script") !== lua.LUA_OK) {
-      const msg = lua.lua_tojsstring(L, -1);
+    const rewritten = rewriteLua53Tokens(body);
+    const source = rewritten?.source ?? body;
+    if (lauxlib.luaL_loadbuffer(L, source, source.length, "@user_script") !== lua.LUA_OK) {
+      const msg = String(lua.lua_tojsstring(L, -1));
       lua.lua_settop(L, 0);
-      const text = String(msg).replace(" near <eof>", " near '<eof>'");
+      // 5.1 quotes these tokens in its messages ("'<eof>' expected near 'x'"), 5.3 does not.
+      const text = (rewritten ? rewritten.message(msg) : msg)
+        .replace(" near <eof>", " near '<eof>'")
+        .replace(/: <(eof|name|string|number)> expected/, ": '<$1>' expected");
       return new ErrorReply(`ERR Error compiling script (new function): ${text}`.replace(/[\r\n]/g, " "));
     }
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, envRef);

@@ -3,8 +3,8 @@
  * sha1hex, log (a no-op here), setresp, and Redis 7.0's constants and compatibility stubs.
  */
 import { createHash } from "node:crypto";
-import { lua, type LuaJsFunction, type LuaState } from "fengari";
-import { formatDouble } from "../format-double";
+import { lua, type LuaJsFunction, type LuaState } from "./fengari-instance";
+import { formatG } from "./c-format";
 import { ErrorReply, type ScriptCall } from "../protocol";
 import { asBuffer } from "./bytes";
 import { pushErrorReply, pushErrorTable, pushReply } from "./convert";
@@ -48,7 +48,7 @@ function command(ctx: ScriptContext, raise: boolean): LuaJsFunction {
     for (let i = 1; i <= argc; i++) {
       const t = lua.lua_type(L, i);
       if (t === lua.LUA_TSTRING) argv[i - 1] = asBuffer(lua.lua_tolstring(L, i)!);
-      else if (t === lua.LUA_TNUMBER) argv[i - 1] = Buffer.from(formatDouble(lua.lua_tonumber(L, i)));
+      else if (t === lua.LUA_TNUMBER) argv[i - 1] = Buffer.from(formatG(lua.lua_tonumber(L, i), 17));
       else return failWith(L, raise, "Lua redis lib command arguments must be strings or integers");
     }
     if (NOSCRIPT.has(argv[0]!.toString("latin1").toLowerCase())) {

@@ -1,14 +1,15 @@
 /**
  * The one Lua state the host reuses: Lua 5.1-flavoured globals (base, table, string, math,
- * coroutine, bit, cjson, redis), no os/io/debug/require/loadfile/dofile/print, and Redis
+ * coroutine, bit, cjson, redis; 5.1 numbers, see numbers.ts and lib51.ts), no os/io/debug/require/loadfile/dofile/print, and Redis
  * 7.0's protections: scripts run with an environment that rejects every global write
  * ("Attempt to modify a readonly table") and every read of an unknown global ("Script
  * attempted to access nonexistent global variable 'x'"); library tables are read-only proxies.
  */
-import { lauxlib, lua, lualib, to_luastring, type LuaJsFunction, type LuaState } from "fengari";
+import { lauxlib, lua, lualib, to_luastring, type LuaJsFunction, type LuaState } from "./fengari-instance";
 import { pushBitLib } from "./bit-lib";
 import { cjsonDecode } from "./cjson-decode";
 import { CJSON_NULL, cjsonEncode } from "./cjson-encode";
+import { installLua51Numbers } from "./lib51";
 import { useLua51Numbers } from "./numbers";
 import { pushRedisLib, type ScriptContext } from "./redis-lib";
 
@@ -32,10 +33,8 @@ load = function(chunk, name) return _load(chunk, name, 't', env) end
 gcinfo = function() return collectgarbage('count') end
 table.getn = function(t) return #t end
 table.maxn = function(t) local m = 0 for k in pairs(t) do if type(k) == 'number' and k > m then m = k end end return m end
-math.pow = function(a, b) return a ^ b end
-math.mod = math.fmod
-math.log10 = function(x) return math.log(x, 10) end
 string.gfind = string.gmatch
+table.move, string.pack, string.unpack, string.packsize = nil, nil, nil, nil
 __redis__err__handler = function(err)
   local i = dbg.getinfo(2, 'nSl')
   if i and (i.what == 'C' or i.what == 'J') then i = dbg.getinfo(3, 'nSl') end
@@ -97,7 +96,6 @@ function openLibs(L: LuaState): void {
     ["_G", lualib.luaopen_base],
     ["table", lualib.luaopen_table],
     ["string", lualib.luaopen_string],
-    ["math", lualib.luaopen_math],
     ["coroutine", lualib.luaopen_coroutine],
     ["debug", lualib.luaopen_debug],
   ];
@@ -158,6 +156,7 @@ export function createLuaRuntime(): LuaRuntime {
   openLibs(L);
   lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
   const globals = lua.lua_gettop(L);
+  installLua51Numbers(L, globals);
 
   lua.lua_createtable(L, 0, 4);
   setFunctions(L, { encode: cjsonEncode, decode: cjsonDecode });
@@ -206,6 +205,11 @@ export function createLuaRuntime(): LuaRuntime {
   lua.lua_pushjsfunction(L, readonlyWrite);
   lua.lua_setfield(L, -2, "__newindex");
   lua.lua_setmetatable(L, globals);
+
+  // Lua 5.1 names a function in "bad argument" errors only from its call site ("'?'" under
+  // pcall); 5.3 also searches the loaded modules, so leave it none to find.
+  lua.lua_newtable(L);
+  lua.lua_setfield(L, lua.LUA_REGISTRYINDEX, "_LOADED");
 
   lua.lua_pushvalue(L, env);
   const envRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
