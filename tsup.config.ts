@@ -4,6 +4,12 @@ export default defineConfig([
   {
     entry: ["src/index.ts"],
     format: ["esm", "cjs"],
+    // src only, no decorator options (no @swc/core warning). `npm run build` then removes
+    // `@internal` members from the types (scripts/strip-internal.mjs).
+    tsconfig: "tsconfig.build.json",
+    // `import.meta.url` in the CJS build (src/memory/lua/fengari-instance.ts reads it): a
+    // real value instead of esbuild's "import.meta is empty" warning.
+    shims: true,
     dts: true,
     sourcemap: true,
     clean: true,
@@ -14,6 +20,7 @@ export default defineConfig([
     // The `narwhal` executable (package.json "bin"): ESM only, no declarations.
     entry: ["src/bin.ts"],
     format: ["esm"],
+    tsconfig: "tsconfig.build.json",
     sourcemap: true,
     clean: false,
     target: "node20",

@@ -20,7 +20,7 @@ const getUser = cache.wrap(async (id: string) => ({ id, loads: ++loads, at: new 
   staleTtl: 300,
   lock: true,
   tags: (id) => [`user:${id}`],
-  timeout: 200,
+  timeoutMs: 200,
   onError: (error, info) => console.warn("cache degraded", info, error.message),
 });
 await Promise.all([getUser("42"), getUser("42"), getUser("42")]); // one load

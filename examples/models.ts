@@ -2,6 +2,9 @@
  * The README's "Models" example, runnable: `npx tsx examples/models.ts`. Uses REDIS_URL
  * when set; otherwise narwhal's embedded engine (`Database.memory()`, no server).
  * Kinds are named explicitly (`@field.text()`, …) because tsx/esbuild emit no design:type.
+ * Unlike the README's sample, `bio` is stemmed ("running" and "Runs" match "run"): that needs
+ * the optional package snowball-stemmers (a devDependency here; in your project
+ * `npm install snowball-stemmers`).
  */
 import { Database, Model, model, field, RHash, UniqueConstraintError } from "../src/index";
 

@@ -19,7 +19,8 @@ export type NarwhalErrorCode =
   | "COMMAND"
   | "TRANSACTION"
   | "LOCK_TIMEOUT"
-  | "LOCK_LOST";
+  | "LOCK_LOST"
+  | "CACHE_TIMEOUT";
 
 /** Base class of every error narwhal throws. */
 export class NarwhalError extends Error {

@@ -27,6 +27,17 @@ export type { ListEnd, ListMoveOptions, ListIterateOptions } from "./containers/
 export { RZSet } from "./containers/zset";
 export type { ScoredMember, WithScores, WithoutScores, ZSliceOptions, ZScoreRangeOptions, ZLexRangeOptions, ZIterateOptions, ZAddOptions, ZStoreOptions } from "./containers/zset";
 export type { BoundOptions, LimitOptions } from "./containers/ranges";
+export { RStream } from "./containers/stream";
+export type { StreamEntry, StreamFields, StreamAddOptions, StreamTrimOptions, StreamRangeOptions, StreamReadOptions, StreamTailOptions, StreamInfo } from "./containers/stream-types";
+export { RStreamGroup } from "./containers/stream-group";
+export type { StreamGroupOptions, StreamMessage, PendingSummary, PendingEntry, ConsumerInfo, GroupInfo, GroupReadOptions } from "./containers/stream-group";
+export type { ConsumeOptions, GroupMessage, DeadLetter } from "./containers/stream-consume";
+export { RBitmap, MAX_BIT_OFFSET } from "./containers/bitmap";
+export type { BitRangeOptions, BitmapRef } from "./containers/bitmap";
+export { RBitField, BitFieldBatch } from "./containers/bitfield";
+export type { BitFieldType, BitFieldOverflow, BitFieldOffset } from "./containers/bitfield";
+export { RBloomFilter, bloomSizing } from "./containers/bloom";
+export type { BloomFilterOptions } from "./containers/bloom";
 export { Autocomplete } from "./autocomplete/autocomplete";
 export { PREFIX_LIST_CHARS, PREFIX_LIST_CAPACITY, MAX_SEARCH_LIMIT, MAX_SEARCH_WINDOW, MAX_TYPE_LENGTH } from "./autocomplete/options";
 export type {
@@ -43,12 +54,19 @@ export type { TextOptions } from "./autocomplete/text";
 export { Cache } from "./cache/cache";
 export type { SetManyEntries } from "./cache/options";
 export { cached } from "./cache/cached";
-export type { CachedOptions, CachedMethod } from "./cache/cached";
+export type { CachedOptions, CachedMethod, CachedDecorator } from "./cache/cached";
 export type { Wrapped, WrapOptions, PeekedEntry } from "./cache/options";
 export type { CacheOptions, SetOptions, CacheErrorHook, CacheErrorInfo } from "./cache/options";
 export type { CacheStatsSnapshot } from "./cache/stats";
 export type { LockOptions } from "./cache/lock";
 export { canonicalEncode, argsDigest } from "./cache/canonical-key";
+export type { CacheEntryInfo } from "./cache/options";
+export type { LocalOptions } from "./cache/local-store";
+export { cacheContext } from "./cache/factory-context";
+export type { FactoryContext } from "./cache/factory-context";
+export { CacheTimeoutError } from "./cache/errors";
+export { CACHE_CHANNELS } from "./cache/events";
+export type { GetOrSetOptions, ManyFactory, WrapManyOptions, WrappedMany } from "./cache/many";
 // Coordination: locks, semaphores, rate limiters, counters.
 export { Lock, Semaphore, RateLimiter, LocalRateLimiter, Counter, LockLostError, LockTimeoutError } from "./coordination";
 export type {
@@ -91,9 +109,9 @@ export {
 } from "./errors";
 export type { NarwhalErrorCode, ValidationIssue } from "./errors";
 export { Model } from "./models/model";
-export type { CreateData, CreateOptions, ModelClass, ModelHandle, NumericKeys, PrimaryKey, QueryFn } from "./models/model-types";
-export { model, field } from "./models/decorators";
-export type { ModelOptions, FieldOptions, IdOptions, ContainerFieldOptions } from "./models/decorators";
+export type { CreateData, CreateOptions, ModelClass, ModelHandle, NumericKeys, PrimaryKey, QueryFn, RecordData } from "./models/model-types";
+export { model, field, defineModel } from "./models/decorators";
+export type { ModelOptions, FieldOptions, IdOptions, ContainerFieldOptions, FieldDecorator, ModelDecorator, ModelDefinition } from "./models/decorators";
 export type { FieldKind } from "./models/fields";
 export type { FullTextOptions } from "./models/fulltext";
 export { Tokenizer } from "./models/fulltext";

@@ -118,6 +118,14 @@ export class KeySpace {
     return this.scoped([requireWellFormed("namespace", namespace), "#lock", requireWellFormed("name", name), digest].join(SEPARATOR));
   }
 
+  /**
+   * The literal start of every key of a cache namespace, `<prefix>:<namespace>:` (the prefix the
+   * local tier asks Redis to broadcast changes of: CLIENT TRACKING BCAST PREFIX).
+   */
+  cacheNamespacePrefix(namespace: string): string {
+    return this.scoped(`${requireWellFormed("namespace", namespace)}${SEPARATOR}`);
+  }
+
   /** SCAN `MATCH` pattern for every key of a cache namespace (or of the memoized calls of one function in it). */
   cachePattern(namespace: string, name?: string): string {
     const base = escapeGlob(this.scoped(requireWellFormed("namespace", namespace)));

@@ -12,6 +12,11 @@ import { RHyperLogLog } from "./containers/hyperloglog";
 import { RSet } from "./containers/set";
 import { RList } from "./containers/list";
 import { RZSet } from "./containers/zset";
+import { RStream } from "./containers/stream";
+import { RBitmap } from "./containers/bitmap";
+import { RBitField } from "./containers/bitfield";
+import { RBloomFilter } from "./containers/bloom";
+import type { BloomFilterOptions } from "./containers/bloom";
 import type { KeySpace } from "./keys";
 
 /** The string codec, typed for a container whose value type the caller chose. */
@@ -60,5 +65,25 @@ export abstract class Scope implements Context {
    */
   zset<M = string>(name: string, options: ContainerOptions<M> = {}): RZSet<M> {
     return new RZSet(this, name, options.codec ?? defaultCodec<M>());
+  }
+
+  /** A Redis stream at `<prefix>:<name>` whose entry values pass through `codec` (default: strings); consumer groups via `.group(name)`. */
+  stream<V = string>(name: string, options: ContainerOptions<V> = {}): RStream<V> {
+    return new RStream(this, name, options.codec ?? defaultCodec<V>());
+  }
+
+  /** A bitmap (a string addressed by bit: SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP) at `<prefix>:<name>`. */
+  bitmap(name: string): RBitmap {
+    return new RBitmap(this, name, codecs.string);
+  }
+
+  /** Integer fields of any width at any bit offset (BITFIELD) of the string at `<prefix>:<name>`. */
+  bitField(name: string): RBitField {
+    return new RBitField(this, name, codecs.string);
+  }
+
+  /** A Bloom filter at `<prefix>:<name>` sized for `capacity` members at `errorRate` false positives; one script per call. */
+  bloomFilter<V = string>(name: string, options: BloomFilterOptions<V>): RBloomFilter<V> {
+    return new RBloomFilter(this, name, options.codec ?? defaultCodec<V>(), options);
   }
 }

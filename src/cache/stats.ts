@@ -7,6 +7,8 @@
 export interface CacheStatsSnapshot {
   /** Lookups that found an entry (fresh or stale). */
   readonly hits: number;
+  /** Hits answered by the local tier, without Redis (subset of `hits`). */
+  readonly localHits: number;
   /** Lookups that found nothing (or found an entry that could not be decoded). */
   readonly misses: number;
   /** Hits that were served stale while a refresh ran (subset of `hits`). */
@@ -22,6 +24,7 @@ export interface CacheStatsSnapshot {
 /** Mutable counters behind `cache.stats()`. */
 export class CacheStats {
   hits = 0;
+  localHits = 0;
   misses = 0;
   stale = 0;
   writes = 0;
@@ -31,6 +34,7 @@ export class CacheStats {
     const lookups = this.hits + this.misses;
     return {
       hits: this.hits,
+      localHits: this.localHits,
       misses: this.misses,
       stale: this.stale,
       writes: this.writes,
@@ -40,6 +44,6 @@ export class CacheStats {
   }
 
   reset(): void {
-    this.hits = this.misses = this.stale = this.writes = this.errors = 0;
+    this.hits = this.localHits = this.misses = this.stale = this.writes = this.errors = 0;
   }
 }

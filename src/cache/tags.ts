@@ -56,8 +56,11 @@ export class TagIndex {
     );
   }
 
-  /** Removes every entry recorded under any of `tags`, and the tag sets; resolves how many entries existed. */
-  async invalidate(tags: readonly string[]): Promise<number> {
+  /**
+   * Removes every entry recorded under any of `tags`, and the tag sets; resolves how many entries
+   * existed. `evict` is told each batch of entry keys before and after they are unlinked (local tier).
+   */
+  async invalidate(tags: readonly string[], evict?: (keys: readonly string[]) => void): Promise<number> {
     let pending = [...new Set(tags)].map((t) => this.keyOf(t));
     let removed = 0;
     while (pending.length > 0) {
@@ -69,7 +72,10 @@ export class TagIndex {
         for (const m of list) members.add(Buffer.isBuffer(m) ? (m as Buffer).toString("utf8") : String(m));
         if (list.length === BATCH) again.push(pending[i]!);
       });
-      removed += await this.wire.unlink([...members]);
+      const keys = [...members];
+      evict?.(keys);
+      removed += await this.wire.unlink(keys);
+      evict?.(keys); // again: a read that ran between the first eviction and the UNLINK may have kept a copy
       pending = again;
     }
     return removed;

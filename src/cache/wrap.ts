@@ -1,23 +1,22 @@
 /**
  * `cache.wrap(fn, options)`: memoizes an async (or sync) function in a {@link Cache}.
  *
- * A call computes its key (`<prefix>:<namespace>:<name>:<digest of canonical args>`), joins
- * an in-process flight for that key if one is running (single flight), else GETs the entry:
- * a hit returns the decoded value (even `undefined` or `null`); a miss runs `fn` once and
- * SETs the result with its TTL (and records it under its tags) before resolving. A thrown
- * error is not cached. See `WrapOptions` (options.ts) for locks, stale-while-revalidate and fail-open.
+ * A call computes its key (`<prefix>:<namespace>:<name>:<digest of canonical args>`). With a
+ * local tier, a fresh local copy answers at once (no I/O, no decode). Otherwise it joins the
+ * in-process flight for that key if one is running (single flight), else GETs the entry and
+ * decides as memo.ts says: hit, stale (served while one refresh runs), grace, or miss (runs
+ * `fn` once and SETs the result with its times and tags before resolving). A thrown error is
+ * not cached. See `WrapOptions` (options.ts) for every option.
  */
-import { CodecError, ValidationError } from "../errors";
+import { ValidationError } from "../errors";
 import type { Cache } from "./cache";
 import { argsDigest } from "./canonical-key";
-import type { Envelope } from "./envelope";
-import { decodeEnvelope } from "./envelope";
-import type { HeldLock, LockOptions } from "./lock";
-import { DEFAULT_LOCK_TTL, DEFAULT_LOCK_WAIT, pollDelay, releaseLock, tryLock } from "./lock";
-import type { PeekedEntry, Wrapped, WrapOptions } from "./options";
-import { checkSegment, DEFAULT_WRAP_TIMEOUT, timeoutMs, ttlMs } from "./options";
-import { SingleFlight } from "./single-flight";
+import type { Job, Outcome } from "./memo";
+import { Memo } from "./memo";
+import type { CacheEntryInfo, PeekedEntry, Wrapped, WrapOptions } from "./options";
+import { checkSegment } from "./options";
 import { checkTags } from "./tags";
+import { memoSpec } from "./wrap-spec";
 
 /** @internal Extra options used by `@cached`. */
 export interface WrapInternals {
@@ -25,13 +24,26 @@ export interface WrapInternals {
   readonly identity?: string;
 }
 
-function lockOptions(lock: boolean | LockOptions | undefined): { ttl: number; wait: number } | undefined {
-  if (lock === undefined || lock === false) return undefined;
-  const o = lock === true ? {} : lock;
+const valueOf = <T>(o: Outcome<T>): T => o.value;
+
+/** `{ value, status, age, expiresAt }` of an outcome. */
+export function entryInfo<T>(o: Outcome<T>): CacheEntryInfo<T> {
   return {
-    ttl: ttlMs("lock.ttl", o.ttl ?? DEFAULT_LOCK_TTL) || DEFAULT_LOCK_TTL * 1000,
-    wait: ttlMs("lock.wait", o.wait ?? DEFAULT_LOCK_WAIT),
+    value: o.value,
+    status: o.status,
+    age: o.status === "miss" ? 0 : o.writtenAt === undefined ? undefined : Math.max(0, (Date.now() - o.writtenAt) / 1000),
+    expiresAt: o.freshUntil === undefined ? undefined : new Date(o.freshUntil),
   };
+}
+
+/** @internal Registers `name` for a function (refusing two different functions under one name). */
+export function claimName(cache: Cache<unknown>, name: string, identity: string): void {
+  checkSegment("name", name);
+  const known = cache.names.get(name);
+  if (known !== undefined && known !== identity) {
+    throw new ValidationError({ path: "name", message: `"${name}" already names another function in cache namespace "${cache.namespace}"; give each function a unique name` });
+  }
+  cache.names.set(name, identity);
 }
 
 /** @internal Builds the function returned by `cache.wrap()`. */
@@ -45,178 +57,28 @@ export function wrapFunction<This, A extends unknown[], R, V>(
   const cache = owner as unknown as Cache<T>;
   const name = options.name ?? fn.name;
   if (name === "") throw new ValidationError({ path: "name", message: "an anonymous function needs a `name` option (it is part of its cache keys)" });
-  checkSegment("name", name);
-  const identity = options.identity ?? fn.toString();
-  const known = cache.names.get(name);
-  if (known !== undefined && known !== identity) {
-    throw new ValidationError({ path: "name", message: `"${name}" already names another function in cache namespace "${cache.namespace}"; give each function a unique name` });
-  }
-  cache.names.set(name, identity);
-
-  const fixedTtl = typeof options.ttl === "function" ? undefined : ttlMs("ttl", options.ttl, cache.defaultTtlMs);
-  const ttlOf = typeof options.ttl === "function" ? options.ttl : undefined;
-  const staleMs = ttlMs("staleTtl", options.staleTtl);
-  if (staleMs > 0 && !fixedTtl) throw new ValidationError({ path: "staleTtl", message: "needs a fixed ttl > 0" });
-  const lock = lockOptions(options.lock);
-  const failOpen = options.failOpen ?? true;
-  const timeout = timeoutMs("timeout", options.timeout, DEFAULT_WRAP_TIMEOUT);
-  const onError = options.onError ?? cache.onError;
+  claimName(cache as Cache<unknown>, name, options.identity ?? fn.toString());
+  const { keySpace, wire } = cache;
+  const base = keySpace.cache(cache.namespace, name, "");
+  const lockKeyOf = (redisKey: string) => keySpace.cacheLock(cache.namespace, name, redisKey.slice(base.length));
+  const memo = new Memo<T>(cache, memoSpec(cache, options, name, lockKeyOf));
   const keyFn = options.key;
   const tagsFn = options.tags;
-  const { wire, keySpace, tagIndex, counters, codec } = cache;
-  const base = keySpace.cache(cache.namespace, name, "");
-  const flights = new SingleFlight<T>();
-  const refreshing = new Set<string>();
 
   const keyOf = (self: This, args: A): string => base + argsDigest(keyFn ? [keyFn.apply(self, args)] : args);
-  const lockKey = (redisKey: string) => keySpace.cacheLock(cache.namespace, name, redisKey.slice(base.length));
-  const report = (error: unknown, operation: string, key: string) => cache.report(error, { operation, key, name }, onError);
-  /** Counts and reports a Redis/codec error; rethrows it unless failOpen (ValidationErrors always propagate). */
-  const absorb = (error: unknown, operation: string, key: string): void => {
-    if (error instanceof ValidationError) throw error;
-    const err = report(error, operation, key);
-    if (!failOpen) throw err;
+  const jobOf = (self: This, args: A): Job<T> => ({
+    factory: () => fn.apply(self, args) as T | Promise<T>,
+    tags: () => (tagsFn ? checkTags(tagsFn.apply(self, args), "tags()") : undefined),
+  });
+  const call = (self: This, args: A): Promise<Outcome<T>> => {
+    let redisKey: string;
+    try {
+      redisKey = keyOf(self, args);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return memo.call(redisKey, jobOf(self, args));
   };
-
-  async function store(self: This, args: A, redisKey: string, value: T): Promise<void> {
-    try {
-      const ttl = ttlOf ? ttlMs("ttl()", ttlOf(value)) : fixedTtl!;
-      const freshUntil = staleMs > 0 ? Date.now() + ttl : undefined;
-      const redisTtl = staleMs > 0 ? ttl + staleMs : ttl;
-      const tags = tagsFn ? checkTags(tagsFn.apply(self, args), "tags()") : undefined;
-      const writes: Promise<unknown>[] = [cache.write(redisKey, value, redisTtl, undefined, freshUntil)];
-      if (tags && tags.length > 0) writes.push(tagIndex.add(tags, redisKey, redisTtl));
-      await wire.deadline(Promise.all(writes), timeout, "SET");
-    } catch (error) {
-      absorb(error, error instanceof CodecError ? "encode" : "set", redisKey);
-    }
-  }
-
-  async function compute(self: This, args: A, redisKey: string, write: boolean): Promise<T> {
-    const value = (await fn.apply(self, args)) as T;
-    if (write) await store(self, args, redisKey, value);
-    return value;
-  }
-
-  async function computeLocked(self: This, args: A, redisKey: string, opts: { ttl: number; wait: number }): Promise<T> {
-    const key = lockKey(redisKey);
-    const holding = async (held: HeldLock): Promise<T> => {
-      try {
-        return await compute(self, args, redisKey, true);
-      } finally {
-        await releaseLock(wire, held, timeout).catch((error: unknown) => absorb(error, "unlock", key));
-      }
-    };
-    let held: HeldLock | undefined;
-    try {
-      held = await tryLock(wire, key, opts.ttl, timeout);
-      const deadline = Date.now() + opts.wait;
-      for (let attempt = 0; !held && Date.now() < deadline; attempt++) {
-        await pollDelay(attempt);
-        const entry = await cache.read(redisKey, timeout);
-        if (entry !== undefined) return entry.value;
-        held = await tryLock(wire, key, opts.ttl, timeout); // the holder may have failed without writing
-      }
-      if (held) {
-        // Double-check: a holder may have written the entry and released the lock between our
-        // GET and our SET NX (on Cluster the entry and the lock live on different nodes).
-        const entry = await cache.read(redisKey, timeout);
-        if (entry !== undefined) {
-          await releaseLock(wire, held, timeout);
-          return entry.value;
-        }
-      }
-    } catch (error) {
-      absorb(error, error instanceof CodecError ? "decode" : "lock", key);
-      return compute(self, args, redisKey, error instanceof CodecError);
-    }
-    if (held) return holding(held);
-    return compute(self, args, redisKey, true);
-  }
-
-  function refresh(self: This, args: A, redisKey: string): void {
-    if (refreshing.has(redisKey)) return;
-    refreshing.add(redisKey);
-    void (async () => {
-      try {
-        const held = await tryLock(wire, lockKey(redisKey), lock?.ttl ?? DEFAULT_LOCK_TTL * 1000, timeout);
-        if (!held) return;
-        try {
-          await compute(self, args, redisKey, true);
-        } finally {
-          await releaseLock(wire, held, timeout);
-        }
-      } catch (error) {
-        report(error, "refresh", redisKey);
-      } finally {
-        refreshing.delete(redisKey);
-      }
-    })();
-  }
-
-  /** After a failed GET: absorb (failOpen) or rethrow, then compute; undecodable bytes are overwritten. */
-  async function afterReadError(self: This, args: A, redisKey: string, error: unknown): Promise<T> {
-    absorb(error, error instanceof CodecError ? "decode" : "get", redisKey);
-    counters.misses++;
-    // After a Redis failure the write is skipped (it would wait for Redis again).
-    return compute(self, args, redisKey, error instanceof CodecError);
-  }
-
-  function settle(promise: Promise<T>, redisKey: string, resolve: (value: T) => void, reject: (error: unknown) => void): void {
-    promise.then(
-      (value) => {
-        flights.end(redisKey);
-        resolve(value);
-      },
-      (error: unknown) => {
-        flights.end(redisKey);
-        reject(error);
-      },
-    );
-  }
-
-  /**
-   * One flight for `redisKey`, as a single promise: a hit resolves it straight from the GET
-   * reply callback (no async frames on the hit path); a miss or an error continues in the
-   * async helpers above. The flight ends (single-flight entry removed) when it settles,
-   * always after `flights.start()` registered it, since every path waits for I/O or a microtask.
-   */
-  function flight(self: This, args: A, redisKey: string): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      if (failOpen && wire.down) {
-        report(wire.notConnected(), "get", redisKey);
-        counters.misses++;
-        settle(compute(self, args, redisKey, false), redisKey, resolve, reject);
-        return;
-      }
-      wire.get(
-        redisKey,
-        timeout,
-        (raw) => {
-          let entry: Envelope<T> | undefined;
-          try {
-            entry = decodeEnvelope(codec, raw);
-          } catch (error) {
-            settle(afterReadError(self, args, redisKey, error), redisKey, resolve, reject);
-            return;
-          }
-          if (entry === undefined) {
-            counters.misses++;
-            settle(lock ? computeLocked(self, args, redisKey, lock) : compute(self, args, redisKey, true), redisKey, resolve, reject);
-            return;
-          }
-          counters.hits++;
-          if (entry.freshUntil !== undefined && Date.now() >= entry.freshUntil) {
-            counters.stale++;
-            refresh(self, args, redisKey);
-          }
-          flights.end(redisKey);
-          resolve(entry.value);
-        },
-        (error) => settle(afterReadError(self, args, redisKey, error), redisKey, resolve, reject),
-      );
-    });
-  }
 
   const wrapped = function (this: This, ...args: A): Promise<T> {
     let redisKey: string;
@@ -225,7 +87,9 @@ export function wrapFunction<This, A extends unknown[], R, V>(
     } catch (error) {
       return Promise.reject(error);
     }
-    return flights.join(redisKey) ?? flights.start(redisKey, flight(this, args, redisKey));
+    const local = memo.localFresh(redisKey);
+    if (local !== undefined) return Promise.resolve(local.value);
+    return memo.call(redisKey, jobOf(this, args)).then(valueOf);
   } as Wrapped<This, A, T>;
 
   const selfOf = (that: unknown): This => (that === wrapped ? undefined : that) as This;
@@ -236,13 +100,18 @@ export function wrapFunction<This, A extends unknown[], R, V>(
         return keyOf(selfOf(this), args);
       },
     },
+    entry: {
+      value: function (this: unknown, ...args: A): Promise<CacheEntryInfo<T>> {
+        return call(selfOf(this), args).then(entryInfo);
+      },
+    },
     invalidate: {
       value: async function (this: unknown, ...args: A): Promise<boolean> {
         const redisKey = keyOf(selfOf(this), args);
         try {
-          return Number(await wire.deadline(wire.send("unlink", [redisKey]), timeout, "UNLINK")) === 1;
+          return Number(await wire.deadline(cache.evicting(redisKey, () => wire.send("unlink", [redisKey])), memo.spec.timeout, "UNLINK")) === 1;
         } catch (error) {
-          absorb(error, "delete", redisKey);
+          memo.absorb(error, "delete", redisKey);
           return false;
         }
       },
@@ -251,10 +120,10 @@ export function wrapFunction<This, A extends unknown[], R, V>(
       value: async function (this: unknown, ...args: A): Promise<PeekedEntry<T> | undefined> {
         const redisKey = keyOf(selfOf(this), args);
         try {
-          const entry = await cache.read(redisKey, timeout);
+          const entry = memo.spec.tier?.get(redisKey) ?? (await cache.read(redisKey, memo.spec.timeout));
           return entry && { value: entry.value, stale: entry.freshUntil !== undefined && Date.now() >= entry.freshUntil };
         } catch (error) {
-          absorb(error, "get", redisKey);
+          memo.absorb(error, "get", redisKey);
           return undefined;
         }
       },

@@ -127,13 +127,13 @@ export class RHash<V = string> extends Container<V> {
     return this.command("hvals", [], (r) => toArray(r).map((v) => this.decode(v)), this.codec.binary);
   }
 
-  /** The whole hash as an object without a prototype (so a field named `__proto__` is plain data). HGETALL. */
+  /**
+   * The whole hash as a plain object. A field named `__proto__` is an own data property like
+   * any other (never the object's prototype): the object is built with `Object.fromEntries`.
+   * HGETALL.
+   */
   toObject(): Promise<Record<string, V>> {
-    const parse = (r: unknown) => {
-      const out = Object.create(null) as Record<string, V>;
-      for (const [f, v] of toPairs(r)) out[fieldName(f)] = this.decode(v);
-      return out;
-    };
+    const parse = (r: unknown): Record<string, V> => Object.fromEntries(toPairs(r).map(([f, v]) => [fieldName(f), this.decode(v)]));
     return this.command("hgetall", [], parse, this.codec.binary);
   }
 

@@ -53,7 +53,8 @@ export class Blocking {
       if (!list) continue;
       for (const waiter of [...list]) {
         const reply = waiter.serve(key);
-        if (reply === undefined) break;
+        // Not servable by this key (yet): the next waiter may be (another type, another stream ID).
+        if (reply === undefined) continue;
         this.remove(waiter);
         if (waiter.timer) clearTimeout(waiter.timer);
         waiter.resolve(reply);

@@ -8,6 +8,7 @@
  * ports beside its Lua (the autocomplete's in src/autocomplete/native/), listed here.
  */
 import { AUTOCOMPLETE_NATIVE_SCRIPTS } from "../autocomplete/native";
+import { CONTAINER_NATIVE_SCRIPTS } from "../containers/native";
 import { Engine } from "./engine";
 import type { EngineOptions } from "./engine";
 import { createScriptingHost } from "./lua";
@@ -15,7 +16,7 @@ import { withNativeScripts } from "./native";
 import type { NativeScript } from "./native";
 
 /** The native ports of narwhal's own Lua scripts, run by every engine built here (unless turned off). */
-const LIBRARY_NATIVE_SCRIPTS: readonly NativeScript[] = [...AUTOCOMPLETE_NATIVE_SCRIPTS];
+const LIBRARY_NATIVE_SCRIPTS: readonly NativeScript[] = [...AUTOCOMPLETE_NATIVE_SCRIPTS, ...CONTAINER_NATIVE_SCRIPTS];
 
 /** Options of {@link createEngine}. */
 export interface CreateEngineOptions extends EngineOptions {

@@ -13,6 +13,9 @@ import { ErrorReply, StatusReply } from "./protocol";
 import type { Dispatcher, Reply, ScriptingHost, Session } from "./protocol";
 import { newClientState, touchWatchers, unwatchAll } from "./transactions-state";
 import { allCommands } from "./commands/index";
+import type { ClientEndpoint } from "./tracking";
+import { Tracking } from "./tracking";
+import { readOnlyKeys } from "./tracking-keys";
 
 export const DATABASES = 16;
 
@@ -37,6 +40,8 @@ export class Engine implements Dispatcher {
   readonly now: () => number;
   /** The Lua host behind EVAL/EVALSHA/SCRIPT (undefined: those commands answer an error). */
   scripting: ScriptingHost | undefined;
+  /** @internal Open sessions and CLIENT TRACKING state (tracking.ts). */
+  readonly tracking = new Tracking();
   private readonly table = new Map<string, CommandSpec>();
   private readonly clients = new WeakMap<Session, ClientState>();
   private readonly expiry: ActiveExpiry;
@@ -48,6 +53,10 @@ export class Engine implements Dispatcher {
     const events = {
       touched: touchWatchers,
       ready: (db: Keyspace, key: string) => this.blocking.signal(db, key),
+      modified: (_db: Keyspace, key: string, expired: boolean) => {
+        if (this.tracking.active) this.tracking.modified(key, expired);
+      },
+      flushed: () => this.tracking.flushed(),
     };
     this.dbs = Array.from({ length: DATABASES }, (_, i) => new Keyspace(i, events, this.now));
     for (const spec of allCommands) this.table.set(spec.name, spec);
@@ -62,7 +71,14 @@ export class Engine implements Dispatcher {
 
   /** A new client session on database 0. */
   createSession(protocol: 2 | 3 = 2): Session {
-    return { id: this.nextClientId++, db: 0, protocol };
+    const session: Session = { id: this.nextClientId++, db: 0, protocol };
+    this.tracking.open(session);
+    return session;
+  }
+
+  /** How the engine reaches a session's client (invalidation messages, CLIENT KILL): set by the RESP connection or the MemoryClient. */
+  attachClient(session: Session, endpoint: ClientEndpoint): void {
+    this.tracking.attach(session, endpoint);
   }
 
   /** Forgets a closed connection: its MULTI queue, WATCHed keys and blocked commands (answered nil). */
@@ -73,6 +89,7 @@ export class Engine implements Dispatcher {
       unwatchAll(client);
     }
     this.blocking.cancel(session, null);
+    this.tracking.close(session);
   }
 
   /** Stops the active-expiry timer. */
@@ -103,9 +120,17 @@ export class Engine implements Dispatcher {
       client.multi.push(argv);
       return new StatusReply("QUEUED");
     }
-    const reply = this.execute(resolved, session, client, argv, false, false);
-    this.blocking.serveReady();
-    return reply;
+    const tracking = this.tracking;
+    const previous = tracking.current;
+    tracking.current = session;
+    try {
+      const reply = this.execute(resolved, session, client, argv, false, false);
+      this.blocking.serveReady();
+      if (tracking.active && resolved.name.startsWith("client|") === false) tracking.commandDone(session, client.multi !== null);
+      return reply;
+    } finally {
+      tracking.current = previous;
+    }
   }
 
   /** Runs a command from inside a script: synchronous, never blocks, no MULTI/WATCH. */
@@ -153,6 +178,12 @@ export class Engine implements Dispatcher {
       return reply instanceof Promise ? reply.catch(toErrorReply) : reply;
     } catch (error) {
       return toErrorReply(error);
+    } finally {
+      // Like Redis's call(): a tracking client remembers the keys of its read-only commands (after they ran).
+      if (this.tracking.active) {
+        const keys = readOnlyKeys(spec.name, argv);
+        if (keys) this.tracking.remember(session, keys);
+      }
     }
   }
 }

@@ -15,6 +15,8 @@ export const COMMAND_METHODS = [
   "zadd", "zincrby", "zrem", "zscore", "zmscore", "zcard", "zcount", "zlexcount", "zrank", "zrevrank", "zrange", "zrangestore", "zrangebyscore", "zrevrangebyscore", "zrangebylex", "zrevrangebylex", "zrevrange",
   "zremrangebyrank", "zremrangebyscore", "zremrangebylex", "zpopmin", "zpopmax", "bzpopmin", "bzpopmax", "zmpop", "bzmpop", "zrandmember", "zunionstore", "zinterstore", "zdiffstore", "zunion", "zinter", "zdiff", "zscan",
   "pfadd", "pfcount", "pfmerge", "eval", "evalsha", "script", "watch", "unwatch",
+  "xadd", "xrange", "xrevrange", "xlen", "xdel", "xtrim", "xsetid", "xread", "xreadgroup", "xgroup", "xack", "xpending", "xclaim", "xautoclaim", "xinfo",
+  "setbit", "getbit", "bitcount", "bitpos", "bitop", "bitfield", "bitfield_ro",
 ] as const;
 
 /** Defines `name(...args)` and `nameBuffer(...args)` for every command on `proto`, calling `send`. */

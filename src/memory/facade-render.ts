@@ -31,6 +31,7 @@ export function render(reply: Reply, command: string, buffers: boolean, args: re
   if (reply instanceof ErrorReply) throw replyError(reply, command, args);
   let value = renderValue(reply, buffers);
   if (command === "hgetall" && Array.isArray(value)) value = toObject(value);
+  else if ((command === "xread" || command === "xreadgroup") && reply instanceof MapReply) value = pairsOf(value as unknown[]);
   else if (FLATTEN_PAIRS.has(command) && Array.isArray(value)) value = flattenPairs(value);
   return value;
 }
@@ -66,6 +67,13 @@ function toObject(flat: unknown[]): Record<string, unknown> {
     else obj[key] = flat[i + 1];
   }
   return obj;
+}
+
+/** XREAD/XREADGROUP: ioredis 6 turns the RESP3 map back into RESP2's `[[key, entries], …]`. */
+function pairsOf(flat: unknown[]): unknown[] {
+  const out: unknown[] = [];
+  for (let i = 0; i < flat.length; i += 2) out.push([flat[i], flat[i + 1]]);
+  return out;
 }
 
 function flattenPairs(items: unknown[]): unknown[] {

@@ -12,6 +12,7 @@ import { createEngine } from "./create-engine";
 import { defineCommandMethods } from "./facade-commands";
 import { toArgv } from "./facade-args";
 import { MemoryBatch } from "./facade-batch";
+import { FacadePubSub } from "./facade-pubsub";
 import { render, ReplyError } from "./facade-render";
 import { ErrorReply } from "./protocol";
 import type { Reply, ScriptingHost, Session } from "./protocol";
@@ -45,6 +46,7 @@ export class MemoryClient extends EventEmitter {
   private readonly session: Session;
   private readonly scripts = new Map<string, Defined>();
   private readonly ownsEngine: boolean;
+  private readonly pubsub: FacadePubSub;
 
   constructor(options: MemoryClientOptions = {}) {
     super();
@@ -55,6 +57,17 @@ export class MemoryClient extends EventEmitter {
     this.session = this.engine.createSession(3);
     this.options = { db: options.db ?? 0 };
     this.session.db = this.options.db;
+    this.pubsub = new FacadePubSub(this.engine, this);
+    const pubsub = this.pubsub;
+    this.engine.attachClient(this.session, {
+      invalidate: (keys, redirected) => {
+        if (redirected) pubsub.invalidation(keys);
+      },
+      kill: () => this.end(),
+      get subscribed() {
+        return pubsub.subscribed;
+      },
+    });
     queueMicrotask(() => {
       this.emit("connect");
       this.emit("ready");
@@ -101,6 +114,36 @@ export class MemoryClient extends EventEmitter {
   /** Ends the client at once. */
   disconnect(): void {
     this.end();
+  }
+
+  /** SUBSCRIBE: messages arrive as `message`/`messageBuffer` events (facade-pubsub.ts). Resolves the subscription count. */
+  subscribe(...channels: unknown[]): Promise<number> {
+    return this.pubsubCall(() => this.pubsub.subscribe(channels, false));
+  }
+
+  /** PSUBSCRIBE (glob patterns): `pmessage`/`pmessageBuffer` events. */
+  psubscribe(...patterns: unknown[]): Promise<number> {
+    return this.pubsubCall(() => this.pubsub.subscribe(patterns, true));
+  }
+
+  /** UNSUBSCRIBE (every channel without arguments). */
+  unsubscribe(...channels: unknown[]): Promise<number> {
+    return this.pubsubCall(() => this.pubsub.unsubscribe(channels, false));
+  }
+
+  /** PUNSUBSCRIBE (every pattern without arguments). */
+  punsubscribe(...patterns: unknown[]): Promise<number> {
+    return this.pubsubCall(() => this.pubsub.unsubscribe(patterns, true));
+  }
+
+  /** PUBLISH to the MemoryClients of this engine; resolves how many received it. */
+  publish(channel: unknown, message: unknown): Promise<number> {
+    return this.pubsubCall(() => this.pubsub.publish(channel, message));
+  }
+
+  private pubsubCall(run: () => number): Promise<number> {
+    if (this.status === "end") return Promise.reject(new Error("Connection is closed."));
+    return Promise.resolve(run());
   }
 
   /** Resolves at once: the engine is in-process. */
@@ -172,6 +215,7 @@ export class MemoryClient extends EventEmitter {
   private end(): void {
     if (this.status === "end") return;
     this.status = "end";
+    this.pubsub.close();
     this.engine.closeSession(this.session);
     if (this.ownsEngine) this.engine.close();
     queueMicrotask(() => {

@@ -10,8 +10,12 @@ import type { TypeName, Value, ValueOf } from "./values";
 export interface KeyspaceEvents {
   /** A watched key was modified or deleted. */
   touched(db: Keyspace, key: string): void;
-  /** A list or sorted set key received elements (BLPOP/BZPOPMIN waiters may be served). */
+  /** A list, sorted set or stream key received elements (BLPOP/BZPOPMIN/XREAD waiters may be served), or a stream was deleted (XREADGROUP waiters get an error). */
   ready(db: Keyspace, key: string): void;
+  /** Any key was modified, deleted or expired (`expired`): CLIENT TRACKING invalidations (tracking.ts). */
+  modified?(db: Keyspace, key: string, expired: boolean): void;
+  /** The database was emptied (FLUSHDB, FLUSHALL). */
+  flushed?(db: Keyspace): void;
 }
 
 export class Keyspace {
@@ -59,18 +63,21 @@ export class Keyspace {
 
   /** Stores a value; clears the TTL unless `keepTtl`. Signals WATCH. */
   set(key: string, value: Value, keepTtl = false): void {
-    this.lookup(key);
+    const old = this.lookup(key);
     this.data.set(key, value);
     if (!keepTtl) this.expires.delete(key);
     this.touch(key);
+    if (old?.type === "stream") this.ready(key); // XREADGROUP waiters learn their stream is gone
   }
 
   /** Deletes a live key; true when it existed. Signals WATCH. */
   delete(key: string): boolean {
-    if (this.lookup(key) === undefined) return false;
+    const old = this.lookup(key);
+    if (old === undefined) return false;
     this.data.delete(key);
     this.expires.delete(key);
     this.touch(key);
+    if (old.type === "stream") this.ready(key);
     return true;
   }
 
@@ -78,7 +85,7 @@ export class Keyspace {
   deleteIfEmpty(key: string): void {
     const v = this.data.get(key);
     if (!v) return;
-    const size = v.type === "string" ? 1 : v.type === "list" ? v.v.length : v.v.size;
+    const size = v.type === "string" || v.type === "stream" ? 1 : v.type === "list" ? v.v.length : v.v.size;
     if (size === 0) {
       this.data.delete(key);
       this.expires.delete(key);
@@ -87,15 +94,19 @@ export class Keyspace {
 
   /** Removes an expired key (lazy or active expiry). */
   remove(key: string): void {
+    const old = this.data.get(key);
     if (!this.data.delete(key)) return;
+    if (old?.type === "stream") this.ready(key);
     this.expires.delete(key);
-    this.touch(key);
+    if (this.watched.has(key)) this.events.touched(this, key);
+    this.events.modified?.(this, key, true);
   }
 
-  /** Marks WATCHers of `key` dirty. Call after every modification. */
+  /** Marks WATCHers of `key` dirty and tells client-side caching. Call after every modification. */
   touch(key: string): void {
     const watchers = this.watched.get(key);
     if (watchers) this.events.touched(this, key);
+    this.events.modified?.(this, key, false);
   }
 
   /** Signals blocked clients that `key` may now serve them. */
@@ -117,7 +128,9 @@ export class Keyspace {
   /** Removes every key; touches watched ones that existed. */
   flush(): void {
     for (const key of this.watched.keys()) if (this.has(key)) this.events.touched(this, key);
+    for (const [key, v] of this.data) if (v.type === "stream") this.ready(key);
     this.data.clear();
     this.expires.clear();
+    this.events.flushed?.(this);
   }
 }

@@ -57,6 +57,8 @@ export interface Session {
 /** Runs one command for a session. Most commands answer synchronously; blocking ones (BLPOP…) may return a promise. */
 export interface Dispatcher {
   dispatch(session: Session, argv: readonly Buffer[]): Reply | Promise<Reply>;
+  /** How the dispatcher reaches a session's client (CLIENT TRACKING invalidations, CLIENT KILL); see tracking.ts. */
+  attachClient?(session: Session, endpoint: import("./tracking").ClientEndpoint): void;
 }
 
 /** Runs commands from inside a Lua script: synchronous only (scripts are atomic; blocking commands act as non-blocking, as in Redis). */

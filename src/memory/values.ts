@@ -1,5 +1,6 @@
 /** The value types a key can hold. Strings are Buffers; containers key their elements by latin1 identity (bytes.ts). */
 import type { Deque } from "./deque";
+import type { Stream } from "./stream";
 import type { ZSet } from "./zset";
 
 export type Value =
@@ -7,7 +8,8 @@ export type Value =
   | { readonly type: "hash"; readonly v: Map<string, Buffer> }
   | { readonly type: "list"; readonly v: Deque<Buffer> }
   | { readonly type: "set"; readonly v: Set<string> }
-  | { readonly type: "zset"; readonly v: ZSet };
+  | { readonly type: "zset"; readonly v: ZSet }
+  | { readonly type: "stream"; readonly v: Stream };
 
 export type TypeName = Value["type"];
 interface TypeMap {
@@ -16,5 +18,6 @@ interface TypeMap {
   list: Deque<Buffer>;
   set: Set<string>;
   zset: ZSet;
+  stream: Stream;
 }
 export type ValueOf<T extends TypeName> = TypeMap[T];

@@ -15,6 +15,7 @@ import type { FieldKind } from "./fields";
 import { CONTAINER_KINDS, EQUALITY_KINDS, RANGE_KINDS, kindFromDesignType } from "./fields";
 import { Tokenizer } from "./fulltext";
 import { isWellFormed } from "../validate";
+import { ownStandardMetadata } from "../decorator-context";
 import type { Codec } from "../codec";
 
 /** Metadata key of the field declarations recorded on a class (own, not inherited). */
@@ -71,13 +72,33 @@ const MODEL_NAME = /^[A-Za-z0-9_.-]+$/;
 
 const built = new WeakMap<object, ModelMeta>();
 
-function declarations(cls: object): FieldDeclaration[] {
+/** The field declarations recorded on `c` itself: by legacy decorators or defineModel (reflect-metadata), then by standard decorators (`Symbol.metadata`). */
+function ownDeclarations(c: object): FieldDeclaration[] {
+  const legacy = (Reflect.getOwnMetadata(FIELDS_KEY, c) as FieldDeclaration[] | undefined) ?? [];
+  const metadata = ownStandardMetadata(c);
+  const standard = metadata && Object.prototype.hasOwnProperty.call(metadata, FIELDS_KEY) ? (metadata[FIELDS_KEY] as FieldDeclaration[]) : [];
+  return [...legacy, ...standard];
+}
+
+/** The `@model()`/`defineModel()` options recorded on `c` itself, if any. */
+function ownOptions(c: object): ModelOptions | undefined {
+  const legacy = Reflect.getOwnMetadata(MODEL_KEY, c) as ModelOptions | undefined;
+  if (legacy) return legacy;
+  const metadata = ownStandardMetadata(c);
+  return metadata && Object.prototype.hasOwnProperty.call(metadata, MODEL_KEY) ? (metadata[MODEL_KEY] as ModelOptions) : undefined;
+}
+
+/** Classes from the root down to `cls`. */
+function classChain(cls: object): object[] {
   const chain: object[] = [];
   for (let c: object | null = cls; c && c !== Function.prototype; c = Object.getPrototypeOf(c) as object | null) chain.unshift(c);
+  return chain;
+}
+
+function declarations(cls: object): FieldDeclaration[] {
   const merged = new Map<string, FieldDeclaration>();
-  for (const c of chain) {
-    const own = Reflect.getOwnMetadata(FIELDS_KEY, c) as FieldDeclaration[] | undefined;
-    for (const d of own ?? []) merged.set(d.name, d);
+  for (const c of classChain(cls)) {
+    for (const d of ownDeclarations(c)) merged.set(d.name, d);
   }
   return [...merged.values()];
 }
@@ -110,10 +131,16 @@ function inferKind(className: string, d: FieldDeclaration, sample: () => Record<
   const inferred = kindFromDesignType(d.designType);
   if (inferred) return inferred;
   if (d.designType === undefined) {
+    const why =
+      d.via === "standard"
+        ? "standard (TC39) decorators carry no type information"
+        : d.via === "defineModel"
+          ? "defineModel() has no type information"
+          : "the compiler emitted no design:type metadata (esbuild, tsx and vite do not)";
     throw new ModelDefinitionError(
-      `${className}.${d.name}: @field() cannot infer the field kind because the compiler emitted no design:type metadata ` +
-        `(esbuild, tsx and vite do not). Fix: name the kind, e.g. @field.text() / @field.integer() / @field.date(), ` +
-        `or compile with tsc/swc and "emitDecoratorMetadata": true.`,
+      `${className}.${d.name}: @field() cannot infer the field kind because ${why}. ` +
+        `Fix: name the kind, e.g. @field.text() / @field.integer() / @field.date() / @field.json(), ` +
+        `or compile with tsc/swc, "experimentalDecorators": true and "emitDecoratorMetadata": true.`,
     );
   }
   const typeName = typeof d.designType === "function" ? (d.designType as { name: string }).name : String(d.designType);
@@ -125,12 +152,13 @@ export function buildModelMeta(cls: abstract new () => object): ModelMeta {
   const cached = built.get(cls);
   if (cached) return cached;
   const className = cls.name || "(anonymous model)";
-  const options = (Reflect.getOwnMetadata(MODEL_KEY, cls) as ModelOptions | undefined) ?? {};
-  const inherited = (Reflect.getMetadata(MODEL_KEY, cls) as ModelOptions | undefined) ?? {};
+  const options = ownOptions(cls) ?? {};
+  // A subclass's @model({ name }) keeps the nearest ancestor's ttl unless it sets its own.
+  const inheritedTtl = classChain(cls).reverse().map((c) => ownOptions(c)?.ttl).find((t) => t !== undefined);
   const name = options.name ?? cls.name;
   const problems: string[] = [];
   if (!name || !MODEL_NAME.test(name)) problems.push(`model name ${JSON.stringify(name)} must be letters, digits, "_", "-" or "." (set @model({ name }))`);
-  const ttl = options.ttl ?? inherited.ttl;
+  const ttl = options.ttl ?? inheritedTtl;
   if (ttl !== undefined && !(typeof ttl === "number" && Number.isFinite(ttl) && ttl > 0)) problems.push("ttl must be a positive number of seconds");
 
   const fields: FieldMeta[] = [];
@@ -147,6 +175,10 @@ export function buildModelMeta(cls: abstract new () => object): ModelMeta {
   };
   for (const d of declarations(cls)) {
     const where = `${className}.${d.name}`;
+    if (d.misplaced) {
+      problems.push(`${where}: @field decorates public instance fields, not ${/^[aeiou]/.test(d.misplaced) ? "an" : "a"} ${d.misplaced}; declare it as a plain field (\`${d.name.replace(/^#/, "")}!: T\`)`);
+      continue;
+    }
     if (!NAME.test(d.name) || RESERVED.has(d.name)) {
       problems.push(`${where}: the name is reserved or not an identifier; rename the property`);
       continue;

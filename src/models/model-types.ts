@@ -3,6 +3,8 @@ import type { Model } from "./model";
 import type { Query } from "./query/builder";
 import type { DataKeys, Expr, QueryRefs } from "./query/expr";
 
+/** The stored fields of a record, as `toJSON()` returns them (containers and methods left out; optional fields stay optional). */
+export type RecordData<T> = Pick<T, DataKeys<T>>;
 /** The data `create()` accepts: any subset of the stored fields. */
 export type CreateData<T> = { [K in DataKeys<T>]?: T[K] | null };
 /** Numeric fields (for `incr`). */

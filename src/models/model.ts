@@ -20,7 +20,7 @@ import type { QueryRefs } from "./query/expr";
 import { Query } from "./query/builder";
 import { applyDefaults, bindContainers, encodeAll, generatePk, hydrate, rowObject, saveArgs, setState, stateOf, validate } from "./record";
 import { modelScript } from "./scripts";
-import type { CreateData, CreateOptions, ModelClass, ModelHandle, NumericKeys, PrimaryKey, QueryFn } from "./model-types";
+import type { CreateData, CreateOptions, ModelClass, ModelHandle, NumericKeys, PrimaryKey, QueryFn, RecordData } from "./model-types";
 
 type Bag = Record<string, unknown>;
 
@@ -295,13 +295,17 @@ export class Model {
   }
 
   /**
-   * The stored fields as a plain object (containers excluded), so `JSON.stringify(record)`
-   * works. Reads only the class's metadata: no Database binding or connection is needed.
+   * The stored fields as a plain object (containers excluded; a field holding `undefined` is
+   * left out, as `JSON.stringify` would), so `JSON.stringify(record)` works. Typed from the
+   * model's fields. Reads only the class's metadata: no Database binding or connection is needed.
    */
-  toJSON(): Record<string, unknown> {
+  toJSON(): RecordData<this> {
     const meta = buildModelMeta(this.constructor as abstract new () => object);
-    const out: Record<string, unknown> = {};
-    for (const f of meta.scalars) out[f.name] = (this as unknown as Bag)[f.name] ?? null;
-    return out;
+    const out: Bag = {};
+    for (const f of meta.scalars) {
+      const value = (this as unknown as Bag)[f.name];
+      if (value !== undefined) out[f.name] = value;
+    }
+    return out as RecordData<this>;
   }
 }

@@ -127,7 +127,11 @@ export function rowObject(reply: unknown): Record<string, string> {
   return out;
 }
 
-/** Builds an instance from a stored row: class initialisers run, then every field is overwritten (absent → null). */
+/**
+ * Builds an instance from a stored row: class initialisers run, then every field is
+ * overwritten. An absent field reads back as `undefined` (what an optional `maybe?: string`
+ * declares), or `null` when the class initialises it to `null` (`note: string | null = null`).
+ */
 export function hydrate<T extends object>(ctx: ModelContext, cls: new () => T, row: Record<string, string>): T {
   const instance = new cls();
   const bag = instance as unknown as Bag;
@@ -136,7 +140,7 @@ export function hydrate<T extends object>(ctx: ModelContext, cls: new () => T, r
     const raw = row[f.name];
     snapshot.set(f.name, raw ?? null);
     try {
-      bag[f.name] = raw === undefined ? null : decodeValue(f, raw);
+      bag[f.name] = raw === undefined ? (bag[f.name] === null ? null : undefined) : decodeValue(f, raw);
     } catch (error) {
       throw new CodecError(`${ctx.meta.name}.${f.name}`, `cannot decode stored value ${JSON.stringify((raw ?? "").slice(0, 40))}`, { cause: error });
     }

@@ -39,7 +39,7 @@ describe.skipIf(!hasRedisServer())("Cache fail-open [private redis-server]", () 
     const errors: Error[] = [];
     const cache = db.cache({ namespace: "slow", onError: (e) => errors.push(e) });
     let calls = 0;
-    const f = cache.wrap(async (id: number) => ({ id, n: ++calls }), { name: "f", ttl: 60, timeout: TIMEOUT });
+    const f = cache.wrap(async (id: number) => ({ id, n: ++calls }), { name: "f", ttl: 60, timeoutMs: TIMEOUT });
     expect(await f(1)).toEqual({ id: 1, n: 1 });
     expect(await f(1)).toEqual({ id: 1, n: 1 });
     const admin = db.client.duplicate();
@@ -50,12 +50,12 @@ describe.skipIf(!hasRedisServer())("Cache fail-open [private redis-server]", () 
       expect(ms).toBeLessThan(BOUND);
       expect(errors[0]).toBeInstanceOf(ConnectionError);
       expect(errors[0]!.message).toMatch(/no reply within 150 ms/);
-      const closed = cache.wrap(async () => 1, { name: "closed", timeout: TIMEOUT, failOpen: false });
+      const closed = cache.wrap(async () => 1, { name: "closed", timeoutMs: TIMEOUT, failOpen: false });
       const [error, ms2] = await timed(() => closed().then(() => undefined, (e: unknown) => e));
       expect(error).toBeInstanceOf(ConnectionError);
       expect(ms2).toBeLessThan(BOUND);
       // The raw API honours its own `timeout` too (and rejects: failOpen is off by default there).
-      const rawApi = db.cache({ namespace: "slow", timeout: TIMEOUT });
+      const rawApi = db.cache({ namespace: "slow", timeoutMs: TIMEOUT });
       const [rawError, ms3] = await timed(() => rawApi.get("x").then(() => undefined, (e: unknown) => e));
       expect(rawError).toBeInstanceOf(ConnectionError);
       expect(ms3).toBeLessThan(BOUND);
@@ -72,7 +72,7 @@ describe.skipIf(!hasRedisServer())("Cache fail-open [private redis-server]", () 
     const errors: Array<[string, string]> = [];
     const cache = db.cache({ namespace: "down", onError: (e, info) => errors.push([info.operation, e.name]) });
     let calls = 0;
-    const f = cache.wrap(async (id: number) => `${id}#${++calls}`, { name: "f", ttl: 60, timeout: TIMEOUT, lock: true, tags: (id) => [`t${id}`] });
+    const f = cache.wrap(async (id: number) => `${id}#${++calls}`, { name: "f", ttl: 60, timeoutMs: TIMEOUT, lock: true, tags: (id) => [`t${id}`] });
     expect(await f(1)).toBe("1#1");
     expect(await f(1)).toBe("1#1");
     await server!.stop();
@@ -89,7 +89,7 @@ describe.skipIf(!hasRedisServer())("Cache fail-open [private redis-server]", () 
     expect(await f.invalidate(1)).toBe(false);
     expect(await f.peek(1)).toBeUndefined();
     await expect(cache.get("x")).rejects.toBeInstanceOf(ConnectionError);
-    const closed = cache.wrap(async () => 1, { name: "closed", timeout: TIMEOUT, failOpen: false });
+    const closed = cache.wrap(async () => 1, { name: "closed", timeoutMs: TIMEOUT, failOpen: false });
     await expect(closed()).rejects.toBeInstanceOf(ConnectionError);
   });
 });
@@ -102,7 +102,7 @@ describe("Cache fail-open [closed port]", () => {
       const errors: string[] = [];
       const cache = db.cache({ onError: (e, info) => errors.push(`${info.operation}:${e.name}`) });
       let calls = 0;
-      const f = cache.wrap(async (x: string) => x.toUpperCase() + ++calls, { name: "f", timeout: TIMEOUT });
+      const f = cache.wrap(async (x: string) => x.toUpperCase() + ++calls, { name: "f", timeoutMs: TIMEOUT });
       for (let i = 1; i <= 5; i++) {
         const [value, ms] = await timed(() => f("a"));
         expect(value).toBe(`A${i}`);

@@ -185,7 +185,9 @@ describeBackends("Cache.wrap and @cached", (ctx) => {
     expect(() => cache.wrap(async (x: number) => x + 1, { name: "same" })).toThrow(/already names another function/);
     expect(() => cache.wrap(a, { name: "x", ttl: -1 })).toThrow(ValidationError);
     expect(() => cache.wrap(a, { name: "y", staleTtl: 5 })).toThrow(/fixed ttl/);
-    expect(() => cache.wrap(a, { name: "z", timeout: 0 })).toThrow(ValidationError);
+    expect(() => cache.wrap(a, { name: "z", timeoutMs: 0 })).toThrow(/timeoutMs: must be a positive number of milliseconds/);
+    expect(() => cache.wrap(a, { name: "z2", timeout: 0 })).toThrow(/timeout: must be a positive number of milliseconds/); // deprecated alias
+    expect(() => db.cache({ namespace: "w8b", timeoutMs: -1 })).toThrow(/timeoutMs/);
     expect(() => cache.wrap(a, { name: "a:b" })).toThrow(ValidationError);
   });
 

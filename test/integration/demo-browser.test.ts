@@ -15,6 +15,7 @@ import type { CityData } from "../../examples/demo/cities";
 import { startServer } from "../../examples/demo/server";
 import type { DemoServer } from "../../examples/demo/server";
 import { highlightRanges } from "../../examples/demo/highlight";
+import { PLACEHOLDER_QUERIES } from "../../examples/demo/page";
 import { backends } from "../support/backends";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -45,7 +46,10 @@ suite(`demo (standalone${standalone.unavailable ? `: not run, ${standalone.unava
 
   const api = async (query: string) => {
     const res = await fetch(`${server.url}api/search?${query}`);
-    return { status: res.status, body: (await res.json()) as { error?: string; results?: Array<{ title: string; country: string; population: number }> } };
+    return {
+      status: res.status,
+      body: (await res.json()) as { error?: string; results?: Array<{ title: string; country: string; countryName: string; region: string; population: number }> },
+    };
   };
 
   it("answers JSON searches", async () => {
@@ -56,6 +60,17 @@ suite(`demo (standalone${standalone.unavailable ? `: not run, ${standalone.unava
     expect((await api("q=san&limit=3")).body.results).toHaveLength(3);
     expect((await api("q=zur")).body.results?.[0]?.title).toBe("Zürich");
     expect((await api("q=%E6%9D%B1%E4%BA%AC")).status).toBe(200); // 東京, no crash
+  });
+
+  it("every query the placeholder suggests finds something; typos are forgiven; same-named cities are told apart", async () => {
+    for (const q of PLACEHOLDER_QUERIES) expect((await api(`q=${encodeURIComponent(q)}`)).body.results?.length, q).toBeGreaterThan(0);
+    expect((await api("q=zurihc")).body.results?.[0]).toMatchObject({ title: "Zürich", country: "CH", countryName: "Switzerland" }); // fuzzy
+    const springfields = (await api("q=springfield&limit=20")).body.results!.filter((r) => r.title === "Springfield");
+    expect(springfields.length).toBeGreaterThanOrEqual(3);
+    expect(springfields.map((r) => r.region)).toContain("Illinois");
+    const places = springfields.map((r) => `${r.region}, ${r.countryName}`);
+    expect(new Set(places).size).toBe(places.length);
+    expect((await fetch(`${server.url}favicon.ico`)).headers.get("content-type")).toBe("image/svg+xml");
   });
 
   it("rejects hostile queries with 400 and a message, and keeps serving", async () => {
@@ -123,7 +138,7 @@ suite(`demo (standalone${standalone.unavailable ? `: not run, ${standalone.unava
         const first = page.locator("#results li").first();
         await expect.poll(async () => first.textContent(), { timeout: 10_000 }).toContain("São Paulo");
         expect(await first.locator("mark").allTextContents()).toEqual(["São", "Pa"]);
-        expect(await first.textContent()).toContain("BR");
+        expect(await first.locator(".place").textContent()).toBe("Brazil"); // the country (a numeric region code only when needed)
         expect(await page.locator("#results li").count()).toBeLessThanOrEqual(10);
         mkdirSync("test-results", { recursive: true });
         await page.screenshot({ path: "test-results/demo-sao-pa.png" });
@@ -134,6 +149,64 @@ suite(`demo (standalone${standalone.unavailable ? `: not run, ${standalone.unava
         await expect.poll(async () => first.textContent(), { timeout: 10_000 }).toContain("Zürich");
         expect(await first.locator("mark").allTextContents()).toEqual(["Zür"]);
         await page.screenshot({ path: "test-results/demo-zur.png" });
+      } finally {
+        await page.close();
+      }
+    }, 60_000);
+
+    it("fuzzy typing, region and country, keyboard navigation, a favicon and a clean console", async () => {
+      const page = await browser.newPage({ viewport: { width: 900, height: 700 } });
+      const problems: string[] = [];
+      page.on("console", (m) => {
+        if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
+      });
+      page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+      page.on("response", (r) => {
+        if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`);
+      });
+      page.on("requestfailed", (r) => problems.push(`failed ${r.url()}`));
+      try {
+        await page.goto(server.url);
+        expect(await page.locator('link[rel="icon"]').getAttribute("href")).toMatch(/^data:image\/svg\+xml,/);
+        const placeholder = (await page.locator("#q").getAttribute("placeholder")) ?? "";
+        for (const q of PLACEHOLDER_QUERIES) expect(placeholder).toContain(q);
+        expect(placeholder).not.toContain("東京");
+
+        const box = page.locator("#q");
+        const first = page.locator("#results li").first();
+        await box.pressSequentially("zurihc", { delay: 20 });
+        await page.locator('#results[data-query="zurihc"]').waitFor({ state: "attached", timeout: 10_000 });
+        await expect.poll(async () => first.textContent(), { timeout: 10_000 }).toContain("Zürich");
+        expect(await first.locator(".place").textContent()).toContain("Switzerland");
+
+        await box.fill("");
+        await box.pressSequentially("springfield", { delay: 20 });
+        await page.locator('#results[data-query="springfield"]').waitFor({ state: "attached", timeout: 10_000 });
+        const rows = page.locator("#results li");
+        const titles = await rows.locator(".title").allTextContents();
+        const places = await rows.locator(".place").allTextContents();
+        const same = places.filter((_p, i) => titles[i] === "Springfield");
+        expect(same.length).toBeGreaterThanOrEqual(3);
+        expect(new Set(same).size).toBe(same.length); // each Springfield shows a different region, country
+        expect(same).toContain("Illinois, United States");
+
+        await box.press("ArrowDown");
+        await box.press("ArrowDown");
+        expect(await rows.nth(1).getAttribute("aria-selected")).toBe("true");
+        expect(await box.getAttribute("aria-activedescendant")).toBe("result-1");
+        await box.press("ArrowUp");
+        expect(await rows.nth(0).getAttribute("aria-selected")).toBe("true");
+        expect(await rows.nth(1).getAttribute("aria-selected")).toBe("false");
+        await box.press("ArrowUp"); // wraps to the last suggestion
+        expect(await rows.last().getAttribute("aria-selected")).toBe("true");
+        await box.press("ArrowDown"); // and back to the first
+        const chosen = `${titles[0]}`;
+        await box.press("Enter");
+        expect(await box.inputValue()).toBe(chosen);
+        expect(await page.locator("#picked").textContent()).toContain(`Picked: ${chosen} · ${places[0]}`);
+        expect(await rows.count()).toBe(0);
+        await page.screenshot({ path: "test-results/demo-keyboard.png" });
+        expect(problems).toEqual([]);
       } finally {
         await page.close();
       }

@@ -46,8 +46,8 @@ describeBackends("RHash", (ctx) => {
     expect((await h.keys()).sort()).toEqual(["x", "y", "z"]);
     expect((await h.values()).sort((a, b) => a - b)).toEqual([-2, 1.5, 3]);
     const obj = await h.toObject();
-    expect(Object.getPrototypeOf(obj)).toBeNull();
-    expect({ ...obj }).toEqual({ x: 1.5, y: -2, z: 3 });
+    expect(Object.getPrototypeOf(obj)).toBe(Object.prototype); // a normal object (issue 10, point 6)
+    expect(obj).toStrictEqual({ x: 1.5, y: -2, z: 3 });
     expect(await h.toMap()).toEqual(new Map([["x", 1.5], ["y", -2], ["z", 3]]));
     await expect(h.update({})).rejects.toBeInstanceOf(ValidationError);
   });
@@ -57,7 +57,10 @@ describeBackends("RHash", (ctx) => {
     const h = db.hash("h:proto");
     await h.set("__proto__", "polluted?");
     const obj = await h.toObject();
+    expect(Object.getPrototypeOf(obj)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(obj, "__proto__")).toMatchObject({ value: "polluted?", enumerable: true });
     expect(obj["__proto__"]).toBe("polluted?");
+    expect(Object.keys(obj)).toEqual(["__proto__"]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
@@ -93,7 +96,7 @@ describeBackends("RHash", (ctx) => {
     await h.set("b", bytes);
     expect(await h.get("b")).toEqual(bytes);
     expect(await raw.callBuffer("hget", h.key, "b")).toEqual(bytes);
-    expect(await h.toObject()).toEqual(Object.assign(Object.create(null), { b: bytes }));
+    expect(await h.toObject()).toEqual({ b: bytes });
   });
 
   it("typed codec values round-trip; garbage raises CodecError", async () => {

@@ -9,13 +9,16 @@
 import fc from "fast-check";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createEngine } from "../../src/memory/create-engine";
 import { MemoryClient } from "../../src/memory/facade";
+import { alignLargeIntegers, BIT_KEYS } from "../support/differential-bits";
+import { alignClock, starMillis, STREAM_KEYS } from "../support/differential-streams";
 import { RANDOM, SCANS, TIMING, UNORDERED, sequenceOf } from "../support/differential-commands";
 import type { Argv } from "../support/differential-commands";
 
 const DB = 9;
 /** Every key the generators use. */
-const ALL_KEYS = ["a", "b", "c", "d", "e", "p1", "p2"];
+const ALL_KEYS = ["a", "b", "c", "d", "e", "p1", "p2", ...STREAM_KEYS, ...BIT_KEYS];
 const TARGET_COMMANDS = 20_000;
 const TIME_LIMIT_MS = 60_000;
 
@@ -81,6 +84,8 @@ const run9 = mayFlush && !ioredis5;
 (run9 ? describe : describe.skip)(`memory engine vs redis-server (differential)${run9 ? "" : `: not run, ${why}`}`, () => {
   let redis: Redis;
   let memory: MemoryClient;
+  /** The engine's clock, pinned to the millisecond Redis used for an `XADD … *` while the engine runs it. */
+  let pinnedNow: number | undefined;
   let commands = 0;
   /** Per command: [replies that were not errors, all replies] (printed with NARWHAL_DIFF_STATS=1). */
   const stats = new Map<string, [number, number]>();
@@ -88,7 +93,7 @@ const run9 = mayFlush && !ioredis5;
   beforeAll(async () => {
     const options = { db: DB, maxRetriesPerRequest: 1 };
     redis = standalone!.url ? new Redis(standalone!.url, options) : new Redis({ path: standalone!.path, ...options });
-    memory = new MemoryClient({ db: DB });
+    memory = new MemoryClient({ engine: createEngine({ now: () => pinnedNow ?? Date.now() }), db: DB });
     await redis.ping();
   });
 
@@ -96,6 +101,7 @@ const run9 = mayFlush && !ioredis5;
     await redis?.flushdb();
     redis?.disconnect();
     memory?.disconnect();
+    memory?.engine.close();
   });
 
   /** Runs one sequence on both sides; returns a description of the first difference, or undefined. */
@@ -118,8 +124,13 @@ const run9 = mayFlush && !ioredis5;
       if (SCANS.has(name) && !inMulti) {
         [expected, actual] = [await fullScan(redis, argv), await fullScan(memory, argv)];
       } else {
-        [expected, actual] = [await run(redis, argv), await run(memory, argv)];
+        expected = await run(redis, argv);
+        pinnedNow = inMulti ? undefined : starMillis(argv, expected);
+        actual = await run(memory, argv);
+        pinnedNow = undefined;
+        if (!inMulti) actual = alignClock(argv, expected, actual);
       }
+      actual = alignLargeIntegers(expected, actual);
       const s = stats.get(name) ?? [0, 0];
       s[1]++;
       if (!(typeof expected === "string" && expected.startsWith("!"))) s[0]++;

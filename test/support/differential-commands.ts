@@ -6,6 +6,8 @@
  */
 import { createHash } from "node:crypto";
 import fc from "fast-check";
+import { bitFamily } from "./differential-bits";
+import { clockDependent, streamBulk, streamCoreFamily, streamGroupFamily, streamPreamble } from "./differential-streams";
 
 export type Argv = string[];
 
@@ -145,6 +147,7 @@ function scriptCommands(unique: string): Array<fc.Arbitrary<Argv>> {
     c("eval", "return tonumber(ARGV[1])", "1", key, val.filter((v) => v !== "inf")),
     c("evalsha", fc.constantFrom(sha, sha.toUpperCase(), "x"), "1", key),
     c("script", fc.constantFrom(["LOAD", unique], ["EXISTS", sha, "x"], ["nosuch"])),
+    streamBulk,
   ];
 }
 
@@ -157,6 +160,10 @@ export const anyCommand: fc.Arbitrary<Argv> = fc.oneof(
   { weight: 3, arbitrary: fc.oneof(...setCommands) },
   { weight: 4, arbitrary: fc.oneof(...zsetCommands) },
   { weight: 1, arbitrary: fc.oneof(...hllCommands) },
+  // Streams and bitmaps: at least as many generated commands per run as any other family.
+  { weight: 5, arbitrary: streamCoreFamily },
+  { weight: 4, arbitrary: streamGroupFamily },
+  { weight: 5, arbitrary: bitFamily },
 );
 
 /** Commands whose reply is random: compared by shape only (and SPOP's key is resynchronised). */
@@ -173,7 +180,7 @@ export const BLOCKING = new Set(["blpop", "brpop", "blmove", "bzpopmin", "bzpopm
 
 /** A MULTI/EXEC (or DISCARD) block, optionally preceded by WATCH, with deterministic commands only. */
 function blockOf(commands: fc.Arbitrary<Argv>): fc.Arbitrary<Argv[]> {
-  const deterministic = commands.filter((argv) => !RANDOM.has(argv[0]!) && !SCANS.has(argv[0]!) && !UNORDERED.has(argv[0]!) && !TIMING.has(argv[0]!));
+  const deterministic = commands.filter((argv) => !RANDOM.has(argv[0]!) && !SCANS.has(argv[0]!) && !UNORDERED.has(argv[0]!) && !TIMING.has(argv[0]!) && !clockDependent(argv));
   return fc
     .tuple(opt(c("watch", some(key)).map((w) => [w])), opt(deterministic.map((x) => [x])), fc.array(deterministic, { maxLength: 5 }), fc.constantFrom("exec", "exec", "discard"))
     .map(([watch, between, cmds, end]) => [...watch, ...between, ["multi"], ...cmds, [end]]);
@@ -182,9 +189,9 @@ function blockOf(commands: fc.Arbitrary<Argv>): fc.Arbitrary<Argv[]> {
 /** A sequence: mostly single commands, some transaction blocks; EVAL family when `uniqueScript` is given (see scriptCommands). */
 export function sequenceOf(uniqueScript?: string): fc.Arbitrary<Argv[]> {
   const one = uniqueScript === undefined ? anyCommand : fc.oneof({ weight: 19, arbitrary: anyCommand }, { weight: 2, arbitrary: fc.oneof(...scriptCommands(uniqueScript)) });
-  return fc
-    .array(fc.oneof({ weight: 12, arbitrary: one.map((x) => [x]) }, { weight: 1, arbitrary: blockOf(one) }), { minLength: 10, maxLength: 80 })
-    .map((chunks) => chunks.flat());
+  const body = fc.array(fc.oneof({ weight: 12, arbitrary: one.map((x) => [x]) }, { weight: 1, arbitrary: blockOf(one) }), { minLength: 10, maxLength: 80 });
+  // Half the sequences start with a stream that has a consumer group (streamPreamble).
+  return fc.tuple(fc.oneof(fc.constant([] as Argv[]), streamPreamble), body).map(([pre, chunks]) => [...pre, ...chunks.flat()]);
 }
 
 /** Sequences without scripts. */

@@ -12,6 +12,13 @@ import { scriptingCommands } from "./scripting";
 import { serverCommands } from "./server";
 import { stringCommands } from "./strings";
 import { transactionCommands } from "./transactions";
+import { streamCommands } from "./streams";
+import { streamGroupCommands } from "./stream-groups";
+import { streamClaimCommands } from "./stream-claim";
+import { streamReadCommands } from "./stream-read";
+import { streamInfoCommands } from "./stream-info";
+import { bitCommands } from "./bits";
+import { bitfieldCommands } from "./bitfield";
 
 export const allCommands: readonly CommandSpec[] = [
   ...keyCommands,
@@ -26,4 +33,11 @@ export const allCommands: readonly CommandSpec[] = [
   ...hllCommands,
   ...transactionCommands,
   ...scriptingCommands,
+  ...streamCommands,
+  ...streamGroupCommands,
+  ...streamClaimCommands,
+  ...streamReadCommands,
+  ...streamInfoCommands,
+  ...bitCommands,
+  ...bitfieldCommands,
 ];

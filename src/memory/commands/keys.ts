@@ -14,6 +14,11 @@ import { ZSet } from "../zset";
 
 const OK = new StatusReply("OK");
 
+/** A value of a type blocked clients wait on (lists, sorted sets, streams): its new key must wake them. */
+function blocksOn(value: Value): boolean {
+  return value.type === "list" || value.type === "zset" || value.type === "stream";
+}
+
 function del(ctx: Ctx): Reply {
   let n = 0;
   for (let i = 1; i < ctx.argv.length; i++) if (ctx.db.delete(keyAt(ctx, i))) n++;
@@ -39,7 +44,7 @@ function rename(nx: boolean) {
     ctx.db.delete(src);
     ctx.db.set(dst, value);
     if (expire !== undefined) ctx.db.expires.set(dst, expire);
-    if (value.type === "list" || value.type === "zset") ctx.db.ready(dst);
+    if (blocksOn(value)) ctx.db.ready(dst);
     return nx ? 1 : OK;
   };
 }
@@ -137,6 +142,8 @@ function cloneValue(v: Value): Value {
       for (const n of v.v.entries()) z.set(n.member, n.score);
       return { type: "zset", v: z };
     }
+    case "stream":
+      return { type: "stream", v: v.v.clone() };
   }
 }
 
@@ -166,7 +173,7 @@ function copy(ctx: Ctx): Reply {
   const expire = ctx.db.expires.get(src);
   target.set(dst, cloneValue(value));
   if (expire !== undefined) target.expires.set(dst, expire);
-  if (value.type === "list" || value.type === "zset") target.ready(dst);
+  if (blocksOn(value)) target.ready(dst);
   return 1;
 }
 
@@ -180,7 +187,7 @@ function move(ctx: Ctx): Reply {
   ctx.db.delete(key);
   target.set(key, value);
   if (expire !== undefined) target.expires.set(key, expire);
-  if (value.type === "list" || value.type === "zset") target.ready(key);
+  if (blocksOn(value)) target.ready(key);
   return 1;
 }
 

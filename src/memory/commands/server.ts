@@ -1,9 +1,10 @@
-/** Connection and server commands: PING, ECHO, TIME, INFO, HELLO-less basics, QUIT. */
+/** Connection and server commands: PING, ECHO, TIME, INFO, HELLO-less basics, QUIT, CLIENT (client.ts). */
 import type { Ctx } from "../command";
 import { command } from "../command";
 import { fail, WRONG_ARITY } from "../errors";
 import { StatusReply } from "../protocol";
 import type { Reply } from "../protocol";
+import { clientCommand } from "./client";
 
 function info(ctx: Ctx): Reply {
   const lines = ["# Server", "redis_version:7.0.15", "redis_mode:standalone", "narwhal_engine:memory", "", "# Keyspace"];
@@ -27,4 +28,5 @@ export const serverCommands = [
   }),
   command("info", -1, info),
   command("quit", -1, () => new StatusReply("OK")),
+  clientCommand,
 ];

@@ -9,6 +9,7 @@ import { RequestParser } from "./parser";
 import type { PubSubHub, Subscriber } from "./pubsub";
 import * as cmd from "./server-commands";
 import { ReplyWriter } from "./writer";
+import type { ClientEndpoint } from "../tracking";
 
 export interface ConnectionHost {
   readonly dispatcher: Dispatcher;
@@ -22,8 +23,11 @@ type Outcome = Reply | Promise<Reply> | typeof NO_REPLY;
 
 const SUBSCRIBED_ALLOWED = new Set(["subscribe", "psubscribe", "unsubscribe", "punsubscribe", "ssubscribe", "sunsubscribe", "ping", "quit", "reset"]);
 const unknown = (r: Reply) => r instanceof ErrorReply && r.message.startsWith("ERR unknown command");
+/** CLIENT subcommands the engine answers (client-side caching, KILL). */
+const ENGINE_CLIENT = new Set(["tracking", "caching", "getredir", "trackinginfo", "kill"]);
+const INVALIDATE_CHANNEL = Buffer.from("__redis__:invalidate");
 
-export class Connection implements Subscriber, cmd.ClientView {
+export class Connection implements Subscriber, cmd.ClientView, ClientEndpoint {
   readonly channels = new Set<string>();
   readonly patterns = new Set<string>();
   readonly createdAt = Date.now();
@@ -45,6 +49,32 @@ export class Connection implements Subscriber, cmd.ClientView {
     socket.setNoDelay(true);
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("drain", () => socket.resume());
+    host.dispatcher.attachClient?.(session, this);
+  }
+
+  get subscribed(): boolean {
+    return this.channels.size + this.patterns.size > 0;
+  }
+
+  /** CLIENT TRACKING: a RESP3 push, or (RESP2, redirected here, in pub/sub mode) a message on `__redis__:invalidate`. */
+  invalidate(keys: readonly Buffer[] | null, redirected: boolean): void {
+    if (this.closing) return;
+    if (this.session.protocol === 3) this.writer.push([Buffer.from("invalidate"), keys], 3);
+    else if (redirected && this.subscribed) this.writer.push([Buffer.from("message"), INVALIDATE_CHANNEL, keys], 2);
+    else return;
+    this.flush();
+  }
+
+  redirectBroken(id: number): void {
+    if (this.closing || this.session.protocol !== 3) return;
+    this.writer.push([Buffer.from("tracking-redir-broken"), id], 3);
+    this.flush();
+  }
+
+  /** CLIENT KILL. */
+  kill(): void {
+    this.closing = true;
+    this.socket.destroy();
   }
 
   get subscriptions(): number {
@@ -131,6 +161,7 @@ export class Connection implements Subscriber, cmd.ClientView {
         this.closing = true;
         return NO_REPLY;
       case "client":
+        if (ENGINE_CLIENT.has(argv[1]?.toString("latin1").toLowerCase() ?? "")) return this.host.dispatcher.dispatch(this.session, argv);
         return cmd.client(argv, this, () => this.host.clients());
       case "info":
         return cmd.info(argv, this.host.info());

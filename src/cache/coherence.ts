@@ -1,0 +1,271 @@
+/**
+ * What keeps a Cache's local tier coherent with Redis, and wakes lock waiters: the Cache's
+ * invalidation connections (tracking-connection.ts; one, or one per master on Cluster), the
+ * local stores they evict from, the reads in flight, and the rule that no local copy is ever
+ * served while Redis might have changed it unreported:
+ *
+ * - Only while `up` (every invalidation connection live, tracking on) are copies stored or
+ *   served. When any of them drops, or the cluster's masters change, every store is emptied
+ *   and the tier is bypassed until all are up again.
+ * - A read may store its value only if it began while up, in the same generation (bumped by
+ *   every down, up and flush), and no invalidation of its key arrived while it was in flight
+ *   (the reply and the invalidation travel on different connections, in either order).
+ * - Writes through this Cache evict at once (and spoil reads in flight); so do tags.
+ * - A server that refuses CLIENT TRACKING (a proxy, a managed Redis) or a cluster that reads
+ *   from replicas makes the tier `unavailable`: reported once through `onError`, and the cache
+ *   runs without it.
+ */
+import type { ClientLike } from "../client";
+import { SAFE_REDIS_OPTIONS } from "../client-safety";
+import { CommandError } from "../errors";
+import { emit, EVENTS } from "./events";
+import type { LocalStore } from "./local-store";
+import type { SubscribingClient } from "./tracking-connection";
+import { TrackingConnection } from "./tracking-connection";
+
+export interface CoherenceOwner {
+  readonly client: ClientLike;
+  readonly isCluster: boolean;
+}
+
+/** A read in flight whose value may be stored locally if nothing spoiled it. */
+export interface ReadTicket {
+  readonly key: string;
+  readonly generation: number;
+  spoiled: boolean;
+}
+
+export type CoherenceState = "idle" | "starting" | "up" | "down" | "unavailable" | "closed";
+
+type Waiter = () => void;
+interface ClusterLike extends ClientLike {
+  nodes(role: string): Array<ClientLike & { options: { host?: string; port?: number } }>;
+  options?: { scaleReads?: unknown };
+}
+
+/** Options of the invalidation connections: RESP2, no resend, no reconnect of their own (see tracking-connection.ts). */
+const CONNECTION_OPTIONS = { ...SAFE_REDIS_OPTIONS, protocol: 2, retryStrategy: () => null, autoResubscribe: false, lazyConnect: false, connectionName: undefined, enableOfflineQueue: true };
+
+const byClient = new WeakMap<ClientLike, Set<Coherence>>();
+
+export class Coherence {
+  state: CoherenceState = "idle";
+  generation = 0;
+  readonly stores = new Set<LocalStore<unknown>>();
+  private readonly reads = new Map<string, Set<ReadTicket>>();
+  private readonly waiters = new Map<string, Set<Waiter>>();
+  private readonly connections = new Map<string, TrackingConnection>();
+
+  constructor(
+    private readonly owner: CoherenceOwner,
+    /** The BCAST prefix: `<prefix>:<namespace>:`. */
+    readonly prefix: string,
+    private readonly report: (error: Error) => void,
+  ) {}
+
+  /** True while local copies may be stored and served. */
+  get up(): boolean {
+    return this.state === "up";
+  }
+
+  /** Opens the invalidation connections (once). */
+  start(): void {
+    if (this.state !== "idle") return;
+    this.state = "starting";
+    const client = this.owner.client;
+    let set = byClient.get(client);
+    if (!set) {
+      byClient.set(client, (set = new Set()));
+      const all = set;
+      client.on("end", () => {
+        for (const c of all) c.close();
+        all.clear();
+      });
+    }
+    set.add(this);
+    if (client.status === "end") return this.close();
+    if (!this.owner.isCluster) {
+      this.add("server", () => client.duplicate(CONNECTION_OPTIONS) as SubscribingClient);
+      return;
+    }
+    const cluster = client as ClusterLike;
+    const scaleReads = cluster.options?.scaleReads;
+    if (scaleReads !== undefined && scaleReads !== "master") {
+      return this.unavailable(new CommandError("CLIENT TRACKING", `this Cluster reads from replicas (scaleReads: ${JSON.stringify(scaleReads)}), whose values may be older than an invalidation already seen; the local tier needs reads from masters`));
+    }
+    const reconcile = () => this.reconcile(cluster);
+    for (const event of ["ready", "refresh", "+node", "-node"]) client.on(event, reconcile);
+    reconcile();
+  }
+
+  /** Cluster: one invalidation connection per master; a change of masters is a `down` until all are up. */
+  private reconcile(cluster: ClusterLike): void {
+    if (this.state === "unavailable" || this.state === "closed") return;
+    const masters = new Map<string, ClientLike>(cluster.nodes("master").map((n) => [`${n.options.host}:${n.options.port}`, n]));
+    if (masters.size === 0) return;
+    const same = masters.size === this.connections.size && [...masters.keys()].every((k) => this.connections.has(k));
+    if (same) return;
+    this.setDown("the cluster's masters changed");
+    for (const [name, connection] of this.connections) {
+      if (masters.has(name)) continue;
+      connection.close();
+      this.connections.delete(name);
+    }
+    for (const [name, node] of masters) {
+      if (!this.connections.has(name)) this.add(name, () => node.duplicate(CONNECTION_OPTIONS) as SubscribingClient);
+    }
+  }
+
+  private add(name: string, open: () => SubscribingClient): void {
+    const connection = new TrackingConnection(open, this.prefix, {
+      up: () => {
+        if (this.state === "closed" || this.state === "unavailable") return;
+        for (const c of this.connections.values()) if (!c.live) return;
+        this.state = "up";
+        this.generation++;
+        emit(EVENTS.tracking, () => ({ prefix: this.prefix, state: "up" }));
+      },
+      down: (_c, error) => this.setDown(error),
+      refused: (_c, error) => this.unavailable(new CommandError("CLIENT TRACKING", `the server refused client-side caching (${error.message}); the local tier is off`, { cause: error })),
+      message: (keys) => this.invalidate(keys),
+    });
+    this.connections.set(name, connection);
+    connection.start();
+  }
+
+  /** @internal The invalidation connections: `server` ("server", or a master's "host:port") and CLIENT ID when connected (tests). */
+  connectionInfo(): Array<{ readonly server: string; readonly id: number | undefined; readonly live: boolean }> {
+    return [...this.connections].map(([server, c]) => ({ server, id: c.id, live: c.live }));
+  }
+
+  private setDown(reason: unknown): void {
+    if (this.state === "unavailable" || this.state === "closed" || this.state === "idle") return;
+    this.state = "down";
+    this.flushAll();
+    emit(EVENTS.tracking, () => ({ prefix: this.prefix, state: "down", reason }));
+  }
+
+  private unavailable(error: Error): void {
+    if (this.state === "unavailable" || this.state === "closed") return;
+    this.state = "unavailable";
+    for (const c of this.connections.values()) c.close();
+    this.connections.clear();
+    this.flushAll();
+    emit(EVENTS.tracking, () => ({ prefix: this.prefix, state: "unavailable", reason: error }));
+    this.report(error); // once: this state is final
+  }
+
+  /** Empties every store, spoils every read in flight, wakes every waiter. */
+  private flushAll(): void {
+    this.generation++;
+    for (const store of this.stores) store.clear();
+    for (const tickets of this.reads.values()) for (const t of tickets) t.spoiled = true;
+    for (const set of this.waiters.values()) for (const wake of set) wake();
+  }
+
+  /** Starts a read whose value may be kept locally; undefined while not up (then it must not be). */
+  begin(key: string): ReadTicket | undefined {
+    if (this.state !== "up") return undefined;
+    const ticket: ReadTicket = { key, generation: this.generation, spoiled: false };
+    let set = this.reads.get(key);
+    if (!set) this.reads.set(key, (set = new Set()));
+    set.add(ticket);
+    return ticket;
+  }
+
+  /** Ends a read: true when its value may be stored locally. */
+  finish(ticket: ReadTicket): boolean {
+    const set = this.reads.get(ticket.key);
+    if (set) {
+      set.delete(ticket);
+      if (set.size === 0) this.reads.delete(ticket.key);
+    }
+    return !ticket.spoiled && ticket.generation === this.generation && this.state === "up";
+  }
+
+  /** Writes of this process: drop the copies, spoil reads in flight (nothing to do before the tier starts). */
+  evictKeys(keys: string | readonly string[]): void {
+    if (this.state === "idle") return;
+    if (typeof keys === "string") this.evict(keys);
+    else for (const k of keys) this.evict(k);
+  }
+
+  /** Runs a write of `keys`: local copies are dropped when it is sent and again when it is answered (a read that ran in between may have kept one). */
+  evicting<T>(keys: string | readonly string[], write: () => Promise<T>): Promise<T> {
+    this.evictKeys(keys);
+    return write().then(
+      (value) => {
+        this.evictKeys(keys);
+        return value;
+      },
+      (error: unknown) => {
+        this.evictKeys(keys);
+        throw error;
+      },
+    );
+  }
+
+  /** A write through this process: drop the copies, spoil reads in flight. */
+  evict(key: string): void {
+    for (const store of this.stores) store.delete(key);
+    const tickets = this.reads.get(key);
+    if (tickets) for (const t of tickets) t.spoiled = true;
+  }
+
+  /** An invalidation from Redis (null: FLUSHALL/FLUSHDB). */
+  invalidate(keys: readonly Buffer[] | null): void {
+    if (keys === null) {
+      this.flushAll();
+      emit(EVENTS.invalidate, () => ({ prefix: this.prefix, keys: null }));
+      return;
+    }
+    for (const k of keys) {
+      const key = Buffer.isBuffer(k) ? k.toString("utf8") : String(k);
+      this.evict(key);
+      const set = this.waiters.get(key);
+      if (set) for (const wake of set) wake();
+    }
+    emit(EVENTS.invalidate, () => ({ prefix: this.prefix, keys: keys.map(String) }));
+  }
+
+  /**
+   * Resolves at the next invalidation of one of `keys` (a write, a delete, a lock release), a
+   * change of state, or after `ms`. Register BEFORE checking what you wait for.
+   */
+  waitFor(keys: readonly string[]): { readonly promise: Promise<void>; wait(ms: number): Promise<void>; cancel(): void } {
+    let wake!: Waiter;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const promise = new Promise<void>((resolve) => (wake = resolve));
+    for (const key of keys) {
+      let set = this.waiters.get(key);
+      if (!set) this.waiters.set(key, (set = new Set()));
+      set.add(wake);
+    }
+    const cancel = () => {
+      if (timer !== undefined) clearTimeout(timer);
+      for (const key of keys) {
+        const set = this.waiters.get(key);
+        set?.delete(wake);
+        if (set?.size === 0) this.waiters.delete(key);
+      }
+    };
+    return {
+      promise,
+      wait: (ms) => {
+        timer = setTimeout(wake, ms);
+        return promise.finally(cancel);
+      },
+      cancel,
+    };
+  }
+
+  /** Closes the invalidation connections; the tier is off for good. */
+  close(): void {
+    if (this.state === "closed") return;
+    this.state = "closed";
+    for (const c of this.connections.values()) c.close();
+    this.connections.clear();
+    this.flushAll();
+    byClient.get(this.owner.client)?.delete(this);
+  }
+}
