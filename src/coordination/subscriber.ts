@@ -87,6 +87,8 @@ export class PubSubNotifier implements Notifier {
       entry.waiters.wakeOne();
       return true;
     });
+    // Observed here too: when the deadline wins, a later rejection (a killed connection) must not go unhandled.
+    subscribed.catch(() => undefined);
     return withDeadline(subscribed, SUBSCRIBE_TIMEOUT_MS, () => new Error("SUBSCRIBE timed out")).catch(() => {
       // Notifications cannot flow for now: this entry's waiters poll; a later waiter subscribes again.
       if (this.channels.get(channel) === entry && entry.waiters.size === 0) this.drop(channel, entry);
