@@ -118,3 +118,5 @@ export { Tokenizer } from "./models/fulltext";
 export { Query } from "./models/query/builder";
 export { Expr } from "./models/query/expr";
 export type { QueryRefs, QueryNode, EqRef, TextRef, RangeRef, SortKeys, DataKeys, FieldRefFor } from "./models/query/expr";
+export type { ClientEndpoint } from "./memory/tracking";
+export type { RateLimitSettings } from "./coordination/rate-limit-types";
