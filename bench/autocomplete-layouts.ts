@@ -41,7 +41,8 @@ function clients(port: number, n: number): Redis[] {
 }
 
 export function narwhal(port: number, n = 50): Layout {
-  const dbs = Array.from({ length: n }, () => new Database({ port, host: "127.0.0.1" }, { prefix: "bench" }));
+  // a bulk load's batches can queue behind each other for seconds on a large index
+  const dbs = Array.from({ length: n }, () => new Database({ port, host: "127.0.0.1" }, { prefix: "bench", commandTimeout: 120_000 }));
   const acs = dbs.map((db) => db.autocomplete<{ country: string }>("cities"));
   return {
     name: "narwhal",

@@ -39,7 +39,7 @@ export type { BitFieldType, BitFieldOverflow, BitFieldOffset } from "./container
 export { RBloomFilter, bloomSizing } from "./containers/bloom";
 export type { BloomFilterOptions } from "./containers/bloom";
 export { Autocomplete } from "./autocomplete/autocomplete";
-export { PREFIX_LIST_CHARS, PREFIX_LIST_CAPACITY, MAX_SEARCH_LIMIT, MAX_SEARCH_WINDOW, MAX_TYPE_LENGTH } from "./autocomplete/options";
+export { PREFIX_LIST_CAPACITY, MAX_SEARCH_LIMIT, MAX_SEARCH_WINDOW, MAX_TYPE_LENGTH } from "./autocomplete/options";
 export type {
   AutocompleteItem,
   AutocompleteEntry,

@@ -1,76 +1,127 @@
 -- autocomplete-clear: deletes one chunk of an autocomplete index; call until it returns 0.
--- KEYS[1]  <tag>:d  hash (items)      KEYS[2]  <tag>:w  zset (lexical index)
+-- KEYS[1]  <tag>:d  hash (items)      KEYS[2]  <tag>:w  hash (the lexical trie)
 -- KEYS[3]  <tag>:b  zset (boosts)
--- ARGV[1]  the index's hash tag;  ARGV[2]  L;  ARGV[3]  words per chunk
--- Returns  the number of lexical entries left (0 once every key of the index is gone).
--- Every key of an index is known: the three above plus one prefix list per distinct prefix
--- (1..L characters) of an indexed word and one pair list per pair of distinct 2-character
--- prefixes of an item's words, and the wide-items zset <tag>:x, so no SCAN (let alone KEYS)
--- is needed. Each chunk
--- unlinks the prefix lists of the first words of the lexical index, then those entries.
+-- ARGV[1]  the index's hash tag;  ARGV[2]  entries per chunk
+-- Returns  0 once every key of the index is gone, else 1.
+-- Every key of an index is known (see autocomplete-write.lua): the trie W names every bucket
+-- and split prefix (whose list is <tag>:p:<p>), and a pair list is one of two pair-common
+-- prefixes of two words of a (not wide) item. So no SCAN (let alone KEYS): each chunk walks
+-- the trie depth first, unlinks buckets and the pair lists of their items, and a split prefix
+-- (its list, its trie and count fields) once everything under it is gone. The items go last.
 local D, W, B = KEYS[1], KEYS[2], KEYS[3]
-local tag, L, chunk = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-local X = tag .. ":x"
-local entries = redis.call("ZRANGE", W, 0, chunk - 1)
-if #entries == 0 then
-  redis.call("UNLINK", D, W, B, X)
-  return 0
+local tag, budget = ARGV[1], tonumber(ARGV[2])
+local N, X = tag .. ":n", tag .. ":x"
+
+local function step(s, i)
+  local c = string.byte(s, i)
+  return (c < 0x80 and 1) or (c < 0xE0 and 2) or (c < 0xF0 and 3) or 4
 end
-local seen, keys = {}, {}
-local function key(k)
-  if not seen[k] then
-    seen[k] = true
-    keys[#keys + 1] = k
+local nodes = {}
+local function load_nodes(ps)
+  local miss = {}
+  for _, p in ipairs(ps) do if not nodes[p] then miss[#miss + 1] = p end end
+  for i = 1, #miss, 1000 do
+    local r = redis.call("HMGET", W, unpack(miss, i, math.min(i + 999, #miss)))
+    for j = 1, #r do
+      local v = r[j] or "0"
+      nodes[miss[i + j - 1]] = { flag = tonumber(string.sub(v, 1, 1)), kids = string.sub(v, 2) }
+    end
   end
 end
-local function prefix(w, chars)
-  local n, i = 0, 1
-  while i <= #w and n < chars do
-    local c = string.byte(w, i)
-    i = i + ((c < 0x80 and 1) or (c < 0xE0 and 2) or (c < 0xF0 and 3) or 4)
-    n = n + 1
+local function prefixes(w)
+  local out, i = {}, 1
+  while i <= #w do
+    i = i + step(w, i)
+    out[#out + 1] = string.sub(w, 1, i - 1)
   end
-  return string.sub(w, 1, i - 1), n
+  return out
 end
-local items, done = {}, {}
-for _, e in ipairs(entries) do
-  local a = string.find(e, "\0", 1, true)
-  local w = string.sub(e, 1, a - 1)
-  for n = 1, L do
-    local p, got = prefix(w, n)
-    if got < n then break end
-    key(tag .. ":p:" .. p)
+local function less(a, b)
+  for i = 1, math.min(#a, #b) do
+    local x, y = string.byte(a, i), string.byte(b, i)
+    if x ~= y then return x < y end
   end
-  local k = string.sub(e, a + 1)
-  if not done[k] then
-    done[k] = true
-    items[#items + 1] = k
-  end
+  return #a < #b
 end
--- pair lists: from the folded words in the records of this chunk's items
-for i = 1, #items, 500 do
-  local recs = redis.call("HMGET", D, unpack(items, i, math.min(i + 499, #items)))
-  for _, r in ipairs(recs) do
-    local folded = r and string.match(r, "^[^%z]*%z([^%z]*)%z") or ""
-    local twos, list = {}, {}
-    for x in string.gmatch(folded, "[^ ]+") do
-      local p, got = prefix(x, 2)
-      if got == 2 and not twos[p] then
-        twos[p] = true
-        list[#list + 1] = p
+
+local keys, seen, done = {}, {}, {}
+local function unlink(k)
+  if not seen[k] then seen[k] = true; keys[#keys + 1] = k end
+end
+-- The pair lists of an item (its folded words; the trie still holds all their prefixes).
+local function pairs_of(folded)
+  local words, twos, n = {}, {}, 0
+  for w in string.gmatch(folded, "[^ ]+") do
+    local ps = prefixes(w)
+    load_nodes(ps)
+    local t = {}
+    for _, p in ipairs(ps) do if nodes[p].flag == 2 then t[#t + 1] = p end end
+    words[#words + 1] = t
+    if ps[2] and not twos[ps[2]] then twos[ps[2]] = true; n = n + 1 end
+  end
+  if n > 6 then return end -- a wide item is in no pair list
+  for x = 1, #words do
+    for y = x + 1, #words do
+      for _, a in ipairs(words[x]) do
+        for _, b in ipairs(words[y]) do
+          if string.sub(b, 1, #a) ~= a and string.sub(a, 1, #b) ~= b then
+            if less(b, a) then unlink(tag .. ":q:" .. b .. " " .. a) else unlink(tag .. ":q:" .. a .. " " .. b) end
+          end
+        end
       end
     end
-    table.sort(list)
-    if #list > 6 then list = {} end -- a wide item: no pair lists (see autocomplete-write)
-    for x = 1, #list do
-      for y = x + 1, #list do key(tag .. ":q:" .. list[x] .. " " .. list[y]) end
-    end
   end
 end
-for i = 1, #keys, 1000 do
-  redis.call("UNLINK", unpack(keys, i, math.min(i + 999, #keys)))
+-- Unlinks a bucket and the pair lists of its items (entries "word\0score\0folded\0key").
+local function clear_bucket(b)
+  local lk = tag .. ":l:" .. b
+  for _, m in ipairs(redis.call("ZRANGE", lk, 0, -1)) do
+    local folded, k = string.match(m, "^[^%z]*%z[^%z]*%z([^%z]*)%z(.*)$")
+    if not done[k] then done[k] = true; pairs_of(folded) end
+    budget = budget - 1
+  end
+  unlink(lk)
 end
-redis.call("ZREMRANGEBYRANK", W, 0, #entries - 1)
-local left = redis.call("ZCARD", W)
-if left == 0 then redis.call("UNLINK", D, W, B, X) end
-return left
+-- Clears the subtree of split prefix p as far as the budget allows: true when it is all gone.
+local function visit(p)
+  local k, i, left = nodes[p].kids, 1, ""
+  while i <= #k do
+    local n = step(k, i)
+    local ch = string.sub(k, i, i + n - 1)
+    if budget <= 0 then
+      left = left .. string.sub(k, i)
+      break
+    end
+    i = i + n
+    if ch == "$" then
+      clear_bucket(p .. "$")
+    else
+      local c = p .. ch
+      load_nodes({ c })
+      if nodes[c].flag > 0 then
+        if not visit(c) then left = left .. ch end
+      else
+        clear_bucket(c)
+      end
+    end
+  end
+  if left ~= "" then
+    redis.call("HSET", W, p, nodes[p].flag .. left)
+    return false
+  end
+  if p ~= "" then
+    unlink(tag .. ":p:" .. p)
+    redis.call("HDEL", W, p)
+    redis.call("HDEL", N, p)
+  end
+  return true
+end
+
+-- the generation survives: answers cached before the clear never come back
+redis.call("INCR", tag .. ":g")
+load_nodes({ "" })
+local finished = visit("")
+for i = 1, #keys, 1000 do redis.call("UNLINK", unpack(keys, i, math.min(i + 999, #keys))) end
+if not finished then return 1 end
+redis.call("UNLINK", D, W, N, B, X)
+return 0

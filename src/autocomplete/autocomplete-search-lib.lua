@@ -65,35 +65,130 @@ local function better(a, b)
   return a[4] < b[4]
 end
 
+-- The lexical trie (see autocomplete-write.lua): W holds, for the root "" and every split
+-- prefix, its flag then the characters that follow it; entries "word\0score\0folded\0key"
+-- live in buckets <tag>:l:<b>.
+local TW, TTAG = KEYS[2], ARGV[1]
+local function cstep(s, i)
+  local c = string.byte(s, i)
+  return (c < 0x80 and 1) or (c < 0xE0 and 2) or (c < 0xF0 and 3) or 4
+end
+local function char_prefixes(w)
+  local out, i = {}, 1
+  while i <= #w do
+    i = i + cstep(w, i)
+    out[#out + 1] = string.sub(w, 1, i - 1)
+  end
+  return out
+end
+local function bytes_less(a, b)
+  for i = 1, math.min(#a, #b) do
+    local x, y = string.byte(a, i), string.byte(b, i)
+    if x ~= y then return x < y end
+  end
+  return #a < #b
+end
+local trie = {}
+local function load_nodes(ps)
+  local miss = {}
+  for _, p in ipairs(ps) do if not trie[p] then miss[#miss + 1] = p end end
+  if #miss == 0 then return end
+  local r = redis.call("HMGET", TW, unpack(miss))
+  for j = 1, #r do
+    local v = r[j] or "0"
+    trie[miss[j]] = { flag = tonumber(string.sub(v, 1, 1)), kids = string.sub(v, 2) }
+  end
+end
+-- The flag of prefix p: 0 unsplit (at most K entries), 1 split, 2 pair-common (nodes loaded).
+local function flag_of(p) return trie[p].flag end
+local function lkey(b) return TTAG .. ":l:" .. b end
+-- The bucket holding the entries of (unsplit) p, and the buckets holding every entry under a
+-- split p (a walk down the trie); the second value tells the first case (read by range).
+local function buckets_under(p)
+  load_nodes(char_prefixes(p))
+  if flag_of(p) == 0 then
+    for _, q in ipairs(char_prefixes(p)) do
+      if flag_of(q) == 0 then return { q }, true end
+    end
+  end
+  local out, level = {}, { p }
+  while #level > 0 do
+    local kids = {}
+    for _, q in ipairs(level) do
+      local k, i = trie[q].kids, 1
+      while i <= #k do
+        local n = cstep(k, i)
+        local ch = string.sub(k, i, i + n - 1)
+        i = i + n
+        if ch == "$" then out[#out + 1] = q .. "$" else kids[#kids + 1] = q .. ch end
+      end
+    end
+    load_nodes(kids)
+    level = {}
+    for _, c in ipairs(kids) do
+      if flag_of(c) > 0 then level[#level + 1] = c else out[#out + 1] = c end
+    end
+  end
+  return out, false
+end
+-- The items having a word that starts with p, each once, from their entries: { key, score,
+-- folded } (an entry is "word\0score\0folded\0key").
+local function entries_with(p)
+  local bs, partial = buckets_under(p)
+  local out, seen = {}, {}
+  for _, b in ipairs(bs) do
+    local es = partial and redis.call("ZRANGE", lkey(b), "[" .. p, "[" .. p .. "\255", "BYLEX") or redis.call("ZRANGE", lkey(b), 0, -1)
+    for _, e in ipairs(es) do
+      local s, folded, k = string.match(e, "^[^%z]*%z([^%z]*)%z([^%z]*)%z(.*)$")
+      if not seen[k] then seen[k] = true; out[#out + 1] = { k, s, folded } end
+    end
+  end
+  return out
+end
+-- The number of indexed words starting with p.
+local function count_with(p)
+  load_nodes(char_prefixes(p))
+  if flag_of(p) > 0 then return tonumber(redis.call("HGET", TTAG .. ":n", p)) or 0 end
+  local b = buckets_under(p)[1]
+  return redis.call("ZLEXCOUNT", lkey(b), "[" .. p, "[" .. p .. "\255")
+end
+-- The characters that follow `head` in indexed words, in byte order, at most 64.
+local function next_chars(head)
+  load_nodes(char_prefixes(head))
+  local out, seen = {}, {}
+  local function add(ch)
+    if not seen[ch] then seen[ch] = true; out[#out + 1] = ch end
+  end
+  if flag_of(head) > 0 then
+    local k, i = trie[head].kids, 1
+    while i <= #k do
+      local n = cstep(k, i)
+      local ch = string.sub(k, i, i + n - 1)
+      if ch ~= "$" then add(ch) end
+      i = i + n
+    end
+  else
+    local b = buckets_under(head)[1]
+    for _, e in ipairs(redis.call("ZRANGE", lkey(b), "[" .. head, "[" .. head .. "\255", "BYLEX")) do
+      if string.byte(e, #head + 1) ~= 0 then add(string.sub(e, #head + 1, #head + cstep(e, #head + 1))) end
+    end
+  end
+  table.sort(out, bytes_less)
+  while #out > 64 do table.remove(out) end
+  return out
+end
+
 -- The variants of `last` (a folded query word) at edit distance 1 worth searching: deletion,
 -- transposition, substitution, insertion; substituted/inserted characters are those that occur
--- there in indexed words (ZRANGE BYLEX hops on the lexical index W, at most 64), and the first
--- character is only ever deleted or transposed, never replaced. Variants extending `last` or a
--- shorter kept variant are dropped (they could match nothing more). lexcount(prefix) counts
--- the indexed words having that prefix.
-local function fuzzy_variants(last, W, lexcount)
+-- there in indexed words (next_chars, at most 64), and the first character is only ever
+-- deleted or transposed, never replaced. Variants extending `last` or a shorter kept variant
+-- are dropped (they could match nothing more). lexcount(prefix) counts the indexed words
+-- having that prefix.
+local function fuzzy_variants(last, lexcount)
   local chars = {}
   for ch in string.gmatch(last, "[%z\1-\127\194-\244][\128-\191]*") do chars[#chars + 1] = ch end
   local function join(a, b, extra, c, d)
     return table.concat(chars, "", a, b) .. extra .. table.concat(chars, "", c, d)
-  end
-  local function next_chars(head)
-    local out, from, stop = {}, "[" .. head, "[" .. head .. "\255"
-    while #out < 64 do
-      local r = redis.call("ZRANGE", W, from, stop, "BYLEX", "LIMIT", 0, 1)
-      if #r == 0 then break end
-      local m = r[1]
-      local c = string.byte(m, #head + 1)
-      if c == 0 then
-        from = "(" .. head .. "\0\255"
-      else
-        local n = (c < 0x80 and 1) or (c < 0xE0 and 2) or (c < 0xF0 and 3) or 4
-        local ch = string.sub(m, #head + 1, #head + n)
-        out[#out + 1] = ch
-        from = "(" .. head .. ch .. "\255"
-      end
-    end
-    return out
   end
   local variants, vlist = {}, {}
   local function variant(v)
@@ -123,7 +218,7 @@ local function fuzzy_variants(last, W, lexcount)
   -- every server and in the native port.
   table.sort(vlist, function(a, b)
     if #a ~= #b then return #a < #b end
-    return a < b
+    return bytes_less(a, b)
   end)
   local kept = {}
   for _, v in ipairs(vlist) do
@@ -136,23 +231,24 @@ local function fuzzy_variants(last, W, lexcount)
   return kept
 end
 
--- The page of `results` (hits { eff, exact, pos, member, list read from }): flat key, record
--- pairs of results offset+1..need (one HMGET on D). A member whose record is gone, or holds
--- other words than the member, is left out, added to `dead` and removed from the list it was
--- read from (redis.pcall: best effort, a search never fails on it). → pairs, any left out.
+-- The page of `results` (hits { eff, exact, pos, member "folded\0key", list read from, member as
+-- stored there }): flat key, record pairs of results offset+1..need (one HMGET on D). A member
+-- whose record is gone, or holds other words than the member, is left out, added to `dead` and
+-- removed from the list it was read from (redis.pcall: best effort, a search never fails on it).
+-- → pairs, any left out.
 local function page_of(D, results, offset, need, dead)
-  local keys, mems, srcs = {}, {}, {}
+  local keys, hits = {}, {}
   for k = offset + 1, math.min(need, #results) do
     local mem = results[k][4]
     keys[#keys + 1] = string.sub(mem, string.find(mem, "\0", 1, true) + 1)
-    mems[#keys] = mem
-    srcs[#keys] = results[k][5]
+    hits[#keys] = results[k]
   end
   if #keys == 0 then return {}, false end
   local recs = redis.call("HMGET", D, unpack(keys))
   local reply, gone = {}, false
   for k = 1, #keys do
-    local r, mem = recs[k], mems[k]
+    local r, h = recs[k], hits[k]
+    local mem = h[4]
     local a = r and string.find(r, "\0", 1, true)
     local b = a and string.find(r, "\0", a + 1, true)
     if b and string.sub(r, a + 1, b - 1) == string.sub(mem, 1, #mem - #keys[k] - 1) then
@@ -161,7 +257,7 @@ local function page_of(D, results, offset, need, dead)
     else
       dead[mem] = true
       gone = true
-      if srcs[k] then redis.pcall("ZREM", srcs[k], mem) end
+      if h[5] then redis.pcall("ZREM", h[5], h[6]) end
     end
   end
   return reply, gone

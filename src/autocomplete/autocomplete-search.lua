@@ -1,36 +1,41 @@
 -- autocomplete-search: the best matches of a phrase in one autocomplete index. Read only, but
--- for one repair: a list member whose item is gone (or whose words changed) is skipped and
--- removed from the list it was read from (redis.pcall: a search never fails on it).
+-- for the answer cache (below) and one repair: a list member whose item is gone (or whose words
+-- changed) is skipped and removed from the list it was read from (redis.pcall: a search never
+-- fails on it).
 -- KEYS[1]  <tag>:d  hash  item key ("type\0id") → record "score\0folded words\0title\0data"
--- KEYS[2]  <tag>:w  zset  lexical index "word\0key", score 0
+-- KEYS[2]  <tag>:w  hash  the lexical trie (see autocomplete-write.lua)
 -- KEYS[3]  <tag>:b  zset  stored boosts: member "i\0<id>" or "t\0<type>", score = factor
--- ARGV[1]  the index's hash tag (prefix lists at "<tag>:p:<prefix>", see autocomplete-write)
--- ARGV[2]  L (prefix lists cover prefixes of 1..L characters)
--- ARGV[3]  need = offset + limit;  ARGV[4] offset;  ARGV[5] fuzzy ("1"/"0")
--- ARGV[6]  n, then n folded query words (each must prefix some word of the title)
+-- ARGV[1]  the index's hash tag (flags, lists and wide items under it: see autocomplete-write)
+-- ARGV[2]  need = offset + limit;  ARGV[3] offset;  ARGV[4] fuzzy ("1"/"0")
+-- ARGV[5]  n, then n folded query words (each must prefix some word of the title)
 -- then     t, then t types to keep (t = 0: all types)
 -- then     b, then b pairs (boost member, factor) given with the query
--- Returns  flat array key1, record1, key2, record2, … best first, `offset` results skipped.
+-- Returns  flat array key1, record1, key2, record2, … best first, `offset` results skipped; or,
+--          for a cacheable search, the cached answer string (see below).
 -- Ranking: score × boosts (descending), then the number of query words equal to a whole title
 -- word (descending), then the summed byte offsets of the title words the query words match
 -- (the first equal word, else the first word prefixed; ascending: earlier words first), then
 -- folded title, then key. Fuzzy hits (one edit in the last word) come after every exact-prefix
 -- hit, ordered by score × boosts.
--- Candidates: the rarest query word (by ZLEXCOUNT) drives. With several words the pair list
--- of two of them is read first (see autocomplete-write). Else a rare driver (<= 128 entries)
--- is evaluated whole, and a common one's prefix list (its first 1..L characters) is read in
--- score order (members "folded\0key" carry everything needed to match and rank), stopping
--- as soon as no unread item can beat the current last result. Only when a list runs out
--- (it holds the best C items, plus a watermark) is the whole ZRANGE BYLEX range of the word
--- evaluated against the item records. Records are read once, for the results.
--- charlen, charprefix, match_in, better, fuzzy_variants and page_of come from autocomplete-search-lib.lua,
--- which the registry (src/lua/registry.ts) prepends.
+-- Candidates, bounded by the trie (see autocomplete-write): a query word that is a prefix of
+-- another one adds nothing (an item matching the longer one matches it) and is only ranked.
+-- One word left: its list holds the answer, read in order (the first `need` members when
+-- nothing reorders them); a word without a list has at most K entries (one bucket, evaluated
+-- whole). Several words: an unsplit one (<= K entries) is evaluated whole; else the pair list of
+-- the words' longest pair-common prefixes is read with a filter (it is the answer's when those
+-- are the words), next to the wide items; else a word that is not pair-common (<= T entries)
+-- is read through its list, then whole. Only a list that cannot settle the answer (boosts, a
+-- type filter, ties across its boundary, a deep page, three words all common whose every pair
+-- has more than K items) falls back to every entry of a word. Entries carry score and folded
+-- words; records are read once, for the results. charlen, charprefix, match_in, better,
+-- fuzzy_variants, page_of and the trie helpers come from autocomplete-search-lib.lua, which
+-- the registry (src/lua/registry.ts) prepends.
 local D, W, B = KEYS[1], KEYS[2], KEYS[3]
-local tag, L, need, offset = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local fuzzy = ARGV[5] == "1"
-local SENTINEL = "\255"
+local tag, need, offset = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local fuzzy = ARGV[4] == "1"
+local X = tag .. ":x"
 
-local i = 6
+local i = 5
 local qs = {}
 for j = 1, tonumber(ARGV[i]) do qs[j] = ARGV[i + j] end
 i = i + #qs + 1
@@ -44,8 +49,7 @@ i = i + nt + 1
 local qboost, has_qboost = {}, false
 local max_f, min_f = 1, 1
 for j = 1, tonumber(ARGV[i]) do
-  local f = tonumber(ARGV[i + 2 * j])
-  qboost[ARGV[i + 2 * j - 1]] = f
+  qboost[ARGV[i + 2 * j - 1]] = tonumber(ARGV[i + 2 * j])
   has_qboost = true
 end
 if has_qboost then
@@ -56,10 +60,9 @@ if has_qboost then
   end
   max_f, min_f = qmax * qmax, qmin * qmin
 end
-local has_stored = false
-local lo = redis.call("ZRANGE", B, 0, 0, "WITHSCORES")
-if #lo > 0 then
-  has_stored = true
+local has_stored = redis.call("EXISTS", B) == 1
+if has_stored then
+  local lo = redis.call("ZRANGE", B, 0, 0, "WITHSCORES")
   local hi = redis.call("ZRANGE", B, -1, -1, "WITHSCORES")
   local smin, smax = math.min(1, tonumber(lo[2])), math.max(1, tonumber(hi[2]))
   max_f, min_f = max_f * smax * smax, min_f * smin * smin
@@ -68,23 +71,38 @@ local function bound(raw)
   if raw >= 0 then return raw * max_f end
   return raw * min_f
 end
+-- Lists are ordered by score: the answer's order unless boosts apply.
+local unboosted = not has_qboost and not has_stored
 
+-- The answer cache: a plain search (no types, no boosts, offset + limit <= 10) is answered from
+-- <tag>:a:<generation>:<e|f><words>, the best 10 results as one string "<len>:<key><len>:<record>…"
+-- (the caller slices its page), stored for 10 minutes by the search that computed it. Every write
+-- bumps the generation <tag>:g, so a cached answer never outlives a change of the index.
+local cached = nil
+if unboosted and not types and need <= 10 and #qs > 0 then
+  local g = redis.call("GET", tag .. ":g")
+  if g then
+    cached = tag .. ":a:" .. g .. ":" .. (fuzzy and "f" or "e") .. table.concat(qs, " ")
+    local hit = redis.call("GET", cached)
+    if hit then return hit end
+    need, offset = 10, 0
+  end
+end
 
--- Evaluates candidates (members "folded\0type\0id" with their scores `raws`, read from the
--- list `src`, nil for item records) against the query words and appends
--- { eff, exact, pos, member, src } to `out`, leaving out members in `skip` or `skip2`.
-local function consider(entries, raws, words, spaced, out, skip, src, skip2)
+-- Evaluates candidates (members "folded\0type\0id" with their scores `raws`, read from list
+-- `src` where they are stored as `stored`) against the query words and appends
+-- { eff, exact, pos, member, src, stored } to `out`, leaving out members in `skip`.
+local function consider(members, raws, words, spaced, out, skip, src, stored)
   local hits, hraw = {}, {}
-  for j, e in ipairs(entries) do
-    local start = 1
-    local stop = string.find(e, "\0", start, true)
-    local exact, pos = match_in(e, start, stop, words, spaced)
+  for j, e in ipairs(members) do
+    local stop = string.find(e, "\0", 1, true)
+    local exact, pos = match_in(e, 1, stop, words, spaced)
     if pos and types then
       local b = string.find(e, "\0", stop + 1, true)
       if not types[string.sub(e, stop + 1, b - 1)] then pos = nil end
     end
-    if pos and not (skip and skip[e]) and not (skip2 and skip2[e]) then
-      hits[#hits + 1] = { 0, exact, pos, e, src }
+    if pos and not skip[e] then
+      hits[#hits + 1] = { 0, exact, pos, e, src, stored and stored[j] }
       hraw[#hits] = raws[j]
     end
   end
@@ -121,154 +139,183 @@ local counts = {}
 local function lexcount(q)
   local c = counts[q]
   if not c then
-    c = redis.call("ZLEXCOUNT", W, "[" .. q, "[" .. q .. "\255")
+    c = count_with(q)
     counts[q] = c
   end
   return c
 end
 
--- The exact top `need` items matching every word of `words` (sorted best first; may be longer).
-local function collect(words, skip)
-  local driver = words[1]
-  if #words > 1 then
-    local best = nil
-    for _, q in ipairs(words) do
-      local c = lexcount(q)
-      if c == 0 then return {} end
-      if not best or c < best then best, driver = c, q end
+-- The first `need` hits of a list whose order is the answer's (keyed by exactly the query
+-- words, nothing filtered or boosted): rank bytes give exact and pos, and the score when
+-- `scored` (else 0: the hits are in order already). → hits (nil when the list overflowed and
+-- holds fewer), and whether the list exists.
+local function direct(pk, scored)
+  local m = scored and redis.call("ZRANGE", pk, 0, need, "WITHSCORES") or redis.call("ZRANGE", pk, 0, need)
+  local out, cut, at = {}, false, scored and 2 or 1
+  for j = 1, #m, at do
+    local mem = m[j]
+    local b1, b2, b3 = string.byte(mem, 1, 3)
+    if b1 == 255 then
+      cut = true
+    elseif #out < need then
+      out[#out + 1] = { scored and -tonumber(m[j + 1]) or 0, 2 - b1, b2 * 256 + b3, string.sub(mem, 4), pk, mem }
     end
   end
-  local spaced = {}
-  for k, q in ipairs(words) do spaced[k] = " " .. q end
-  -- Reads a prefix or pair list in score order: the exact answer, or nil when the list ran
-  -- out (watermark reached) before the answer was certain. Members in `skip2` do not count.
-  local function stream(pk, missing_is_empty, skip2)
-    local out = {}
-    local page = math.min(need + 1, 1000)
-    local off = 0
-    while true do
-      local m = redis.call("ZRANGE", pk, "+inf", "-inf", "BYSCORE", "REV", "LIMIT", off, page, "WITHSCORES")
-      if #m == 0 and off == 0 then
-        if missing_is_empty then return out end
-        return nil
+  if cut and #out < need then return nil, true end
+  return out, #m > 0
+end
+
+-- Reads a list in its order, matching every query word: the exact answer (sorted best first),
+-- or nil when the list cannot settle it; and whether the list exists. `same`: the list's
+-- order is the answer's, so the first `need` matches settle it.
+local function stream(pk, words, spaced, skip, same, scored)
+  if same and not types and next(skip) == nil then return direct(pk, scored) end
+  local out, off, page, cut = {}, 0, need + 1, nil
+  while true do
+    local m = redis.call("ZRANGE", pk, off, off + page - 1, "WITHSCORES")
+    if #m == 0 and off == 0 then return out, false end
+    local members, raws, stored = {}, {}, {}
+    for j = 1, #m, 2 do
+      local mem = m[j]
+      if string.byte(mem, 1) == 255 then
+        cut = -tonumber(string.sub(mem, 2, string.find(mem, "\0", 2, true) - 1))
+      else
+        stored[#stored + 1] = mem
+        members[#members + 1] = string.sub(mem, 4)
+        raws[#raws + 1] = -tonumber(m[j + 1])
       end
-      local members, raws, watermark = {}, {}, nil
-      for j = 1, #m, 2 do
-        if m[j] == SENTINEL then
-          watermark = tonumber(m[j + 1])
-          break
-        end
-        members[#members + 1] = m[j]
-        raws[#raws + 1] = tonumber(m[j + 1])
-      end
-      consider(members, raws, words, spaced, out, skip, pk, skip2)
-      off = off + #members
-      if watermark then
-        -- every item scoring above the watermark has been seen
-        if #out >= need then
-          table.sort(out, better)
-          if bound(watermark) < out[need][1] then return out end
-        end
-        return nil
-      end
-      if #m < 2 * page then
-        table.sort(out, better)
-        return out
-      end
-      if #out >= need then
-        table.sort(out, better)
-        if bound(raws[#raws]) < out[need][1] then return out end
-      end
-      page = math.min(page * 2, 1000)
     end
+    consider(members, raws, words, spaced, out, skip, pk, stored)
+    off = off + #m / 2
+    local done = #m < 2 * page
+    if #out >= need then
+      table.sort(out, better)
+      -- the best raw score an unread item can have: the last one read, else the boundary's
+      local top = (not done and raws[#raws]) or cut
+      if same or not top or bound(top) < out[need][1] then return out, true end
+    end
+    if done then
+      if cut then return nil, true end
+      table.sort(out, better)
+      return out, true
+    end
+    page = math.min(page * 2, 1000)
   end
-  local p, whole = charprefix(driver, L)
-  -- Several words: the pair list of the two rarest words with different 2-character
-  -- prefixes holds every item having both (a missing list means there is none). Read in
-  -- score order it usually settles the answer within a page, even when a word is rare.
-  if #words > 1 then
-    local cands = {}
-    for _, q in ipairs(words) do
-      local two = charprefix(q, 2)
-      if charlen(two) == 2 then cands[#cands + 1] = { lexcount(q), two } end
+end
+
+-- Evaluates every item having a word that starts with q (its entries carry score and words).
+local function range(q, words, spaced, skip)
+  local out, members, raws = {}, {}, {}
+  local es = entries_with(q)
+  for i, e in ipairs(es) do
+    members[#members + 1] = e[3] .. "\0" .. e[1]
+    raws[#raws + 1] = tonumber(e[2])
+    if #members == 500 or i == #es then
+      consider(members, raws, words, spaced, out, skip)
+      members, raws = {}, {}
     end
-    table.sort(cands, function(x, y)
-      if x[1] ~= y[1] then return x[1] < y[1] end
-      return x[2] < y[2]
-    end)
-    local pair = nil
-    for x = 1, #cands do
-      for y = x + 1, #cands do
-        if not pair and cands[x][2] ~= cands[y][2] then
-          local a, b = cands[x][2], cands[y][2]
-          if a > b then a, b = b, a end
-          pair = tag .. ":q:" .. a .. " " .. b
-        end
-      end
-    end
-    -- Items with too many different words are in no pair list but in the small "wide"
-    -- zset, evaluated whole next to the pair list (skipped when it is not small). A wide
-    -- item met in the pair list (put there by an older version's rebuild) is left to the set.
-    local X = tag .. ":x"
-    local wide = pair and redis.call("ZCARD", X) or 0
-    if pair and wide <= 256 then
-      local members, raws, in_x = nil, nil, nil
-      if wide > 0 then
-        local m = redis.call("ZRANGE", X, 0, -1, "WITHSCORES")
-        members, raws, in_x = {}, {}, {}
-        for j = 1, #m, 2 do
-          members[#members + 1] = m[j]
-          raws[#raws + 1] = tonumber(m[j + 1])
-          in_x[m[j]] = true
-        end
-      end
-      local out = stream(pair, true, in_x)
-      if out then
-        if members then
-          consider(members, raws, words, spaced, out, skip, X)
-          table.sort(out, better)
-        end
-        return out
-      end
-    end
-  end
-  -- A driver word with few entries is cheaper to evaluate directly than its prefix list.
-  if not ((#words > 1 or not whole) and lexcount(driver) <= 128) then
-    local out = stream(tag .. ":p:" .. p, false, nil)
-    if out then return out end
-  end
-  -- The list ran out before the answer was certain: evaluate the whole lexical range.
-  local out = {}
-  local entries = redis.call("ZRANGE", W, "[" .. driver, "[" .. driver .. "\255", "BYLEX")
-  local keys, seen = {}, {}
-  for _, e in ipairs(entries) do
-    local k = string.sub(e, string.find(e, "\0", 1, true) + 1)
-    if not seen[k] then
-      seen[k] = true
-      keys[#keys + 1] = k
-    end
-  end
-  for i = 1, #keys, 500 do
-    local batch = { unpack(keys, i, math.min(i + 499, #keys)) }
-    local recs = redis.call("HMGET", D, unpack(batch))
-    local members, raws = {}, {}
-    for j = 1, #batch do
-      local r = recs[j]
-      if r then
-        -- Most records fail some word: test the folded words in place (match_in allocates
-        -- nothing) and build a member only for those that pass.
-        local a = string.find(r, "\0", 1, true)
-        local b = string.find(r, "\0", a + 1, true)
-        if match_in(r, a + 1, b, words, spaced) then
-          members[#members + 1] = string.sub(r, a + 1, b - 1) .. "\0" .. batch[j]
-          raws[#raws + 1] = tonumber(string.sub(r, 1, a - 1))
-        end
-      end
-    end
-    consider(members, raws, words, spaced, out, skip)
   end
   table.sort(out, better)
   return out
+end
+
+-- The pair list of two words: "<a> <b>", a < b as bytes (Lua's < follows the server's locale).
+local function pair_key(a, b)
+  for k = 1, math.min(#a, #b) + 1 do
+    local x, y = string.byte(a, k), string.byte(b, k)
+    if x ~= y then
+      if (x or -1) > (y or -1) then a, b = b, a end
+      break
+    end
+  end
+  return tag .. ":q:" .. a .. " " .. b
+end
+
+-- The exact top `need` items matching every word of `words` (sorted best first; may be longer).
+local function collect(words, skip)
+  local cands, spaced = {}, {}
+  for k, q in ipairs(words) do
+    spaced[k] = " " .. q
+    local inner = false
+    for j, r in ipairs(words) do
+      if (#r > #q or (#r == #q and j < k)) and string.sub(r, 1, #q) == q then inner = true end
+    end
+    if not inner then cands[#cands + 1] = q end
+  end
+  local same = unboosted and #cands == #words
+  if #cands == 1 then
+    local q = cands[1]
+    local out, exists = stream(tag .. ":p:" .. q, words, spaced, skip, same)
+    if out and exists then return out end
+    return range(q, words, spaced, skip)
+  end
+  -- the trie nodes of every prefix of the candidate words
+  local chains = {}
+  for k, q in ipairs(cands) do
+    chains[k] = char_prefixes(q)
+    load_nodes(chains[k])
+  end
+  -- the candidate word with the fewest entries by its flag (0: <= K, 1: <= T), then count
+  local pick = nil
+  for _, q in ipairs(cands) do
+    local f, g = flag_of(q), pick and flag_of(pick)
+    if not pick or f < g or (f == g and f < 2 and lexcount(q) < lexcount(pick)) then pick = q end
+  end
+  if flag_of(pick) == 0 then return range(pick, words, spaced, skip) end
+  -- The pair lists of the words' longest pair-common prefixes (the words themselves when
+  -- they are: then the list is the answer's), next to the wide items. A missing one is empty.
+  local nx = redis.call("ZCARD", X)
+  if nx <= 256 then
+    local wide = {}
+    if nx > 0 then
+      local m = redis.call("ZRANGE", X, 0, -1, "WITHSCORES")
+      local members, raws = {}, {}
+      for j = 1, #m, 2 do
+        members[#members + 1] = m[j]
+        raws[#raws + 1] = tonumber(m[j + 1])
+      end
+      consider(members, raws, words, spaced, wide, skip, X, members)
+    end
+    local top = {}
+    for k, ps in ipairs(chains) do
+      for _, p in ipairs(ps) do if flag_of(p) == 2 then top[k] = p end end
+    end
+    local lists, seen = {}, {}
+    for x = 1, #cands do
+      for y = x + 1, #cands do
+        local a, b = top[x], top[y]
+        if a and b and string.sub(b, 1, #a) ~= a and string.sub(a, 1, #b) ~= b then
+          local pk = pair_key(a, b)
+          if not seen[pk] then
+            seen[pk] = true
+            lists[#lists + 1] = { pk, 0, a == cands[x] and b == cands[y], #lists }
+          end
+        end
+      end
+    end
+    if #lists > 1 then
+      for _, l in ipairs(lists) do l[2] = redis.call("ZCARD", l[1]) end
+      table.sort(lists, function(x, y)
+        if x[2] ~= y[2] then return x[2] < y[2] end
+        return x[4] < y[4]
+      end)
+    end
+    for _, l in ipairs(lists) do
+      local out = stream(l[1], words, spaced, skip, same and l[3] and #cands == 2, #wide > 0)
+      if out then
+        if #wide == 0 then return out end
+        for _, h in ipairs(wide) do out[#out + 1] = h end
+        table.sort(out, better)
+        return out
+      end
+    end
+  end
+  if flag_of(pick) == 1 then
+    return stream(tag .. ":p:" .. pick, words, spaced, skip, false) or range(pick, words, spaced, skip)
+  end
+  local rarest = cands[1]
+  for _, q in ipairs(cands) do if lexcount(q) < lexcount(rarest) then rarest = q end end
+  return range(rarest, words, spaced, skip)
 end
 
 -- Every hit, best first (at least the best `need`), leaving out the members in `dead`.
@@ -280,7 +327,7 @@ local function ranked(dead)
   if #qs > 0 then results = collect(qs, dead) end
   local last = qs[#qs]
   if fuzzy and last and #results < need and charlen(last) >= 3 then
-    kept = kept or fuzzy_variants(last, W, lexcount)
+    kept = kept or fuzzy_variants(last, lexcount)
     local skip = {}
     for m in pairs(dead) do skip[m] = true end
     for _, r in ipairs(results) do skip[r[4]] = true end
@@ -307,5 +354,11 @@ end
 local dead = {}
 for round = 1, 3 do
   local reply, gone = page_of(D, ranked(dead), offset, need, dead)
-  if not gone or round == 3 then return reply end
+  if not gone or round == 3 then
+    if not cached then return reply end
+    for j = 1, #reply do reply[j] = #reply[j] .. ":" .. reply[j] end
+    local answer = table.concat(reply)
+    redis.call("SET", cached, answer, "EX", 600)
+    return answer
+  end
 end

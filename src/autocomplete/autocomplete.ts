@@ -1,24 +1,27 @@
 /**
  * The autocomplete engine's I/O: validation, encoding, and the Lua scripts that do the work
- * (text folding is in ./text.ts, pure).
+ * (text folding is in ./text.ts, pure; the scripts' headers hold the details).
  *
  * Layout: every key of index `name` shares the hash tag `{<prefix>:ac:<name>}` (one cluster
- * slot), so each method is ONE round trip (one script or one command):
+ * slot), so each method is ONE round trip (one script or one command). K = list capacity
+ * (`PREFIX_LIST_CAPACITY`, 32), T = K × `PAIR_THRESHOLD_FACTOR` (256), see ./options.ts:
  *
  * | key | type | content |
  * |---|---|---|
  * | `<tag>:d` | hash | item key `type\0id` → record `score\0folded words\0title\0data` |
- * | `<tag>:w` | zset, score 0 | lexical index: `word\0type\0id` for every distinct folded word of every title (ZRANGE BYLEX finds all words with a prefix) |
- * | `<tag>:p:<prefix>` | zset (listpack) | for every prefix of 1..{@link PREFIX_LIST_CHARS} characters: the best {@link PREFIX_LIST_CAPACITY} items having a word with that prefix, by score, plus a watermark sentinel once it overflowed (it then holds every item scoring above the watermark) |
- * | `<tag>:q:<a> <b>` | zset (listpack) | the same for items having a word starting with `a` and another starting with `b` (two different 2-character prefixes): serves multi-word queries made of common words |
+ * | `<tag>:w` | hash | the lexical trie: for the root `""` and every split prefix, a flag (1 split, 2 pair-common) then the characters that follow it |
+ * | `<tag>:l:<b>` | zset (listpack) | a bucket of the trie: `word\0score\0folded words\0key` for every word whose shortest unsplit prefix is `b` (at most K), or equal to `b` minus its final `$` |
+ * | `<tag>:n` | hash | split prefix → entries under it (past T it becomes pair-common) |
+ * | `<tag>:p:<prefix>` | zset (listpack) | split prefix: its best K items in search order (score `-s`, member `rank folded\0key`), plus a header naming the best one left out once it overflowed |
+ * | `<tag>:q:<a> <b>` | zset (listpack) | the same for the items having a word starting with `a` and another with `b` (both pair-common) |
  * | `<tag>:x` | zset | "wide" items (more than 6 different 2-character prefixes): in no pair list, read whole next to one |
  * | `<tag>:b` | zset | stored boosts: `i\0<id>` / `t\0<type>` → factor |
+ * | `<tag>:g`, `<tag>:a:<g>:…` | strings | the write generation, and answers cached by searches for 10 minutes under it |
  *
- * A search takes the rarest query word; it reads that word's (or, for several common words,
- * a pair's) list in score order and stops as soon as no unread item can beat the last result
- * (so "s" reads ~11 items, not 15,000); a rare word, or a list that runs out first, ranks the
- * word's whole ZRANGE BYLEX range instead. Exact either way. Measured layouts are compared in
- * bench/autocomplete.bench.ts and the README.
+ * Work per search is bounded by the layout: a word without a list has at most K entries (one
+ * bucket), one that is not pair-common at most T; the top of a split prefix, or of two
+ * pair-common ones, is the first page of one list. Compared with the walrus layout and
+ * RediSearch in bench/autocomplete.bench.ts and the README.
  */
 import { codecs } from "../codec";
 import type { Codec } from "../codec";
@@ -27,10 +30,11 @@ import { cmd, scriptCmd } from "../command";
 import { TransactionError } from "../errors";
 import { libraryScript } from "../lua/registry";
 import { toArray, toInteger, toScanPage } from "../reply";
+import { searchReply } from "./answer";
 import { requireWellFormed } from "../validate";
 import { MAX_TITLE_LENGTH, queryWords, stopwordSet, titleWords } from "./text";
 import type { TextOptions } from "./text";
-import { MAX_SEARCH_LIMIT, MAX_SEARCH_WINDOW, PREFIX_LIST_CHARS, checkCapacity, checkFactor, checkId, checkType, invalid, splitKey } from "./options";
+import { MAX_SEARCH_LIMIT, MAX_SEARCH_WINDOW, checkCapacity, checkPairThreshold, checkFactor, checkId, checkType, invalid, splitKey } from "./options";
 import type { AddManyOptions, AutocompleteContext, AutocompleteEntry, AutocompleteItem, AutocompleteOptions, BoostTarget, SearchOptions } from "./options";
 
 
@@ -46,6 +50,7 @@ export class Autocomplete<Data = unknown> {
   private readonly text: TextOptions;
   private readonly k: { d: string; w: string; b: string };
   private readonly capacity: number;
+  private readonly pairThreshold: number;
 
   /** @internal Use `db.autocomplete(name)`. */
   constructor(
@@ -59,6 +64,7 @@ export class Autocomplete<Data = unknown> {
     if (this.codec.binary) invalid("codec", "must be a text codec (binary codecs are not supported for autocomplete data)");
     this.text = options.stopwords ? { stopwords: stopwordSet(options.stopwords) } : {};
     this.capacity = checkCapacity(options.listCapacity);
+    this.pairThreshold = checkPairThreshold(options.pairThreshold, this.capacity);
     this.tag = ctx.keys.autocompleteTag(name);
     this.k = { d: ctx.keys.tagged(this.tag, "d"), w: ctx.keys.tagged(this.tag, "w"), b: ctx.keys.tagged(this.tag, "b") };
   }
@@ -68,9 +74,15 @@ export class Autocomplete<Data = unknown> {
     return this.ctx.keys.tagged(this.tag, "p", prefix);
   }
 
-  /** The key of the pair list of two different 2-character prefixes (folded), for inspection. */
+  /** The key of the lexical bucket `b` (a folded prefix, or a word then "$"), for inspection. */
+  bucketKey(b: string): string {
+    return this.ctx.keys.tagged(this.tag, "l", b);
+  }
+
+  /** The key of the pair list of two folded prefixes, for inspection. */
   pairListKey(a: string, b: string): string {
-    return this.ctx.keys.tagged(this.tag, "q", a < b ? `${a} ${b}` : `${b} ${a}`);
+    // byte order of the UTF-8 text, as the scripts compare
+    return this.ctx.keys.tagged(this.tag, "q", Buffer.compare(Buffer.from(a), Buffer.from(b)) < 0 ? `${a} ${b}` : `${b} ${a}`);
   }
 
   /** The item hash, lexical index and boost keys, for inspection. */
@@ -109,7 +121,7 @@ export class Autocomplete<Data = unknown> {
     return scriptCmd(
       libraryScript("autocomplete-write"),
       [this.k.d, this.k.w, this.k.b],
-      [this.tag, this.capacity, PREFIX_LIST_CHARS, ...ops],
+      [this.tag, this.capacity, this.pairThreshold, ...ops],
       (r) => toArray(r).map((x) => toInteger(x)),
     );
   }
@@ -193,7 +205,7 @@ export class Autocomplete<Data = unknown> {
     this.assertDirect("clear");
     const script = libraryScript("autocomplete-clear");
     for (;;) {
-      const left = await this.ctx.executor.run(scriptCmd(script, [this.k.d, this.k.w, this.k.b], [this.tag, PREFIX_LIST_CHARS, 2000], toInteger));
+      const left = await this.ctx.executor.run(scriptCmd(script, [this.k.d, this.k.w, this.k.b], [this.tag, 2000], toInteger));
       if (left === 0) return;
     }
   }
@@ -248,18 +260,15 @@ export class Autocomplete<Data = unknown> {
       }
       const words = queryWords(phrase.length > 4 * MAX_TITLE_LENGTH ? phrase.slice(0, 4 * MAX_TITLE_LENGTH) : phrase, this.text);
       if (words.length === 0) return Promise.resolve([]);
-      const args: Arg[] = [this.tag, PREFIX_LIST_CHARS, offset + limit, offset, options.fuzzy ? "1" : "0", words.length, ...words, types.length, ...types, boosts.length / 2, ...boosts];
+      const args: Arg[] = [this.tag, offset + limit, offset, options.fuzzy ? "1" : "0", words.length, ...words, types.length, ...types, boosts.length / 2, ...boosts];
       return this.ctx.executor.run(
-        scriptCmd(libraryScript("autocomplete-search"), [this.k.d, this.k.w, this.k.b], args, (reply) => {
-          const flat = toArray(reply);
-          const out: Array<AutocompleteEntry<Data>> = [];
-          for (let i = 0; i + 1 < flat.length; i += 2) {
-            // The script leaves out list members whose item is gone; a nil record (older script) is skipped too.
-            const record = flat[i + 1];
-            if (record !== null && record !== undefined) out.push(this.entry(String(flat[i]), String(record)));
-          }
-          return out;
-        }),
+        scriptCmd(
+          libraryScript("autocomplete-search"),
+          [this.k.d, this.k.w, this.k.b],
+          args,
+          (reply) => searchReply(reply, offset, limit).map(([key, record]) => this.entry(key, record)),
+          true,
+        ),
       );
     });
   }

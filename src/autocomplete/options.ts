@@ -8,10 +8,13 @@ import type { KeySpace } from "../keys";
 import { requireWellFormed } from "../validate";
 import { MAX_TITLE_LENGTH } from "./text";
 
-/** Prefix lists exist for word prefixes of 1..3 characters. */
-export const PREFIX_LIST_CHARS = 3;
-/** A prefix list keeps the best 100 items (stays a compact listpack zset). */
-export const PREFIX_LIST_CAPACITY = 100;
+/**
+ * A prefix or pair list keeps the best 32 items (a compact listpack zset), and a prefix gets a
+ * list once more than this many indexed words start with it.
+ */
+export const PREFIX_LIST_CAPACITY = 32;
+/** A prefix is "pair-common" (pair lists pair it) once more than capacity × 8 indexed words start with it. */
+export const PAIR_THRESHOLD_FACTOR = 8;
 /** Largest `limit` of one search. */
 export const MAX_SEARCH_LIMIT = 1000;
 /** Largest `offset + limit` of one search. */
@@ -50,11 +53,18 @@ export interface AutocompleteOptions<Data> {
   readonly stopwords?: Iterable<string>;
   /**
    * @internal Capacity of the prefix and pair lists this instance writes (2..1000, default
-   * {@link PREFIX_LIST_CAPACITY}). Tests set it small so lists overflow, evict and rebuild with few
-   * items. Searches stay exact whatever capacity wrote a list (a list only promises to hold every
-   * item above its watermark).
+   * {@link PREFIX_LIST_CAPACITY}); it also sets when prefixes get lists (more entries than the
+   * capacity) and pair lists (× {@link PAIR_THRESHOLD_FACTOR}). Tests set it small so lists are
+   * created, overflow, evict and rebuild with few items. Searches stay exact whatever capacity
+   * wrote a list (a list only promises to hold every item ranking before its boundary).
    */
   readonly listCapacity?: number;
+  /**
+   * @internal Lexical count past which a prefix is pair-common (default capacity ×
+   * {@link PAIR_THRESHOLD_FACTOR}; at least the capacity). Tests lower it so pair lists appear
+   * with few items. Like the capacity, a property of the index: every writer must use the same.
+   */
+  readonly pairThreshold?: number;
 }
 
 /** Boost factors given with one search (multiplied with stored boosts; nothing is written). */
@@ -123,6 +133,13 @@ export function checkCapacity(capacity: unknown): number {
   if (capacity === undefined) return PREFIX_LIST_CAPACITY;
   if (typeof capacity !== "number" || !Number.isInteger(capacity) || capacity < 2 || capacity > 1000) invalid("listCapacity", `must be an integer in 2..1000, got ${String(capacity)}`);
   return capacity;
+}
+
+/** @internal The pair threshold option, checked (default capacity × {@link PAIR_THRESHOLD_FACTOR}). */
+export function checkPairThreshold(threshold: unknown, capacity: number): number {
+  if (threshold === undefined) return capacity * PAIR_THRESHOLD_FACTOR;
+  if (typeof threshold !== "number" || !Number.isInteger(threshold) || threshold < capacity || threshold > 1_000_000) invalid("pairThreshold", `must be an integer in ${capacity}..1000000, got ${String(threshold)}`);
+  return threshold;
 }
 
 export function checkFactor(path: string, factor: unknown): number {

@@ -16,6 +16,7 @@ import type { LuaScriptName } from "./sources.gen";
 /** The library files prepended, in order, to each script that needs them. */
 const PRELUDES: Partial<Record<LuaScriptName, readonly LuaScriptName[]>> = {
   "autocomplete-search": ["autocomplete-search-lib"],
+  "autocomplete-write": ["autocomplete-write-lib"],
   "model-save": ["model-lib"],
   "model-delete": ["model-lib"],
   "model-incr": ["model-lib"],

@@ -18,8 +18,8 @@ import type { AutocompleteEntry, SearchOptions } from "../../src/autocomplete/op
 import type { ClientLike } from "../../src/client";
 import { Database } from "../../src/database";
 import { createEngine } from "../../src/memory/create-engine";
-import { AutocompleteOracle, isWide, itemKey, memberOf, oracleWords } from "../support/autocomplete-oracle";
-import type { OracleHit } from "../support/autocomplete-oracle";
+import { AutocompleteOracle, isWide, itemKey, listMember, memberOf, oracleWords } from "../support/autocomplete-oracle";
+import type { OracleHit, OracleItem } from "../support/autocomplete-oracle";
 import { describeBackends } from "../support/backends";
 import { rng } from "../support/random";
 
@@ -34,7 +34,7 @@ interface Run {
   readonly ac: Autocomplete<string>;
   readonly raw: ClientLike;
   /** What the workload reached, so the test can tell it exercised what it is meant to. */
-  readonly reached: { fuzzyPages: number; overflowedLists: number; widePairSearches: number };
+  readonly reached: { fuzzyPages: number; overflowedLists: number; widePairSearches: number; completeLists: number; pairLists: number };
 }
 
 const ids = (entries: ReadonlyArray<AutocompleteEntry<string>>) => entries.map((e) => itemKey(e.id, e.type));
@@ -65,51 +65,94 @@ async function check(run: Run, oracle: AutocompleteOracle, phrase: string, optio
 }
 
 /**
- * Every prefix and pair list, and the wide set, against the oracle's items: each member is a live
- * item with its current words and score (a wide item in no pair list), and each list holds every
- * live item that belongs to it and scores above its watermark. Returns the keys checked.
+ * The flags, every prefix and pair list, and the wide set, against the oracle's items (the
+ * invariants src/autocomplete/autocomplete-write.lua documents and the search relies on): every
+ * entry ("word\0score\0folded words\0type\0id") in its bucket (a prefix bucket at most K entries), the counts of split prefixes exact, a
+ * prefix that is not split starts at most K entries, one not pair-common at most T; a
+ * flagged prefix's list, and the pair list of two pair-common prefixes of two words of an item,
+ * hold live items that belong there, with their current words and score, ranked by the rank
+ * bytes, and every item ranking before the list's boundary (all of them without one); no other
+ * list exists; the wide set holds exactly the wide items. Returns the keys checked.
  */
-async function checkLists(run: Run, oracle: AutocompleteOracle, seen: ReadonlyArray<readonly string[]>): Promise<string[]> {
-  const lists = new Map<string, (words: readonly string[]) => boolean>();
-  const twosOf = (words: readonly string[]) => [...new Set(words.map((w) => Array.from(w)).filter((c) => c.length >= 2).map((c) => c.slice(0, 2).join("")))];
+async function checkLists(run: Run, oracle: AutocompleteOracle, seen: ReadonlyArray<readonly string[]>, capacity: number, threshold: number): Promise<string[]> {
+  const live = [...oracle.items.values()];
+  const flat = (await run.raw.call("hgetall", run.ac.keys.words)) as string[] | Record<string, string>;
+  const trie = new Map<string, string>(Array.isArray(flat) ? flat.flatMap((x, i) => (i % 2 === 0 ? [[x, flat[i + 1]!] as [string, string]] : [])) : Object.entries(flat));
+  const flags = new Map<string, number>([...trie].filter(([p]) => p !== "").map(([p, v]) => [p, Number(v[0])]));
+  const prefixesOf = (w: string) => Array.from(w).map((_, n) => Array.from(w).slice(0, n + 1).join(""));
+  // every entry in the bucket of its word's shortest unsplit prefix ("<word>$" when all are split)
+  const bucketOf = (w: string) => prefixesOf(w).find((p) => !flags.has(p)) ?? `${w}$`;
+  const counts = (await run.raw.call("hgetall", `${run.ac.tag}:n`)) as string[] | Record<string, string>;
+  const count = new Map<string, number>(Array.isArray(counts) ? counts.flatMap((x, i) => (i % 2 === 0 ? [[x, Number(counts[i + 1])] as [string, number]] : [])) : Object.entries(counts).map(([k, v]) => [k, Number(v)]));
+  const buckets = new Map<string, string[]>();
+  for (const item of live) for (const w of item.words) buckets.set(bucketOf(w), [...(buckets.get(bucketOf(w)) ?? []), `${w}\0${item.score}\0${memberOf(item)}`]);
+  for (const [b, entries] of buckets) {
+    expect(((await run.raw.call("zrange", `${run.ac.tag}:l:${b}`, 0, -1)) as string[]).sort(), `${run.label}: bucket ${JSON.stringify(b)}`).toEqual(entries.sort());
+    if (!b.endsWith("$")) expect(entries.length <= capacity, `${run.label}: bucket ${JSON.stringify(b)} holds ${entries.length}`).toBe(true);
+  }
+  for (const [p] of flags) expect(count.get(p) ?? 0, `${run.label}: count of ${p}`).toBe(live.reduce((n, item) => n + item.words.filter((x) => x.startsWith(p)).length, 0));
+  const lists = new Map<string, { prefixes: string[]; qualifies: (item: OracleItem) => boolean }>();
+  const absent = new Set<string>();
   for (const words of seen) {
     for (const w of words) {
-      for (let n = 1; n <= Math.min(3, Array.from(w).length); n++) {
-        const p = Array.from(w).slice(0, n).join("");
-        lists.set(run.ac.prefixListKey(p), (ws) => ws.some((x) => x.startsWith(p)));
+      for (const p of prefixesOf(w)) {
+        const entries = live.reduce((n, item) => n + item.words.filter((x) => x.startsWith(p)).length, 0);
+        const f = flags.get(p) ?? 0;
+        expect(entries <= (f === 0 ? capacity : f === 1 ? threshold : Infinity), `${run.label}: ${p} has ${entries} entries, flag ${f}`).toBe(true);
+        if (f > 0) lists.set(run.ac.prefixListKey(p), { prefixes: [p], qualifies: (item) => item.words.some((x) => x.startsWith(p)) });
+        else absent.add(run.ac.prefixListKey(p));
       }
     }
-    for (const a of twosOf(words)) {
-      for (const b of twosOf(words)) {
-        if (a < b) lists.set(run.ac.pairListKey(a, b), (ws) => !isWide(ws) && ws.some((x) => x.startsWith(a)) && ws.some((x) => x.startsWith(b)));
+    for (const a of words) {
+      for (const b of words) {
+        if (a === b) continue;
+        for (const x of prefixesOf(a)) {
+          for (const y of prefixesOf(b)) {
+            if (x.startsWith(y) || y.startsWith(x)) continue;
+            const key = run.ac.pairListKey(x, y);
+            if (flags.get(x) === 2 && flags.get(y) === 2) {
+              const qualifies = (item: OracleItem) => !isWide(item.words) && item.words.some((w) => w.startsWith(x)) && item.words.some((w) => w.startsWith(y));
+              lists.set(key, { prefixes: [x, y], qualifies });
+            } else absent.add(key);
+          }
+        }
       }
     }
   }
-  const live = [...oracle.items.values()];
-  for (const [key, qualifies] of lists) {
-    const flat = (await run.raw.call("zrange", key, 0, -1, "WITHSCORES")) as string[];
-    let watermark = -Infinity;
+  for (const key of absent) expect(await run.raw.call("exists", key), `${run.label}: ${JSON.stringify(key)} exists`).toBe(0);
+  for (const [key, { prefixes, qualifies }] of lists) {
+    const reply = (await run.raw.callBuffer("zrange", key, 0, -1, "WITHSCORES")) as Buffer[];
+    let boundary: { score: number; member: Buffer } | undefined;
     const members = new Map<string, number>();
-    for (let j = 0; j < flat.length; j += 2) {
-      if (flat[j] === "\ufffd") watermark = Number(flat[j + 1]);
-      else members.set(flat[j]!, Number(flat[j + 1]));
+    for (let j = 0; j < reply.length; j += 2) {
+      const m = reply[j]!;
+      if (m[0] === 0xff) {
+        const z = m.indexOf(0, 1);
+        boundary = { score: -Number(m.subarray(1, z).toString()), member: m.subarray(z + 1) };
+        expect(reply[j + 1]!.toString(), `${run.label}: ${JSON.stringify(key)} header score`).toBe("-inf");
+      } else members.set(m.toString("latin1"), -Number(reply[j + 1]!.toString()));
     }
+    if (boundary) run.reached.overflowedLists++;
+    else run.reached.completeLists++;
+    if (prefixes.length === 2) run.reached.pairLists++;
+    const before = (item: OracleItem, m: Buffer) => !boundary || item.score > boundary.score || (item.score === boundary.score && Buffer.compare(m, boundary.member) < 0);
+    const expected = new Map(live.filter(qualifies).map((item) => [listMember(item, prefixes).toString("latin1"), item]));
     for (const [member, score] of members) {
-      const item = oracle.items.get(member.slice(member.indexOf("\0") + 1));
-      expect(item && memberOf(item) === member && item.score === score && qualifies(item.words), `${run.label}: ${JSON.stringify(key)} holds ${JSON.stringify(member)} ${score}`).toBe(true);
+      const item = expected.get(member);
+      expect(item !== undefined && item.score === score && before(item, Buffer.from(member, "latin1")), `${run.label}: ${JSON.stringify(key)} holds ${JSON.stringify(member)} ${score}`).toBe(true);
     }
-    if (watermark > -Infinity) run.reached.overflowedLists++;
-    for (const item of live) {
-      if (qualifies(item.words) && item.score > watermark) expect(members.has(memberOf(item)), `${run.label}: ${JSON.stringify(key)} misses ${JSON.stringify(memberOf(item))}`).toBe(true);
+    for (const [member, item] of expected) {
+      if (before(item, Buffer.from(member, "latin1"))) expect(members.has(member), `${run.label}: ${JSON.stringify(key)} misses ${JSON.stringify(member)}`).toBe(true);
     }
   }
   const wide = (await run.raw.call("zrange", `${run.ac.tag}:x`, 0, -1)) as string[];
   expect(wide.sort(), `${run.label}: the wide set`).toEqual(live.filter((i) => isWide(i.words)).map(memberOf).sort());
-  return [...lists.keys(), `${run.ac.tag}:x`];
+  const bucketKeys = seen.flatMap((words) => words.flatMap((w) => [...prefixesOf(w), `${w}$`].map((b) => `${run.ac.tag}:l:${b}`)));
+  return [...new Set([...lists.keys(), ...bucketKeys, `${run.ac.tag}:x`, `${run.ac.tag}:n`])];
 }
 
 /** The seeded workload: writes mirrored into the oracle, searches checked after each step. Returns every list key. */
-async function workload(run: Run, seed: number, steps: number, pool: number): Promise<string[]> {
+async function workload(run: Run, seed: number, steps: number, pool: number, capacity: number, threshold: number): Promise<string[]> {
   const random = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
   const oracle = new AutocompleteOracle();
@@ -189,7 +232,7 @@ async function workload(run: Run, seed: number, steps: number, pool: number): Pr
     await check(run, oracle, phrase, { limit: 25, fuzzy: true });
   }
   expect(await run.ac.size(), `${run.label}: size`).toBe(oracle.items.size);
-  return checkLists(run, oracle, seen);
+  return checkLists(run, oracle, seen, capacity, threshold);
 }
 
 const SEEDS = process.env.ORACLE_SEEDS ? process.env.ORACLE_SEEDS.split(",").map(Number) : [101, 202, 303];
@@ -201,13 +244,17 @@ function suite(db: () => Database, raw: () => ClientLike, label: () => string): 
   for (const seed of SEEDS) {
     it(`matches the oracle through overflow, eviction, rebuilds, updates, removals and boosts (seed ${seed})`, async () => {
       const capacity = [4, 7, 5][seed % 3]!;
-      const ac = db().autocomplete<string>(`oracle${seed}`, { listCapacity: capacity });
+      // pair lists from a few dozen entries on: the pair path runs often
+      const threshold = capacity * [3, 3, 4][seed % 3]!;
+      const ac = db().autocomplete<string>(`oracle${seed}`, { listCapacity: capacity, pairThreshold: threshold });
       try {
-        const run: Run = { label: `${label()} seed ${seed} capacity ${capacity}`, ac, raw: raw(), reached: { fuzzyPages: 0, overflowedLists: 0, widePairSearches: 0 } };
-        const keys = await workload(run, seed, STEPS, POOL(seed));
+        const run: Run = { label: `${label()} seed ${seed} capacity ${capacity}`, ac, raw: raw(), reached: { fuzzyPages: 0, overflowedLists: 0, widePairSearches: 0, completeLists: 0, pairLists: 0 } };
+        const keys = await workload(run, seed, STEPS, POOL(seed), capacity, threshold);
         expect(run.reached.fuzzyPages, "pages with fuzzy hits").toBeGreaterThanOrEqual(10);
         expect(run.reached.overflowedLists, "lists holding a watermark at the end").toBeGreaterThanOrEqual(3);
         expect(run.reached.widePairSearches, "multi-word searches with a wide hit").toBeGreaterThanOrEqual(3);
+        expect(run.reached.pairLists, "pair lists at the end").toBeGreaterThanOrEqual(3);
+        expect(run.reached.completeLists, "lists without a boundary at the end").toBeGreaterThanOrEqual(3);
         await ac.clear();
         const left = await Promise.all([ac.keys.items, ac.keys.words, ...keys].map((k) => run.raw.call("exists", k)));
         expect(left.filter((n) => n !== 0).length, "keys left after clear()").toBe(0);

@@ -53,6 +53,40 @@ export function isWide(words: readonly string[]): boolean {
 const utf8 = (s: string): number => Buffer.byteLength(s, "utf8");
 
 /**
+ * How an item ranks for query words `qs` that all match it: the number equal to a whole word
+ * and the summed 1-based byte offsets of the words they match (the first equal word, else the
+ * first word prefixed), or undefined when some word matches nothing.
+ */
+export function matchOf(words: readonly string[], qs: readonly string[]): { exact: number; pos: number } | undefined {
+  const offsets: number[] = [];
+  for (let j = 0, at = 1; j < words.length; j++) {
+    offsets.push(at);
+    at += utf8(words[j]!) + 1;
+  }
+  let exact = 0;
+  let pos = 0;
+  for (const q of qs) {
+    let j = words.indexOf(q);
+    if (j >= 0) exact++;
+    else j = words.findIndex((w) => w.startsWith(q));
+    if (j < 0) return undefined;
+    pos += offsets[j]!;
+  }
+  return { exact, pos };
+}
+
+/**
+ * The member of an item in the prefix list of `prefixes` (one prefix, or two for a pair list),
+ * as src/autocomplete/autocomplete-write.lua documents: 3 rank bytes (2 - exact, pos
+ * big-endian), then the member of {@link memberOf}.
+ */
+export function listMember(item: OracleItem, prefixes: readonly string[]): Buffer {
+  const m = matchOf(item.words, prefixes);
+  if (!m) throw new Error(`${memberOf(item)} matches no ${prefixes.join(" ")}`);
+  return Buffer.concat([Buffer.from([2 - m.exact, (m.pos >> 8) & 255, m.pos & 255]), Buffer.from(memberOf(item))]);
+}
+
+/**
  * Does the last query word `q` match a prefix of `word` at edit distance 1 as the README allows?
  * Deletion anywhere, transposition of neighbours, substitution and insertion from the second
  * character on (the first is never replaced, nothing is inserted before it).
@@ -120,26 +154,8 @@ export class AutocompleteOracle {
     const tryFuzzy = options.fuzzy === true && Array.from(last).length >= 3;
     for (const item of this.items.values()) {
       if (options.types && !options.types.includes(item.type)) continue;
-      const offsets: number[] = [];
-      for (let j = 0, at = 1; j < item.words.length; j++) {
-        offsets.push(at);
-        at += utf8(item.words[j]!) + 1;
-      }
-      let hits = 0;
-      let pos = 0;
-      let all = true;
-      for (const q of qs) {
-        // the first word equal to the query word, else the first word it prefixes
-        let j = item.words.indexOf(q);
-        if (j >= 0) hits++;
-        else j = item.words.findIndex((w) => w.startsWith(q));
-        if (j < 0) {
-          all = false;
-          break;
-        }
-        pos += offsets[j]!;
-      }
-      if (all) exact.push({ item, eff: this.eff(item, options), exact: hits, pos });
+      const m = matchOf(item.words, qs);
+      if (m) exact.push({ item, eff: this.eff(item, options), exact: m.exact, pos: m.pos });
       else if (tryFuzzy && qs.slice(0, -1).every((q) => item.words.some((w) => w.startsWith(q))) && item.words.some((w) => fuzzyPrefix(last, w))) {
         fuzzy.push({ item, eff: this.eff(item, options), exact: 0, pos: 0 });
       }

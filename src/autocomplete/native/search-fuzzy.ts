@@ -4,39 +4,17 @@
  * transposition, substitution, insertion; substituted/inserted characters are those found at
  * that position in indexed words, at most 64; the first character is never replaced).
  */
-import { utf8Step } from "./bytes";
-import type { ScriptCalls } from "../../memory/native";
 
 /** UTF-8 characters as the Lua pattern "[%z\1-\127\194-\244][\128-\191]*" splits them. */
 const UTF8_CHAR = /[\x00-\x7f\xc2-\xf4][\x80-\xbf]*/g;
 
-/** The characters that follow `head` in indexed words, in byte order (ZRANGE BYLEX LIMIT 0 1 hops). */
-function nextChars(redis: ScriptCalls, w: string, head: string): string[] {
-  const out: string[] = [];
-  let from = `[${head}`;
-  const stop = `[${head}\xff`;
-  while (out.length < 64) {
-    const r = redis.strings("ZRANGE", w, from, stop, "BYLEX", "LIMIT", 0, 1);
-    if (r.length === 0) break;
-    const m = r[0] ?? "";
-    const c = m.charCodeAt(head.length);
-    if (c === 0) {
-      from = `(${head}\0\xff`;
-    } else {
-      const ch = m.slice(head.length, head.length + utf8Step(c));
-      out.push(ch);
-      from = `(${head}${ch}\xff`;
-    }
-  }
-  return out;
-}
-
 /**
  * The variants of `last` worth searching: not extending `last` itself, and none extending a
  * shorter kept variant (it could match nothing more). `lexcount(prefix)` counts indexed words
- * with that prefix.
+ * with that prefix; `nextChars(head)` gives the characters that follow `head` in indexed words
+ * (byte order, at most 64).
  */
-export function fuzzyVariants(redis: ScriptCalls, w: string, last: string, lexcount: (q: string) => number): string[] {
+export function fuzzyVariants(last: string, lexcount: (q: string) => number, nextChars: (head: string) => string[]): string[] {
   const chars = last.match(UTF8_CHAR) ?? [];
   const n = chars.length;
   // join(a, b, extra, c, d): chars a..b, extra, chars c..d (1-based, inclusive, as table.concat).
@@ -55,7 +33,7 @@ export function fuzzyVariants(redis: ScriptCalls, w: string, last: string, lexco
     variant(join(1, k - 1, "", k + 1, n));
     if (k < n) variant(join(1, k - 1, chars[k]! + chars[k - 1]!, k + 2, n));
     if (k > 1) {
-      for (const ch of nextChars(redis, w, head)) {
+      for (const ch of nextChars(head)) {
         if (ch !== chars[k - 1]) variant(head + ch + join(k + 1, n, "", 1, 0));
         variant(head + ch + join(k, n, "", 1, 0));
       }

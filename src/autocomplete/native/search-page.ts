@@ -32,7 +32,7 @@ export function pageOf(redis: ScriptCalls, d: string, results: readonly Hit[], q
     gone = true;
     if (h[4] !== undefined) {
       try {
-        redis.call(["ZREM", h[4], member]);
+        redis.call(["ZREM", h[4], h[5]!]);
       } catch {
         // best effort, as redis.pcall: the search still answers
       }

@@ -7,16 +7,16 @@ import { COUNT, NUMBER } from "./bytes";
 
 /**
  * A matching item: effective score, exact-word hits, summed word offsets, member
- * "folded\0type\0id", and the list it was read from (undefined when built from its record).
+ * "folded\0type\0id", the list it was read from (undefined when built from its record) and the
+ * member as stored there.
  */
-export type Hit = [eff: number, exact: number, pos: number, member: string, source: string | undefined];
+export type Hit = [eff: number, exact: number, pos: number, member: string, source: string | undefined, stored: string | undefined];
 
-/** A parsed search: ARGV[1..5], the folded query words, the types kept and the query boosts. */
+/** A parsed search: ARGV[1..4], the folded query words, the types kept and the query boosts. */
 export interface Query {
   readonly tag: string;
-  readonly chars: number;
-  readonly need: number;
-  readonly offset: number;
+  need: number;
+  offset: number;
   readonly fuzzy: boolean;
   readonly words: string[];
   readonly types?: Set<string>;
@@ -67,8 +67,8 @@ export function matchIn(e: string, stop: number, words: readonly string[]): [num
 
 /** ARGV as a query, or undefined when it is not the shape narwhal sends. */
 export function parseQuery(args: readonly string[]): Query | undefined {
-  if (args.length < 6 || ![1, 2, 3, 5].every((i) => COUNT.test(args[i]!))) return undefined;
-  let i = 5;
+  if (args.length < 5 || ![1, 2, 4].every((i) => COUNT.test(args[i]!))) return undefined;
+  let i = 4;
   const count = (): number | undefined => (COUNT.test(args[i] ?? "") ? Number(args[i]) : undefined);
   const n = count();
   if (n === undefined || i + n >= args.length) return undefined;
@@ -85,5 +85,5 @@ export function parseQuery(args: readonly string[]): Query | undefined {
     if (!NUMBER.test(args[i + 2 * j]!)) return undefined;
     boosts.set(args[i + 2 * j - 1]!, Number(args[i + 2 * j]));
   }
-  return { tag: args[0]!, chars: Number(args[1]), need: Number(args[2]), offset: Number(args[3]), fuzzy: args[4] === "1", words, types, boosts };
+  return { tag: args[0]!, need: Number(args[1]), offset: Number(args[2]), fuzzy: args[3] === "1", words, types, boosts };
 }

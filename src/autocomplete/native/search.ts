@@ -7,31 +7,34 @@
 import { fuzzyVariants } from "./search-fuzzy";
 import { better, matchIn, parseQuery } from "./search-query";
 import type { Hit, Query } from "./search-query";
-import { scanItemsWithPrefix } from "./items";
-import { charLength, charPrefix } from "./bytes";
+import { charLength } from "./bytes";
 import { pageOf } from "./search-page";
+import { Trie, byteOrder, prefixes } from "./trie";
 import type { NativeScript, Reply, ScriptCalls } from "../../memory/native";
 
 /** SHA1 of the autocomplete-search.lua this file mirrors; a unit test fails when the Lua changes. */
-export const AUTOCOMPLETE_SEARCH_SHA = "396b7a3c1ce91d850b0745cb620712c792dfbafe";
-
-const SENTINEL = "\xff";
+export const AUTOCOMPLETE_SEARCH_SHA = "d2a4dc01ca63f7d3dd5548e494abbde2ead19a74";
 
 class SearchRun {
   private readonly counts = new Map<string, number>();
+  private readonly trie: Trie;
   /** The fuzzy variants of the last word, built once per run. */
   private kept: string[] | undefined;
   private readonly maxF: number;
   private readonly minF: number;
   private readonly hasStored: boolean;
+  private readonly unboosted: boolean;
+  private readonly x: string;
 
   constructor(
     private readonly redis: ScriptCalls,
     private readonly d: string,
-    private readonly w: string,
+    w: string,
     private readonly b: string,
     private readonly q: Query,
   ) {
+    this.trie = new Trie(redis, w, q.tag);
+    this.x = `${q.tag}:x`;
     let maxF = 1;
     let minF = 1;
     if (q.boosts.size > 0) {
@@ -44,37 +47,31 @@ class SearchRun {
       maxF = qmax * qmax;
       minF = qmin * qmin;
     }
-    const lo = redis.strings("ZRANGE", b, 0, 0, "WITHSCORES");
-    this.hasStored = lo.length > 0;
+    this.hasStored = redis.integer("EXISTS", b) === 1;
     if (this.hasStored) {
+      const lo = redis.strings("ZRANGE", b, 0, 0, "WITHSCORES");
       const hi = redis.strings("ZRANGE", b, -1, -1, "WITHSCORES");
-      const smin = Math.min(1, Number(lo[1]));
-      const smax = Math.max(1, Number(hi[1]));
-      maxF = maxF * smax * smax;
-      minF = minF * smin * smin;
+      maxF = maxF * Math.max(1, Number(hi[1])) ** 2;
+      minF = minF * Math.min(1, Number(lo[1])) ** 2;
     }
     this.maxF = maxF;
     this.minF = minF;
+    this.unboosted = q.boosts.size === 0 && !this.hasStored;
   }
 
   private bound(raw: number): number {
     return raw >= 0 ? raw * this.maxF : raw * this.minF;
   }
 
+  /** The number of indexed words starting with q (memoized). */
   lexcount(q: string): number {
     let c = this.counts.get(q);
-    if (c === undefined) {
-      c = this.redis.integer("ZLEXCOUNT", this.w, `[${q}`, `[${q}\xff`);
-      this.counts.set(q, c);
-    }
+    if (c === undefined) this.counts.set(q, (c = this.trie.count(q)));
     return c;
   }
 
-  /**
-   * Appends the candidates (members with raw scores, read from the list `source`) matching every
-   * word to `out`, boosted, leaving out members in `skip` or `skip2`.
-   */
-  private consider(members: readonly string[], raws: readonly number[], words: readonly string[], out: Hit[], skip: ReadonlySet<string>, source?: string, skip2?: ReadonlySet<string>): void {
+  /** Appends the candidates matching every word to `out`, boosted, leaving out members in `skip`. */
+  private consider(members: readonly string[], raws: readonly number[], words: readonly string[], out: Hit[], skip: ReadonlySet<string>, source?: string, stored?: readonly string[]): void {
     const hits: Hit[] = [];
     const hitRaws: number[] = [];
     for (let j = 0; j < members.length; j++) {
@@ -82,8 +79,8 @@ class SearchRun {
       const stop = e.indexOf("\0");
       let match = matchIn(e, stop, words);
       if (match && this.q.types && !this.q.types.has(e.slice(stop + 1, e.indexOf("\0", stop + 1)))) match = undefined;
-      if (match && !skip.has(e) && !skip2?.has(e)) {
-        hits.push([0, match[0], match[1], e, source]);
+      if (match && !skip.has(e)) {
+        hits.push([0, match[0], match[1], e, source, stored?.[j]]);
         hitRaws.push(raws[j]!);
       }
     }
@@ -112,126 +109,146 @@ class SearchRun {
     }
   }
 
-  /**
-   * Reads a prefix or pair list in score order: the exact answer, or undefined when the list ran
-   * out first. Members in `skip2` do not count.
-   */
-  private stream(pk: string, words: readonly string[], missingIsEmpty: boolean, skip: ReadonlySet<string>, skip2?: ReadonlySet<string>): Hit[] | undefined {
+  /** The first `need` hits of a list in the answer's order (the Lua direct). */
+  private direct(pk: string, scored: boolean): { out: Hit[] | undefined; exists: boolean } {
+    const need = this.q.need;
+    const m = scored ? this.redis.strings("ZRANGE", pk, 0, need, "WITHSCORES") : this.redis.strings("ZRANGE", pk, 0, need);
+    const out: Hit[] = [];
+    let cut = false;
+    for (let j = 0; j < m.length; j += scored ? 2 : 1) {
+      const mem = m[j]!;
+      const b1 = mem.charCodeAt(0);
+      if (b1 === 255) cut = true;
+      else if (out.length < need) out.push([scored ? -Number(m[j + 1]) : 0, 2 - b1, mem.charCodeAt(1) * 256 + mem.charCodeAt(2), mem.slice(3), pk, mem]);
+    }
+    if (cut && out.length < need) return { out: undefined, exists: true };
+    return { out, exists: m.length > 0 };
+  }
+
+  /** Reads a list in its order, matching every word (the Lua stream). */
+  private stream(pk: string, words: readonly string[], skip: ReadonlySet<string>, same: boolean, scored = false): { out: Hit[] | undefined; exists: boolean } {
+    if (same && !this.q.types && skip.size === 0) return this.direct(pk, scored);
     const need = this.q.need;
     const out: Hit[] = [];
-    let page = Math.min(need + 1, 1000);
     let off = 0;
+    let page = need + 1;
+    let cut: number | undefined;
     for (;;) {
-      const m = this.redis.strings("ZRANGE", pk, "+inf", "-inf", "BYSCORE", "REV", "LIMIT", off, page, "WITHSCORES");
-      if (m.length === 0 && off === 0) return missingIsEmpty ? out : undefined;
+      const m = this.redis.strings("ZRANGE", pk, off, off + page - 1, "WITHSCORES");
+      if (m.length === 0 && off === 0) return { out, exists: false };
       const members: string[] = [];
       const raws: number[] = [];
-      let watermark: number | undefined;
+      const stored: string[] = [];
       for (let j = 0; j < m.length; j += 2) {
-        if (m[j] === SENTINEL) {
-          watermark = Number(m[j + 1]);
-          break;
+        const mem = m[j]!;
+        if (mem.charCodeAt(0) === 255) {
+          cut = -Number(mem.slice(1, mem.indexOf("\0", 1)));
+        } else {
+          stored.push(mem);
+          members.push(mem.slice(3));
+          raws.push(-Number(m[j + 1]));
         }
-        members.push(m[j]!);
-        raws.push(Number(m[j + 1]));
       }
-      this.consider(members, raws, words, out, skip, pk, skip2);
-      off += members.length;
-      if (watermark !== undefined) {
-        if (out.length >= need) {
-          out.sort(better);
-          if (this.bound(watermark) < out[need - 1]![0]) return out;
-        }
-        return undefined;
-      }
-      if (m.length < 2 * page) return out.sort(better);
+      this.consider(members, raws, words, out, skip, pk, stored);
+      off += m.length / 2;
+      const done = m.length < 2 * page;
       if (out.length >= need) {
         out.sort(better);
-        if (this.bound(raws[raws.length - 1]!) < out[need - 1]![0]) return out;
+        const top = !done && raws.length > 0 ? raws[raws.length - 1] : cut;
+        if (same || top === undefined || this.bound(top) < out[need - 1]![0]) return { out, exists: true };
+      }
+      if (done) {
+        if (cut !== undefined) return { out: undefined, exists: true };
+        return { out: out.sort(better), exists: true };
       }
       page = Math.min(page * 2, 1000);
     }
   }
 
-  /** The pair list of the two rarest words with different 2-character prefixes, if any. */
-  private pairList(words: readonly string[]): string | undefined {
-    const cands: Array<[number, string]> = [];
-    for (const q of words) {
-      const two = charPrefix(q, 2).prefix;
-      if (charLength(two) === 2) cands.push([this.lexcount(q), two]);
-    }
-    cands.sort((x, y) => x[0] - y[0] || (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0));
-    for (let x = 0; x < cands.length; x++) {
-      for (let y = x + 1; y < cands.length; y++) {
-        if (cands[x]![1] !== cands[y]![1]) {
-          const [a, b] = cands[x]![1] < cands[y]![1] ? [cands[x]![1], cands[y]![1]] : [cands[y]![1], cands[x]![1]];
-          return `${this.q.tag}:q:${a} ${b}`;
-        }
+  /** Evaluates every item having a word that starts with q (its entries carry score and words). */
+  private range(q: string, words: readonly string[], skip: ReadonlySet<string>): Hit[] {
+    const out: Hit[] = [];
+    let members: string[] = [];
+    let raws: number[] = [];
+    const es = this.trie.entriesWith(q);
+    es.forEach((e, i) => {
+      members.push(`${e.folded}\0${e.key}`);
+      raws.push(Number(e.score));
+      if (members.length === 500 || i === es.length - 1) {
+        this.consider(members, raws, words, out, skip);
+        members = [];
+        raws = [];
       }
-    }
-    return undefined;
+    });
+    return out.sort(better);
+  }
+
+  private pairKey(a: string, b: string): string {
+    return byteOrder(b, a) < 0 ? `${this.q.tag}:q:${b} ${a}` : `${this.q.tag}:q:${a} ${b}`;
   }
 
   /** The exact top `need` items matching every word (sorted best first; may be longer). */
   collect(words: readonly string[], skip: ReadonlySet<string>): Hit[] {
-    let driver = words[0]!;
-    if (words.length > 1) {
-      let best: number | undefined;
-      for (const q of words) {
-        const c = this.lexcount(q);
-        if (c === 0) return [];
-        if (best === undefined || c < best) {
-          best = c;
-          driver = q;
-        }
-      }
+    const { trie, q } = this;
+    const cands = words.filter((w, k) => !words.some((r, j) => (r.length > w.length || (r.length === w.length && j < k)) && r.startsWith(w)));
+    const same = this.unboosted && cands.length === words.length;
+    if (cands.length === 1) {
+      const { out, exists } = this.stream(`${q.tag}:p:${cands[0]!}`, words, skip, same);
+      if (out && exists) return out;
+      return this.range(cands[0]!, words, skip);
     }
-    const { prefix, whole } = charPrefix(driver, this.q.chars);
-    if (words.length > 1) {
-      const pair = this.pairList(words);
-      const x = `${this.q.tag}:x`;
-      const wide = pair ? this.redis.integer("ZCARD", x) : 0;
-      if (pair && wide <= 256) {
-        // A wide item met in the pair list (an older version's rebuild put it there) is left to the wide set.
+    const chains = cands.map((c) => prefixes(c));
+    for (const ps of chains) trie.load(ps);
+    let pick = cands[0]!;
+    for (const c of cands.slice(1)) {
+      const f = trie.flag(c);
+      const g = trie.flag(pick);
+      if (f < g || (f === g && f < 2 && this.lexcount(c) < this.lexcount(pick))) pick = c;
+    }
+    if (trie.flag(pick) === 0) return this.range(pick, words, skip);
+    const nx = this.redis.integer("ZCARD", this.x);
+    if (nx <= 256) {
+      const wide: Hit[] = [];
+      if (nx > 0) {
+        const m = this.redis.strings("ZRANGE", this.x, 0, -1, "WITHSCORES");
         const members: string[] = [];
         const raws: number[] = [];
-        if (wide > 0) {
-          const m = this.redis.strings("ZRANGE", x, 0, -1, "WITHSCORES");
-          for (let j = 0; j < m.length; j += 2) {
-            members.push(m[j]!);
-            raws.push(Number(m[j + 1]));
-          }
+        for (let j = 0; j < m.length; j += 2) {
+          members.push(m[j]!);
+          raws.push(Number(m[j + 1]));
         }
-        const out = this.stream(pair, words, true, skip, wide > 0 ? new Set(members) : undefined);
+        this.consider(members, raws, words, wide, skip, this.x, members);
+      }
+      const top = chains.map((ps) => ps.filter((p) => trie.flag(p) === 2).pop());
+      const lists: Array<{ pk: string; card: number; exact: boolean; index: number }> = [];
+      const seen = new Set<string>();
+      for (let x = 0; x < cands.length; x++) {
+        for (let y = x + 1; y < cands.length; y++) {
+          const a = top[x];
+          const b = top[y];
+          if (a === undefined || b === undefined || b.startsWith(a) || a.startsWith(b)) continue;
+          const pk = this.pairKey(a, b);
+          if (seen.has(pk)) continue;
+          seen.add(pk);
+          lists.push({ pk, card: 0, exact: a === cands[x] && b === cands[y], index: lists.length });
+        }
+      }
+      if (lists.length > 1) {
+        for (const l of lists) l.card = this.redis.integer("ZCARD", l.pk);
+        lists.sort((x, y) => x.card - y.card || x.index - y.index);
+      }
+      for (const l of lists) {
+        const { out } = this.stream(l.pk, words, skip, same && l.exact && cands.length === 2, wide.length > 0);
         if (out) {
-          if (wide > 0) {
-            this.consider(members, raws, words, out, skip, x);
-            out.sort(better);
-          }
-          return out;
+          if (wide.length === 0) return out;
+          return [...out, ...wide].sort(better);
         }
       }
     }
-    if (!((words.length > 1 || !whole) && this.lexcount(driver) <= 128)) {
-      const out = this.stream(`${this.q.tag}:p:${prefix}`, words, false, skip, undefined);
-      if (out) return out;
-    }
-    return this.wholeRange(driver, words, skip);
-  }
-
-  /** Evaluates every item having a word that starts with `driver` against its record. */
-  private wholeRange(driver: string, words: readonly string[], skip: ReadonlySet<string>): Hit[] {
-    const out: Hit[] = [];
-    scanItemsWithPrefix(this.redis, this.w, this.d, driver, (items) => {
-      this.consider(
-        items.map((item) => `${item.folded}\0${item.key}`),
-        items.map((item) => Number(item.score)),
-        words,
-        out,
-        skip,
-      );
-    });
-    return out.sort(better);
+    if (trie.flag(pick) === 1) return this.stream(`${q.tag}:p:${pick}`, words, skip, false).out ?? this.range(pick, words, skip);
+    let rarest = cands[0]!;
+    for (const c of cands) if (this.lexcount(c) < this.lexcount(rarest)) rarest = c;
+    return this.range(rarest, words, skip);
   }
 
   /** Every hit, best first (at least the best `need`), leaving out the members in `dead`; fuzzy hits last. */
@@ -240,7 +257,7 @@ class SearchRun {
     const results = words.length > 0 ? this.collect(words, dead) : [];
     const last = words[words.length - 1];
     if (this.q.fuzzy && last !== undefined && results.length < need && charLength(last) >= 3) {
-      this.kept ??= fuzzyVariants(this.redis, this.w, last, (q) => this.lexcount(q));
+      this.kept ??= fuzzyVariants(last, (v) => this.lexcount(v), (head) => this.trie.nextChars(head));
       const skip = new Set(dead);
       for (const r of results) skip.add(r[3]);
       const extra: Hit[] = [];
@@ -257,10 +274,28 @@ class SearchRun {
   }
 
   run(): Reply {
+    // the answer cache (see the Lua)
+    const q = this.q;
+    let cached: string | undefined;
+    if (this.unboosted && !q.types && q.need <= 10 && q.words.length > 0) {
+      const g = this.redis.bulk("GET", `${q.tag}:g`);
+      if (g !== undefined) {
+        cached = `${q.tag}:a:${g}:${q.fuzzy ? "f" : "e"}${q.words.join(" ")}`;
+        const hit = this.redis.bulk("GET", cached);
+        if (hit !== undefined) return Buffer.from(hit, "latin1");
+        q.need = 10;
+        q.offset = 0;
+      }
+    }
     const dead = new Set<string>();
     for (let round = 1; ; round++) {
-      const { reply, gone } = pageOf(this.redis, this.d, this.ranked(dead), this.q, dead);
-      if (!gone || round === 3) return reply;
+      const { reply, gone } = pageOf(this.redis, this.d, this.ranked(dead), q, dead);
+      if (!gone || round === 3) {
+        if (cached === undefined) return reply;
+        const answer = reply.map((b) => `${b.length}:${b.toString("latin1")}`).join("");
+        this.redis.call(["SET", cached, answer, "EX", 600]);
+        return Buffer.from(answer, "latin1");
+      }
     }
   }
 }

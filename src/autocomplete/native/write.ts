@@ -1,25 +1,20 @@
 /**
- * Native port of `../autocomplete-write.lua` (read its header for the key layout and the
- * prefix-list invariants), run by the embedded engine in place of the Lua. It issues the same commands in the same order as
- * the Lua, except that lists touched by one item are visited in insertion order rather than
- * Lua's hash order (each list is independent, so the keyspace ends up the same).
- * Strings are latin1 (one char per byte), exactly like Lua strings.
+ * Native port of `../autocomplete-write.lua` (read its header for the key layout, the trie and
+ * the list invariants), run by the embedded engine in place of the Lua. It issues the same
+ * commands in the same order as the Lua where order matters; lists and buckets touched by one
+ * batch are visited in insertion order rather than Lua's hash order (each is independent, so the
+ * keyspace ends up byte-identical). Strings are latin1 (one char per byte), like Lua strings.
  */
-import { scanItemsWithPrefix } from "./items";
 import { COUNT, NUMBER, recordFields, utf8Step } from "./bytes";
+import { Lists, neg } from "./write-lists";
+import type { Spec, WItem } from "./write-lists";
+import { Trie, prefixes } from "./trie";
 import { ErrorReply, NativeScriptError, type NativeScript, type Reply, type ScriptCalls } from "../../memory/native";
 
 /** SHA1 of the autocomplete-write.lua this file mirrors; a unit test fails when the Lua changes. */
-export const AUTOCOMPLETE_WRITE_SHA = "850c0245b782ffbcf8e740237474b7390ac48c58";
+export const AUTOCOMPLETE_WRITE_SHA = "9de870f445cbea85db517dc4ccfcb0d568e82a35";
 
-const SENTINEL = "\xff";
 const WIDE = 6;
-
-/** A prefix list's rebuild spec: its prefix p, and for a pair list the second prefix q. */
-interface ListSpec {
-  readonly p: string;
-  readonly q?: string;
-}
 
 type Op = { kind: "A"; key: string; score: string; folded: string; title: string; data: string } | { kind: "R"; key: string };
 
@@ -27,201 +22,247 @@ function fail(message: string): never {
   throw new NativeScriptError(new ErrorReply(`ERR autocomplete-write: ${message}`));
 }
 
-function wordsOf(folded: string): string[] {
-  return folded.split(" ").filter((w) => w !== "");
-}
-
-/** The "score" and "folded words" fields of a record "score\0folded\0title\0data". */
-function fieldsOf(record: string): { score: string; folded: string } {
-  return recordFields(record) ?? fail("malformed item record");
-}
-
-function lexMembers(words: readonly string[], key: string): string[] {
-  return words.map((w) => `${w}\0${key}`);
+function makeItem(key: string, score: string, folded: string): WItem {
+  const words = folded.split(" ").filter((w) => w !== "");
+  const twos = new Set<string>();
+  for (const w of words) {
+    const p = prefixes(w)[1];
+    if (p !== undefined) twos.add(p);
+  }
+  const ns = neg(score);
+  return { key, score, n: Number(ns), ns, folded, sp: ` ${folded} `, words, wide: twos.size > WIDE };
 }
 
 class Writer {
-  private pendingLex: Array<string | number> = [];
-  /** Prefix list key → flat entries n1, score1, member1, n2, … */
-  private pending = new Map<string, Array<string | number>>();
+  private readonly trie: Trie;
+  private readonly lists: Lists;
+  private readonly n: string;
   private readonly x: string;
+  private readonly items = new Map<string, WItem>();
+  private dirty = new Set<string>();
+  private pending: WItem[] = [];
 
   constructor(
     private readonly redis: ScriptCalls,
     private readonly d: string,
     private readonly w: string,
-    private readonly tag: string,
-    private readonly cap: number,
-    private readonly chars: number,
+    tag: string,
+    private readonly k: number,
+    private readonly t: number,
   ) {
+    this.n = `${tag}:n`;
     this.x = `${tag}:x`;
+    this.trie = new Trie(redis, w, tag);
+    this.lists = new Lists(redis, tag, k, (p) => this.itemsWith(p), (a, b) => redis.strings("HMGET", this.n, a, b));
   }
 
-  /** The prefix and pair lists an item with these words belongs to, and whether it is "wide". */
-  private listsOf(words: readonly string[]): { lists: Map<string, ListSpec>; wide: boolean } {
-    const lists = new Map<string, ListSpec>();
-    const twos = new Set<string>();
-    for (const word of words) {
-      let n = 0;
-      let i = 0;
-      while (i < word.length && n < this.chars) {
-        i += utf8Step(word.charCodeAt(i));
-        n++;
-        const p = word.slice(0, i);
-        lists.set(`${this.tag}:p:${p}`, { p });
-        if (n === 2) twos.add(p);
-      }
+  /** Loads the nodes of the words' prefixes, level by level, down to each word's first unsplit one. */
+  private loadItems(its: readonly WItem[]): void {
+    const trie = this.trie;
+    trie.load([""]);
+    let words = [...new Set(its.flatMap((it) => it.words))];
+    for (let level = 0; words.length > 0; level++) {
+      trie.load(words.map((w) => prefixes(w)[level]!));
+      words = words.filter((w) => trie.node(prefixes(w)[level]!).flag > 0 && prefixes(w)[level + 1] !== undefined);
     }
-    if (twos.size > WIDE) return { lists, wide: true };
-    const sorted = [...twos].sort();
-    for (let a = 0; a < sorted.length; a++) {
-      for (let b = a + 1; b < sorted.length; b++) {
-        lists.set(`${this.tag}:q:${sorted[a]!} ${sorted[b]!}`, { p: sorted[a]!, q: sorted[b]! });
-      }
-    }
-    return { lists, wide: false };
   }
 
-  /** Whether an item with these folded words is wide (as {@link listsOf} decides; the Lua `is_wide`). */
-  private isWide(folded: string): boolean {
-    if (this.chars < 2) return false;
-    const twos = new Set<string>();
-    for (const word of wordsOf(folded)) {
-      const k = utf8Step(word.charCodeAt(0));
-      if (k >= word.length) continue;
-      twos.add(word.slice(0, k + utf8Step(word.charCodeAt(k))));
-      if (twos.size > WIDE) return true;
-    }
-    return false;
+  private hsetAll(key: string, t: Map<string, string | number>): void {
+    const args: Array<string | number> = [];
+    for (const [f, v] of t) args.push(f, v);
+    for (let i = 0; i < args.length; i += 2000) this.redis.call(["HSET", key, ...args.slice(i, i + 2000)]);
   }
 
-  /** Refills a list from the lexical index: its best items (a pair list takes no wide item), plus the sentinel. */
-  private rebuild(pk: string, spec: ListSpec): void {
-    const redis = this.redis;
-    redis.call(["DEL", pk]);
-    const items: Array<{ n: number; score: string; member: string; index: number }> = [];
-    scanItemsWithPrefix(redis, this.w, this.d, spec.p, (batch) => {
-      for (const { key, score, folded } of batch) {
-        if (spec.q === undefined || (` ${folded}`.includes(` ${spec.q}`) && !this.isWide(folded))) {
-          items.push({ n: Number(score), score, member: `${folded}\0${key}`, index: items.length + 1 });
-        }
+  private flushNodes(): void {
+    const t = new Map<string, string>();
+    for (const p of this.dirty) t.set(p, `${this.trie.node(p).flag}${this.trie.node(p).kids}`);
+    this.hsetAll(this.w, t);
+    this.dirty = new Set();
+  }
+
+  /** Every live item having a word that starts with p, from its entries (items shared by key). */
+  private itemsWith(p: string): WItem[] {
+    return this.trie.entriesWith(p).map(({ key, score, folded }) => {
+      let it = this.items.get(key);
+      if (!it || it.score !== score || it.folded !== folded) {
+        it = makeItem(key, score, folded);
+        this.items.set(key, it);
       }
+      return it;
     });
-    if (items.length === 0) return;
-    items.sort((a, b) => (a.n !== b.n ? (a.n > b.n ? -1 : 1) : a.index - b.index));
-    const args: string[] = [];
-    for (let i = 0; i < Math.min(this.cap, items.length); i++) args.push(items[i]!.score, items[i]!.member);
-    if (items.length > this.cap) args.push(items[this.cap]!.score, SENTINEL);
-    redis.call(["ZADD", pk, ...args]);
   }
 
-  /** Adds entries (flat n, score, member triples) to a prefix list, evicting beyond capacity. */
-  private plistAdd(pk: string, entries: ReadonlyArray<string | number>): void {
-    const redis = this.redis;
-    const card = redis.integer("ZCARD", pk);
-    const wm = card > this.cap / 2 ? redis.bulk("ZSCORE", pk, SENTINEL) : undefined;
-    const w = wm === undefined ? undefined : Number(wm);
-    const args: string[] = [];
-    for (let j = 0; j < entries.length; j += 3) {
-      if (w === undefined || (entries[j] as number) > w) args.push(entries[j + 1] as string, entries[j + 2] as string);
+  /** The lists of an item (nodes loaded), or with `only` its pair lists pairing that prefix. */
+  private listsOf(it: WItem, only?: string): Map<string, Spec> {
+    const out = new Map<string, Spec>();
+    const twos: string[][] = [];
+    for (const w of it.words) {
+      const t: string[] = [];
+      for (const p of prefixes(w)) {
+        const f = this.trie.node(p).flag;
+        if (f === 0) break;
+        if (only === undefined) {
+          const s = this.lists.spec(p);
+          out.set(s.key, s);
+        }
+        if (f === 2) t.push(p);
+      }
+      twos.push(t);
     }
-    if (args.length === 0) return;
-    const over = card + redis.integer("ZADD", pk, ...args) - this.cap - (wm !== undefined ? 1 : 0);
-    if (over > 0) {
-      const low = redis.strings("ZRANGE", pk, 0, over, "WITHSCORES");
-      const gone: string[] = [];
-      let top: string | undefined;
-      for (let j = 0; j < low.length; j += 2) {
-        if (low[j] !== SENTINEL && gone.length < over) {
-          gone.push(low[j]!);
-          top = low[j + 1];
+    if (it.wide) return out;
+    for (let i = 0; i < it.words.length; i++) {
+      for (let j = i + 1; j < it.words.length; j++) {
+        for (const a of twos[i]!) {
+          for (const b of twos[j]!) {
+            if (only !== undefined && a !== only && b !== only) continue;
+            const s = this.lists.pair(a, b);
+            if (s) out.set(s.key, s);
+          }
         }
       }
-      redis.call(["ZREM", pk, ...gone]);
-      redis.call(["ZADD", pk, "GT", top ?? fail("eviction found no member"), SENTINEL]);
     }
+    return out;
   }
 
-  private plistRemove(pk: string, spec: ListSpec, member: string): void {
-    const redis = this.redis;
-    redis.call(["ZREM", pk, member]);
-    const wm = redis.bulk("ZSCORE", pk, SENTINEL);
-    if (wm !== undefined && redis.integer("ZCOUNT", pk, `(${wm}`, "+inf") < this.cap / 2) this.rebuild(pk, spec);
+  private addToLists(its: readonly WItem[], only?: string): void {
+    const lists = new Map<string, { spec: Spec; its: WItem[] }>();
+    for (const it of its) {
+      for (const [pk, spec] of this.listsOf(it, only)) {
+        let l = lists.get(pk);
+        if (!l) lists.set(pk, (l = { spec, its: [] }));
+        l.its.push(it);
+      }
+    }
+    for (const { spec, its: l } of lists.values()) this.lists.add(spec, l);
   }
 
-  /** Applies the batched work of brand-new items. */
+  /** A split prefix with more than T entries becomes pair-common: it fills every pair list it forms. */
+  private promote(p: string, count: number): void {
+    if (count <= this.t || this.trie.node(p).flag !== 1) return;
+    this.trie.node(p).flag = 2;
+    this.dirty.add(p);
+    const its = this.itemsWith(p);
+    this.loadItems(its);
+    this.addToLists(its, p);
+  }
+
+  /** Splits a bucket past K entries (see the Lua split_bucket). */
+  private splitBucket(p: string): void {
+    const { redis, trie } = this;
+    const es = redis.strings("ZRANGE", trie.bucketKey(p), 0, -1) as string[];
+    if (es.length <= this.k) return;
+    const node = { flag: 1, kids: "" };
+    trie.nodes.set(p, node);
+    const moved = new Map<string, Array<string | number>>();
+    for (const m of es) {
+      const z = m.indexOf("\0");
+      const ch = z === p.length ? "$" : m.slice(p.length, p.length + utf8Step(m.charCodeAt(p.length)));
+      let args = moved.get(ch);
+      if (!args) {
+        moved.set(ch, (args = []));
+        node.kids += ch;
+      }
+      args.push(0, m);
+    }
+    redis.call(["DEL", trie.bucketKey(p)]);
+    for (const [ch, args] of moved) {
+      const b = ch === "$" ? `${p}$` : p + ch;
+      for (let i = 0; i < args.length; i += 2000) redis.call(["ZADD", trie.bucketKey(b), ...args.slice(i, i + 2000)]);
+      if (ch !== "$" && !trie.nodes.has(b)) trie.nodes.set(b, { flag: 0, kids: "" });
+    }
+    this.dirty.add(p);
+    redis.call(["HSET", this.n, p, es.length]);
+    this.flushNodes();
+    this.lists.rebuild(this.lists.spec(p));
+    for (const [ch, args] of moved) {
+      if (ch !== "$" && args.length / 2 > this.k) this.splitBucket(p + ch);
+    }
+    this.promote(p, es.length);
+  }
+
+  /** Moves entries in (1) or out (-1) of the trie (see the Lua index). */
+  private index(its: readonly WItem[], sign: number): void {
+    const { redis, trie } = this;
+    this.loadItems(its);
+    const per = new Map<string, Array<string | number>>();
+    const counts = new Map<string, number>();
+    for (const it of its) {
+      for (const w of it.words) {
+        const { bucket, parent, ch } = trie.bucketOf(w);
+        const node = trie.node(parent);
+        if (sign > 0 && !node.kids.includes(ch)) {
+          node.kids += ch;
+          this.dirty.add(parent);
+        }
+        let args = per.get(bucket);
+        if (!args) per.set(bucket, (args = []));
+        if (sign > 0) args.push(0);
+        args.push(`${w}\0${it.score}\0${it.folded}\0${it.key}`);
+        for (const p of prefixes(w)) {
+          if (!trie.split(p)) break;
+          counts.set(p, (counts.get(p) ?? 0) + sign);
+        }
+      }
+    }
+    this.flushNodes();
+    for (const [b, args] of per) {
+      for (let i = 0; i < args.length; i += 2000) redis.call([sign > 0 ? "ZADD" : "ZREM", trie.bucketKey(b), ...args.slice(i, i + 2000)]);
+    }
+    const names = [...counts.keys()];
+    const total = new Map<string, number>();
+    for (let i = 0; i < names.length; i += 1000) {
+      const batch = names.slice(i, i + 1000);
+      const r = redis.strings("HMGET", this.n, ...batch);
+      batch.forEach((p, j) => total.set(p, (Number(r[j] ?? 0) || 0) + counts.get(p)!));
+    }
+    this.hsetAll(this.n, total);
+    if (sign < 0) return;
+    for (const b of per.keys()) {
+      if (!b.endsWith("$") && redis.integer("ZCARD", trie.bucketKey(b)) > this.k) this.splitBucket(b);
+    }
+    for (const [p, c] of total) this.promote(p, c);
+    this.flushNodes();
+  }
+
   flush(): void {
-    if (this.pendingLex.length > 0) {
-      this.redis.call(["ZADD", this.w, ...this.pendingLex]);
-      this.pendingLex = [];
-    }
-    const pending = this.pending;
-    this.pending = new Map();
-    for (const [pk, entries] of pending) this.plistAdd(pk, entries);
-  }
-
-  add(key: string, score: string, folded: string, title: string, data: string): number {
-    const redis = this.redis;
-    const record = `${score}\0${folded}\0${title}\0${data}`;
-    const n = Number(score);
-    const words = wordsOf(folded);
-    const { lists, wide } = this.listsOf(words);
-    const member = `${folded}\0${key}`;
-    if (redis.integer("HSETNX", this.d, key, record) === 1) {
-      if (wide) redis.call(["ZADD", this.x, score, member]);
-      if (this.pendingLex.length > 6000) this.flush();
-      for (const m of lexMembers(words, key)) this.pendingLex.push(0, m);
-      for (const pk of lists.keys()) {
-        let list = this.pending.get(pk);
-        if (!list) {
-          list = [];
-          this.pending.set(pk, list);
-        }
-        list.push(n, score, member);
-      }
-      return 1;
-    }
-    this.flush();
-    const old = redis.bulk("HGET", this.d, key) ?? fail("item vanished during the update");
-    redis.call(["HSET", this.d, key, record]);
-    const { score: oldScore, folded: oldFolded } = fieldsOf(old);
-    const oldWords = wordsOf(oldFolded);
-    const { lists: oldLists, wide: oldWide } = this.listsOf(oldWords);
-    if (oldFolded !== folded) {
-      const gone = lexMembers(oldWords, key);
-      if (gone.length > 0) redis.call(["ZREM", this.w, ...gone]);
-      const args: Array<string | number> = [];
-      for (const m of lexMembers(words, key)) args.push(0, m);
-      if (args.length > 0) redis.call(["ZADD", this.w, ...args]);
-    }
-    const changed = oldScore !== score || oldFolded !== folded;
-    const oldMember = `${oldFolded}\0${key}`;
-    for (const [pk, spec] of oldLists) {
-      if (changed || !lists.has(pk)) this.plistRemove(pk, spec, oldMember);
-    }
-    for (const pk of lists.keys()) {
-      if (changed || !oldLists.has(pk)) this.plistAdd(pk, [n, score, member]);
-    }
-    if (oldWide && (changed || !wide)) redis.call(["ZREM", this.x, oldMember]);
-    if (wide && (changed || !oldWide)) redis.call(["ZADD", this.x, score, member]);
-    return 0;
+    if (this.pending.length === 0) return;
+    const its = this.pending;
+    this.pending = [];
+    this.index(its, 1);
+    this.loadItems(its);
+    this.addToLists(its);
   }
 
   remove(key: string): number {
-    const redis = this.redis;
     this.flush();
-    const old = redis.bulk("HGET", this.d, key);
+    const old = this.redis.bulk("HGET", this.d, key);
     if (old === undefined) return 0;
-    redis.call(["HDEL", this.d, key]);
-    const { folded } = fieldsOf(old);
-    const words = wordsOf(folded);
-    const members = lexMembers(words, key);
-    if (members.length > 0) redis.call(["ZREM", this.w, ...members]);
-    const { lists, wide } = this.listsOf(words);
-    const member = `${folded}\0${key}`;
-    for (const [pk, spec] of lists) this.plistRemove(pk, spec, member);
-    if (wide) redis.call(["ZREM", this.x, member]);
+    const f = recordFields(old) ?? fail("malformed item record");
+    const it = makeItem(key, f.score, f.folded);
+    this.redis.call(["HDEL", this.d, key]);
+    this.index([it], -1);
+    for (const spec of this.listsOf(it).values()) this.lists.remove(spec, it);
+    if (it.wide) this.redis.call(["ZREM", this.x, `${it.folded}\0${key}`]);
     return 1;
+  }
+
+  add(key: string, score: string, folded: string, title: string, data: string): number {
+    const record = `${score}\0${folded}\0${title}\0${data}`;
+    if (this.redis.integer("HSETNX", this.d, key, record) === 1) {
+      const it = makeItem(key, score, folded);
+      if (it.wide) this.redis.call(["ZADD", this.x, score, `${folded}\0${key}`]);
+      this.pending.push(it);
+      if (this.pending.length >= 2000) this.flush();
+      return 1;
+    }
+    const old = this.redis.bulk("HGET", this.d, key) ?? fail("item vanished during the update");
+    const f = recordFields(old) ?? fail("malformed item record");
+    if (f.score === score && f.folded === folded) {
+      this.redis.call(["HSET", this.d, key, record]);
+      return 0;
+    }
+    this.remove(key);
+    return this.add(key, score, folded, title, data) - 1;
   }
 }
 
@@ -249,10 +290,11 @@ export const autocompleteWrite: NativeScript = {
   sha: AUTOCOMPLETE_WRITE_SHA,
   run(keys, argv, redis): Reply | undefined {
     const args = argv.map((a) => a.toString("latin1"));
-    if (keys.length < 2 || args.length < 3 || !COUNT.test(args[1]!) || !COUNT.test(args[2]!)) return undefined;
+    if (keys.length < 2 || args.length < 3 || !COUNT.test(args[1]!) || !COUNT.test(args[2]!) || Number(args[1]) < 1) return undefined;
     const ops = parseOps(args);
     if (!ops) return undefined;
     const writer = new Writer(redis, keys[0]!.toString("latin1"), keys[1]!.toString("latin1"), args[0]!, Number(args[1]), Number(args[2]));
+    redis.call(["INCR", `${args[0]!}:g`]);
     const out = ops.map((op) => (op.kind === "A" ? writer.add(op.key, op.score, op.folded, op.title, op.data) : writer.remove(op.key)));
     writer.flush();
     return out;
