@@ -1,14 +1,22 @@
 #!/usr/bin/env node
 /**
- * The `narwhal` command line: `narwhal serve [--port 6380] [--host 127.0.0.1]` serves the
- * embedded engine over RESP; `--help` and `--version` as any CLI has them.
+ * The `narwhal` command line: `narwhal serve [--port 6380] [--host 127.0.0.1] [--requirepass …]
+ * [--protected-mode yes|no] [--proto-max-bulk-len …] [--client-output-buffer-limit …]` serves
+ * the embedded engine over RESP, with redis-server's option names and defaults;
+ * `--help` and `--version` as any CLI has them.
  */
 import { startServer } from "./memory/resp";
 import type { Dispatcher, Session } from "./memory/protocol";
+import { parseMemory, parseOutputLimits, type OutputLimits } from "./memory/resp/output-limits";
 
+/** serve's options; the Redis settings are present only when given (their defaults are Redis's). */
 export interface ServeOptions {
   port: number;
   host: string;
+  requirepass?: string;
+  protectedMode?: boolean;
+  protoMaxBulkLen?: number;
+  clientOutputBufferLimit?: OutputLimits;
 }
 
 /** What the command line asks for. */
@@ -20,7 +28,9 @@ export class UsageError extends Error {
 }
 
 export const USAGE = `Usage:
-  narwhal serve [--port <port>] [--host <address>]
+  narwhal serve [--port <port>] [--host <address>] [--requirepass <password>]
+                [--protected-mode yes|no] [--proto-max-bulk-len <bytes>]
+                [--client-output-buffer-limit "<class> <hard> <soft> <seconds>"]
   narwhal --help | -h
   narwhal --version | -v`;
 
@@ -35,6 +45,15 @@ Commands:
 Options of serve:
   -p, --port <port>     TCP port, 0-65535 (default 6380; 0 picks a free one)
       --host <address>  address to bind (default 127.0.0.1, loopback only)
+      --requirepass <password>
+                        clients must AUTH <password> (or HELLO 3 AUTH default <password>) first
+      --protected-mode yes|no
+                        with no password, refuse clients from non-loopback addresses (default yes)
+      --proto-max-bulk-len <bytes>
+                        largest argument a client may send (default 512mb; 1k/1kb/1m/1mb/1g/1gb)
+      --client-output-buffer-limit "<class> <hard> <soft> <seconds>"
+                        disconnect clients whose unread replies pass these limits; class normal
+                        or pubsub (default "normal 0 0 0 pubsub 32mb 8mb 60", 0 = no limit)
   -h, --help            this help`;
 
 function usageError(message: string): UsageError {
@@ -59,7 +78,29 @@ export function parseServeArgs(args: readonly string[]): ServeOptions {
       if (!/^\d+$/.test(text) || port > 65535) throw usageError(`--port must be an integer 0-65535, got ${JSON.stringify(text)}`);
       opts.port = port;
     } else if (flag === "--host") opts.host = value();
-    else throw usageError(`unknown option ${JSON.stringify(a)}`);
+    else if (flag === "--requirepass") {
+      // Any string is a password (one starting with "-" too); "" means none, as in Redis.
+      const v = inline ?? args[++i];
+      if (v === undefined) throw usageError("--requirepass needs a value");
+      opts.requirepass = v;
+    }
+    else if (flag === "--protected-mode") {
+      const v = value().toLowerCase();
+      if (v !== "yes" && v !== "no") throw usageError(`--protected-mode must be yes or no, got ${JSON.stringify(v)}`);
+      opts.protectedMode = v === "yes";
+    } else if (flag === "--proto-max-bulk-len") {
+      const text = value();
+      const n = parseMemory(text);
+      if (n === undefined || n < 1024 * 1024) throw usageError(`--proto-max-bulk-len must be a size of at least 1mb, got ${JSON.stringify(text)}`);
+      opts.protoMaxBulkLen = n;
+    } else if (flag === "--client-output-buffer-limit") {
+      const text = value();
+      try {
+        opts.clientOutputBufferLimit = parseOutputLimits(text, opts.clientOutputBufferLimit);
+      } catch (error) {
+        throw usageError((error as Error).message);
+      }
+    } else throw usageError(`unknown option ${JSON.stringify(a)}`);
   }
   return opts;
 }
@@ -73,6 +114,10 @@ export function parseCli(argv: readonly string[]): CliRequest {
   if (command !== "serve") throw usageError(`unknown command ${JSON.stringify(command)}`);
   if (rest.includes("--help") || rest.includes("-h")) return { kind: "help", text: HELP };
   return { kind: "serve", options: parseServeArgs(rest) };
+}
+
+function isLoopbackBind(host: string): boolean {
+  return host === "localhost" || host.startsWith("127.") || host === "::1";
 }
 
 /**
@@ -105,6 +150,9 @@ export async function main(argv: readonly string[], engine: EngineFactory, versi
   }
   const running = await startServer({ ...request.options, ...engine() });
   console.log(`narwhal: serving the embedded engine on ${running.host}:${running.port} (RESP2/RESP3, 16 databases)`);
+  if (!running.settings.password.required && running.settings.protectedMode && !isLoopbackBind(running.host)) {
+    console.log("narwhal: protected mode: no --requirepass, so only clients on the loopback interface are accepted");
+  }
   const stop = () => void running.close().then(() => process.exit(0));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);

@@ -91,7 +91,8 @@ export type { CreateEngineOptions as CreateMemoryEngineOptions } from "./memory/
 export { createEngine as createMemoryEngine } from "./memory/create-engine";
 export type { MemoryBatch } from "./memory/facade-batch";
 export { StatusReply, ErrorReply, DoubleReply, MapReply, SetReply } from "./memory/protocol";
-export type { Reply, Session, Dispatcher, ScriptCall, ScriptingHost } from "./memory/protocol";
+export type { Reply, Session, Dispatcher, ScriptCall, ScriptingHost, ScriptRunOptions, RunningScript, ScriptFlags } from "./memory/protocol";
+export type { ScriptingHostOptions, StallListener } from "./memory/lua";
 export {
   NarwhalError,
   NotFoundError,

@@ -11,7 +11,7 @@ import { AUTOCOMPLETE_NATIVE_SCRIPTS } from "../autocomplete/native";
 import { CONTAINER_NATIVE_SCRIPTS } from "../containers/native";
 import { Engine } from "./engine";
 import type { EngineOptions } from "./engine";
-import { createScriptingHost } from "./lua";
+import { createScriptingHost, type ScriptingHostOptions } from "./lua";
 import { withNativeScripts } from "./native";
 import type { NativeScript } from "./native";
 
@@ -26,13 +26,15 @@ export interface CreateEngineOptions extends EngineOptions {
    * Applies to the default Lua host only (not to a `scripting` host you pass). Default true.
    */
   readonly nativeScripts?: boolean;
+  /** Options of the default Lua host (its hard time limit, its stall listener: lua/host.ts). */
+  readonly luaHost?: ScriptingHostOptions;
 }
 
 /** A new engine with 16 empty databases and a Lua host (unless `options.scripting` gives one). */
 export function createEngine(options: CreateEngineOptions = {}): Engine {
   let scripting = options.scripting;
   if (!scripting) {
-    const lua = createScriptingHost();
+    const lua = createScriptingHost(options.luaHost);
     scripting = options.nativeScripts === false ? lua : withNativeScripts(lua, LIBRARY_NATIVE_SCRIPTS);
   }
   return new Engine({ ...options, scripting });

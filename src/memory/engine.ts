@@ -13,6 +13,7 @@ import { ErrorReply, StatusReply } from "./protocol";
 import type { Dispatcher, Reply, ScriptingHost, Session } from "./protocol";
 import { newClientState, touchWatchers, unwatchAll } from "./transactions-state";
 import { allCommands } from "./commands/index";
+import type { BusyScript } from "./commands/script-busy";
 import type { ClientEndpoint } from "./tracking";
 import { Tracking } from "./tracking";
 import { readOnlyKeys } from "./tracking-keys";
@@ -40,6 +41,15 @@ export class Engine implements Dispatcher {
   readonly now: () => number;
   /** The Lua host behind EVAL/EVALSHA/SCRIPT (undefined: those commands answer an error). */
   scripting: ScriptingHost | undefined;
+  /** @internal The script running past lua-time-limit, if any: other commands answer BUSY (commands/script-busy.ts). */
+  busyScript: BusyScript | null = null;
+  /** What SHUTDOWN does (`narwhal serve`: exit the process); unset, SHUTDOWN answers an error. */
+  onShutdown: (() => void) | undefined;
+  /**
+   * @internal The largest reply (estimated bytes) SRANDMEMBER / HRANDFIELD / ZRANDMEMBER with a
+   * negative count may build: past it they answer an error instead of exhausting the process.
+   */
+  maxReplyBytes = 512 * 1024 * 1024;
   /** @internal Open sessions and CLIENT TRACKING state (tracking.ts). */
   readonly tracking = new Tracking();
   private readonly table = new Map<string, CommandSpec>();
@@ -109,7 +119,16 @@ export class Engine implements Dispatcher {
     return state;
   }
 
+  /** The BUSY error for `argv` while a script runs past lua-time-limit (undefined: it may run). */
+  refuseWhileBusy(argv: readonly Buffer[]): ErrorReply | undefined {
+    return this.busyScript?.refuse(argv);
+  }
+
   dispatch(session: Session, argv: readonly Buffer[]): Reply | Promise<Reply> {
+    if (this.busyScript) {
+      const refused = this.busyScript.refuse(argv);
+      if (refused) return refused;
+    }
     const client = this.clientState(session);
     const resolved = this.resolve(argv);
     if (resolved instanceof ErrorReply) {
@@ -134,10 +153,14 @@ export class Engine implements Dispatcher {
   }
 
   /** Runs a command from inside a script: synchronous, never blocks, no MULTI/WATCH. */
-  dispatchInScript(session: Session, argv: readonly Buffer[]): Reply {
+  dispatchInScript(session: Session, argv: readonly Buffer[], check?: (name: string) => ErrorReply | undefined): Reply {
     const resolved = this.resolve(argv);
     if (resolved instanceof ErrorReply) return resolved;
-    if (resolved.noscript) return new ErrorReply("ERR This Redis command is not allowed from script");
+    // A container's flag covers its subcommands (SCRIPT KILL, CONFIG GET…), as in Redis's command table.
+    if (resolved.noscript || this.table.get(argv[0]!.toString("latin1").toLowerCase())?.noscript) return new ErrorReply("ERR This Redis command is not allowed from script");
+    // The script's own checks (read-only scripts refuse writes), after Redis's lookup, arity and noscript checks.
+    const refused = check?.(resolved.name);
+    if (refused) return refused;
     const reply = this.execute(resolved, session, this.clientState(session), argv, true, true);
     if (reply instanceof Promise) return new ErrorReply("ERR blocking command in script");
     return reply;

@@ -59,10 +59,25 @@ export interface Dispatcher {
   dispatch(session: Session, argv: readonly Buffer[]): Reply | Promise<Reply>;
   /** How the dispatcher reaches a session's client (CLIENT TRACKING invalidations, CLIENT KILL); see tracking.ts. */
   attachClient?(session: Session, endpoint: import("./tracking").ClientEndpoint): void;
+  /** While a script runs past lua-time-limit: the BUSY error for a command the connection would answer itself (INFO, PUBLISH…). */
+  refuseWhileBusy?(argv: readonly Buffer[]): ErrorReply | undefined;
 }
 
 /** Runs commands from inside a Lua script: synchronous only (scripts are atomic; blocking commands act as non-blocking, as in Redis). */
 export type ScriptCall = (argv: readonly Buffer[]) => Reply;
+
+/** How a script may run (lua/script-runner.ts). Without options a host runs the script synchronously. */
+export interface ScriptRunOptions {
+  /** Past `busyAfterMs` (lua-time-limit) the script yields to the event loop and the host returns a {@link RunningScript}. */
+  readonly busyAfterMs: number;
+  /** The caller needs the reply now (EXEC): the script never yields, `busyAfterMs` only marks when it stalls the event loop. */
+  readonly sync?: boolean;
+}
+
+/** A script past lua-time-limit, still running between event-loop turns: settles with its reply; `kill` ends it (SCRIPT KILL). */
+export interface RunningScript extends Promise<Reply> {
+  kill(): void;
+}
 
 /**
  * The Lua side of EVAL/EVALSHA/SCRIPT, implemented with fengari in `src/memory/lua/`. The
@@ -70,14 +85,35 @@ export type ScriptCall = (argv: readonly Buffer[]) => Reply;
  * command inside the script (redis.call / redis.pcall go through it).
  */
 export interface ScriptingHost {
-  /** Runs `body` (EVAL) and caches it under its SHA1 like Redis does. */
-  evalBody(body: Buffer, keys: readonly Buffer[], args: readonly Buffer[], call: ScriptCall): Reply;
+  /** Runs `body` (EVAL) and caches it under its SHA1 like Redis does; synchronously, unless `options` allow yielding. */
+  evalBody(body: Buffer, keys: readonly Buffer[], args: readonly Buffer[], call: ScriptCall, options?: ScriptRunOptions): Reply | RunningScript;
   /** Runs a cached script (EVALSHA); a `NOSCRIPT No matching script. Please use EVAL.` ErrorReply when unknown. */
-  evalSha(sha: string, keys: readonly Buffer[], args: readonly Buffer[], call: ScriptCall): Reply;
+  evalSha(sha: string, keys: readonly Buffer[], args: readonly Buffer[], call: ScriptCall, options?: ScriptRunOptions): Reply | RunningScript;
   /** SCRIPT LOAD: compiles (an `ERR Error compiling script …` ErrorReply on a syntax error), caches, returns the SHA1. */
   load(body: Buffer): string | ErrorReply;
   /** SCRIPT EXISTS for one SHA1. */
   exists(sha: string): boolean;
   /** SCRIPT FLUSH. */
   flush(): void;
+  /**
+   * The shebang flags of a cached script (`#!lua flags=no-writes`, Redis 7.0), undefined when
+   * it is not cached. A host without this method runs every script in compatibility mode.
+   */
+  flags?(sha: string): ScriptFlags | undefined;
+}
+
+/** A script's shebang flags (Redis 7.0's `#!lua flags=…`); all false without a shebang ("compatibility mode"). */
+export interface ScriptFlags {
+  /** The script starts with a `#!lua` line. */
+  readonly shebang: boolean;
+  /** `no-writes`: write commands are refused; EVAL_RO / EVALSHA_RO may run it. */
+  readonly noWrites: boolean;
+  /** `allow-oom`: may run while over maxmemory. */
+  readonly allowOom: boolean;
+  /** `allow-stale`: may run on a stale replica (accepted; the engine has no replicas). */
+  readonly allowStale: boolean;
+  /** `no-cluster`: refused in cluster mode (accepted; the engine is never a cluster). */
+  readonly noCluster: boolean;
+  /** `allow-cross-slot-keys`: may touch keys of several slots (accepted; the engine has no slots). */
+  readonly allowCrossSlotKeys: boolean;
 }

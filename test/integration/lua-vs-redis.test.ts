@@ -24,6 +24,11 @@ import {
   UNARY_BATTERY,
 } from "../support/lua-number-cases";
 
+/** Restores lua-cjson's defaults (Redis keeps cjson settings in its shared Lua state). */
+const CJSON_DEFAULTS =
+  "cjson.encode_max_depth(1000) cjson.decode_max_depth(1000) cjson.encode_number_precision(14) cjson.encode_sparse_array(false, 2, 10)" +
+  " cjson.encode_invalid_numbers(false) cjson.decode_invalid_numbers(true) cjson.encode_keep_buffer(true)";
+
 const SCRIPTS = [
   "return x",
   "x = 1",
@@ -87,6 +92,78 @@ const SCRIPTS = [
   "return math.floor(-3.5) .. ',' .. math.max(1, 5.5) .. ',' .. (7 % 3) .. ',' .. 2^10",
   "return string.rep('ab', 3) .. string.sub('hello', 2, -2) .. string.upper('x') .. #'abc'",
   "local t = {} for i = 1, 5 do t[#t + 1] = i * 1.5 end return table.concat(t, ' ')",
+  // Lua 5.1's library shapes (issue 17, point 10): table and coroutine as in Redis, collectgarbage, cmsgpack's errors.
+  "local t = {} for k in pairs(table) do t[#t+1] = k end table.sort(t) return t",
+  "local t = {} for k in pairs(coroutine) do t[#t+1] = k end table.sort(t) return t",
+  "local t = {} for k in pairs(string) do t[#t+1] = k end table.sort(t) return t",
+  "local t = {} for k in pairs(math) do t[#t+1] = k end table.sort(t) return t",
+  "local r = {} table.foreach({10,20,x=5}, function(k, v) r[#r+1] = tostring(k) .. '=' .. v end) table.sort(r) return r",
+  "return table.foreach({1,2,3}, function(k, v) if v == 2 then return 'found' .. k end end)",
+  "local r = {} table.foreachi({10,20,30,x=5}, function(i, v) r[#r+1] = i .. '=' .. v end) return r",
+  "table.foreach({}, 1)",
+  "table.foreachi()",
+  "table.setn({}, 1)",
+  "return type(collectgarbage('count'))",
+  "return {collectgarbage('count') > 0, collectgarbage('count') < 20000, gcinfo() < 20000}",
+  "local t = {} for i = 1, 200000 do t[i] = {i} end return collectgarbage('count') > 1000",
+  "local t = {} for i = 1, 200000 do t[i] = {i} end t = nil collectgarbage() return collectgarbage('count') < 200",
+  "return {collectgarbage(), collectgarbage('step'), collectgarbage('restart')}",
+  "return collectgarbage('bogus')",
+  "return collectgarbage({})",
+  "return cmsgpack.unpack('\\196\\1a')",
+  "return cmsgpack.unpack('\\217\\1a')",
+  // Redis's bundled struct library.
+  "return {struct.pack('HB', 258, 3), struct.pack('>i', -2), struct.pack('<l', 2^53 + 1), struct.pack('!4 b i', 1, 2), struct.pack('!b d', 1, 2.5)}",
+  "return {struct.unpack('>i', struct.pack('>i', -2))}",
+  "return {struct.unpack('<I', '\\255\\255\\255\\255')}",
+  "return {struct.unpack('<i3', '\\255\\255\\128')}",
+  "return {struct.pack('s', 'abc'), struct.pack('c2', 'abc'), struct.pack('c0', 'abc'), struct.pack('bb', 1, 300)}",
+  "return {struct.unpack('B c0 s', '\\3abcde\\0f')}",
+  "return {struct.unpack('c2', 'abcd', 2)}",
+  "return {struct.unpack('c2', 'abcd', 0)}",
+  "return {struct.unpack('c2', 'abcd', 6)}",
+  "return {struct.unpack('i', 'abcd', -1)}",
+  "return {struct.unpack('s', 'abcd')}",
+  "return {struct.size('bhilT'), struct.size('!bhilT')}",
+  "return struct.size('s')",
+  "return struct.size('c0')",
+  "return struct.pack('z', 1)",
+  "return struct.pack('i33', 1)",
+  "return struct.pack('!3', 1)",
+  "return struct.pack('ii', 1)",
+  "return {struct.pack('L', 2^64), struct.pack('L', 2^63 + 2^12), struct.pack('l', -2^64), struct.pack('L', 0/0), struct.pack('i', -1.9)}",
+  "return tostring(struct.unpack('<L', '\\255\\255\\255\\255\\255\\255\\255\\255')) .. tostring(struct.unpack('>d', struct.pack('>d', 0.1)))",
+  "return {struct.unpack('i9', '\\1\\2\\3\\4\\5\\6\\7\\8\\9')}",
+  "struct.pack = 1",
+  // cjson's settings functions. Redis keeps them across scripts, so each case restores the
+  // defaults before it returns (atomically: no other script of the shared server sees them).
+  ...[
+    "local t = {} for k in pairs(cjson) do t[#t+1] = k end table.sort(t) r = t",
+    "r = {cjson._NAME, cjson._VERSION, type(cjson.new), cjson.new()._NAME, tostring(cjson.new().null == cjson.null), cjson.encode_max_depth(), cjson.decode_max_depth(), cjson.encode_number_precision(), tostring(cjson.encode_invalid_numbers()), tostring(cjson.decode_invalid_numbers())}",
+    "r = {cjson.encode_sparse_array()}",
+    "r = {pcall(cjson.encode_max_depth, 1, 2)}",
+    "r = {pcall(cjson.encode_max_depth, 0)}",
+    "r = {pcall(cjson.encode_number_precision, 'x')}",
+    "r = {pcall(cjson.encode_number_precision, 15)}",
+    "r = {cjson.encode_number_precision(3), cjson.encode(math.pi), cjson.encode({[1.23456]=1})}",
+    "r = {cjson.encode_invalid_numbers('null'), cjson.encode({1/0, 0/0})}",
+    "r = {tostring(cjson.encode_invalid_numbers(true)), cjson.encode({1/0, -1/0})}",
+    "cjson.encode_invalid_numbers('on') r = cjson.encode(0/0)",
+    "r = {pcall(cjson.encode_invalid_numbers, 'x')}",
+    "r = {cjson.encode_max_depth(1), pcall(cjson.encode, {{1}})}",
+    "r = {cjson.encode_max_depth(2), cjson.encode({{1}})}",
+    "r = {cjson.decode_max_depth(1), pcall(cjson.decode, '{\"obj\": {\"array\": [1,2,3,4]}}')}",
+    "cjson.decode_invalid_numbers(false) r = {cjson.decode('[1, 2]')[2], cjson.decode('0.5')}",
+    "cjson.decode_invalid_numbers(false) r = {pcall(cjson.decode, '[+1]')}",
+    "cjson.decode_invalid_numbers(false) r = {pcall(cjson.decode, '[0x10]')}",
+    "cjson.decode_invalid_numbers(false) r = {pcall(cjson.decode, '[007]')}",
+    "cjson.decode_invalid_numbers(false) r = {pcall(cjson.decode, '[-inf]')}",
+    "r = {cjson.encode_sparse_array(true), cjson.encode({[1]=1, [20]=2})}",
+    "r = {cjson.encode_sparse_array(false, 0), cjson.encode({[1]=1, [20]=2})}",
+    "r = {cjson.encode_sparse_array(false, 3, 30), cjson.encode({[1]=1, [20]=2})}",
+    "r = {tostring(cjson.encode_keep_buffer(false)), tostring(cjson.encode_keep_buffer()), tostring(cjson.encode_keep_buffer('on'))}",
+    "local c = cjson.new() c.encode_max_depth(1) c.x = 1 r = {c.x, pcall(c.encode, {{1}})} r[4] = cjson.encode({{1}})",
+  ].map((body) => `local r ${body} ${CJSON_DEFAULTS} return r`),
 ];
 
 function normalize(r: unknown): unknown {

@@ -93,8 +93,12 @@ describe("Lua host (fengari)", () => {
     const limited = createScriptingHost({ timeLimitMs: 100 });
     const r = limited.evalBody(B("while true do end"), [], [], call);
     expect(r).toBeInstanceOf(ErrorReply);
-    expect((r as ErrorReply).message).toMatch(/^ERR Script killed: it ran longer than 100 ms/);
+    expect((r as ErrorReply).message).toMatch(/^ERR Script killed: it ran 100 ms without letting the server serve other clients/);
     expect(limited.evalBody(B("return 1"), [], [], call)).toBe(1);
+    // pcall cannot catch it, nor coroutine.resume (fengari's yieldable pcall used to leave hooks off after a caught error)
+    for (const script of ["while true do pcall(function() while true do end end) end", "pcall(error, 'x') while true do end", "while true do coroutine.resume(coroutine.create(function() while true do end end)) end"]) {
+      expect((limited.evalBody(B(script), [], [], call) as ErrorReply).message).toMatch(/^ERR Script killed: it ran 100 ms/);
+    }
   });
 
   it("keeps scripts from changing shared state", () => {

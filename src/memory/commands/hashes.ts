@@ -6,7 +6,7 @@ import { fail, NAN_OR_INF, NOT_FLOAT, NOT_INTEGER, OVERFLOW, SYNTAX, WRONG_ARITY
 import { addFloatStrings, inInt64, int, parseBigInt, parseDouble } from "../numbers";
 import { MapReply, StatusReply } from "../protocol";
 import type { Reply } from "../protocol";
-import { pickDistinct, pickWithRepeats } from "../random";
+import { averageLength, checkPairCount, checkRepeatedReply, pickDistinct, pickWithRepeats, randomCount } from "../random";
 import { scanContainer } from "./scan-family";
 
 function hash(ctx: Ctx): Map<string, Buffer> | undefined {
@@ -89,14 +89,19 @@ function hrandfield(ctx: Ctx): Reply {
     if (!h) return null;
     return bytes(pickWithRepeats([...h.keys()], 1)[0]!);
   }
-  const count = int(ctx.argv[2]);
+  const exact = randomCount(ctx.argv[2]);
   let withValues = false;
   if (ctx.argv.length === 4 && is(ctx.argv[3], "withvalues")) withValues = true;
   else if (ctx.argv.length >= 4) fail(SYNTAX);
-  if (withValues && (count < -Number.MAX_SAFE_INTEGER || count > Number.MAX_SAFE_INTEGER)) fail("ERR value is out of range");
+  if (withValues) checkPairCount(exact);
+  const count = Number(exact);
   const h = hash(ctx);
   if (!h || count === 0) return [];
   const fields = [...h.keys()];
+  if (count < 0) {
+    const valueBytes = withValues ? averageLength(h.values()) + 16 : 0;
+    checkRepeatedReply(-count, averageLength(fields) + valueBytes, ctx.engine.maxReplyBytes);
+  }
   const picked = count > 0 ? pickDistinct(fields, count) : pickWithRepeats(fields, -count);
   if (!withValues) return picked.map(bytes);
   if (ctx.session.protocol === 3) return picked.map((f) => [bytes(f), h.get(f)!]);

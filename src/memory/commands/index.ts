@@ -9,6 +9,7 @@ import { setCommands } from "./sets";
 import { zsetOpCommands } from "./zset-ops";
 import { zsetCommands } from "./zsets";
 import { scriptingCommands } from "./scripting";
+import { configCommands } from "./config";
 import { serverCommands } from "./server";
 import { stringCommands } from "./strings";
 import { transactionCommands } from "./transactions";
@@ -33,6 +34,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...hllCommands,
   ...transactionCommands,
   ...scriptingCommands,
+  ...configCommands,
   ...streamCommands,
   ...streamGroupCommands,
   ...streamClaimCommands,

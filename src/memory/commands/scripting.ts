@@ -1,8 +1,13 @@
 /**
- * EVAL, EVALSHA, SCRIPT LOAD/EXISTS/FLUSH: argument checks here, execution delegated to the
- * injected {@link ScriptingHost} (protocol.ts). Commands a script runs go through
- * `Engine.dispatchInScript` on a session of their own (RESP2, the caller's database; SELECT
- * inside a script does not change the caller's database, as in Redis 7).
+ * EVAL, EVALSHA, EVAL_RO, EVALSHA_RO, SCRIPT LOAD/EXISTS/FLUSH/KILL, SHUTDOWN: argument checks here, execution
+ * delegated to the injected {@link ScriptingHost} (protocol.ts). Commands a script runs go
+ * through `Engine.dispatchInScript` on a session of their own (RESP2, the caller's database;
+ * SELECT inside a script does not change the caller's database, as in Redis 7).
+ *
+ * A script that runs past `lua-time-limit` (CONFIG SET, default 5000 ms) comes back from the
+ * host as a {@link RunningScript}: the engine is then busy (script-busy.ts) until it settles,
+ * other clients get BUSY, SCRIPT KILL ends it unless it wrote, SHUTDOWN NOSAVE ends the
+ * process. Inside MULTI/EXEC a script runs synchronously (the host's hard limit bounds it).
  */
 import { is } from "../bytes";
 import type { Ctx } from "../command";
@@ -10,7 +15,9 @@ import { command } from "../command";
 import { fail, SYNTAX } from "../errors";
 import { int } from "../numbers";
 import { ErrorReply, StatusReply } from "../protocol";
-import type { Reply, ScriptCall, ScriptingHost } from "../protocol";
+import type { Reply, RunningScript, ScriptCall, ScriptRunOptions, ScriptingHost } from "../protocol";
+import { configValue } from "./config";
+import { BusyScript, NOTBUSY, READONLY_SCRIPT_WRITE, refusedInReadOnlyScript, WRITE_COMMANDS, type ScriptEffects } from "./script-busy";
 
 export const NO_SCRIPTING = "ERR scripting is not available: this embedded engine was created without a Lua host";
 
@@ -27,22 +34,68 @@ function evalArgs(ctx: Ctx): { keys: Buffer[]; args: Buffer[] } {
   return { keys: ctx.argv.slice(3, 3 + numkeys), args: ctx.argv.slice(3 + numkeys) };
 }
 
-function scriptCall(ctx: Ctx): ScriptCall {
+/** redis.call's way into the engine; refuses writes in read-only scripts, notes writes (SCRIPT KILL's UNKILLABLE). */
+export function scriptCall(ctx: Ctx, effects: ScriptEffects): ScriptCall {
   const session = { id: ctx.session.id, db: ctx.session.db, protocol: 2 as const };
-  return (argv) => ctx.engine.dispatchInScript(session, argv);
+  const check = (name: string): ErrorReply | undefined => {
+    if (effects.readOnly && refusedInReadOnlyScript(name)) return new ErrorReply(READONLY_SCRIPT_WRITE);
+    if (!effects.wrote && WRITE_COMMANDS.has(name)) effects.wrote = true;
+    return undefined;
+  };
+  return (argv) => ctx.engine.dispatchInScript(session, argv, check);
+}
+
+/** Options for one run: may yield past lua-time-limit, except inside EXEC (nested), which needs the reply now. */
+export function runOptions(ctx: Ctx): ScriptRunOptions {
+  return { busyAfterMs: configValue(ctx.engine, "lua-time-limit"), sync: ctx.nested };
+}
+
+/** Marks the engine busy while a script that went past lua-time-limit runs; the reply when it ends. */
+export function whileBusy(ctx: Ctx, reply: Reply | RunningScript, effects: ScriptEffects, kind: "eval" | "function"): Reply | Promise<Reply> {
+  if (!(reply instanceof Promise)) return reply;
+  const busy = new BusyScript(reply, effects, kind);
+  ctx.engine.busyScript = busy;
+  return reply.finally(() => {
+    if (ctx.engine.busyScript === busy) ctx.engine.busyScript = null;
+  });
+}
+
+/**
+ * EVAL, EVALSHA and their read-only twins (Redis 7.0's evalGenericCommand): the script is
+ * loaded (EVAL) or looked up (EVALSHA), its shebang flags decide whether it may write, and
+ * `EVAL_RO` refuses a script whose shebang does not say `no-writes`.
+ */
+function evalCommand(name: string, bySha: boolean, readOnly: boolean) {
+  return command(name, -3, evalHandler(bySha, readOnly), { noscript: true });
+}
+
+function evalHandler(bySha: boolean, readOnly: boolean) {
+  return (ctx: Ctx): Reply | Promise<Reply> => {
+    const h = host(ctx);
+    const { keys, args } = evalArgs(ctx);
+    const options = runOptions(ctx);
+    if (!h.flags) {
+      // A host without shebang support: every script runs in compatibility mode.
+      const effects: ScriptEffects = { wrote: false, readOnly };
+      const call = scriptCall(ctx, effects);
+      const reply = bySha ? h.evalSha(ctx.argv[1]!.toString("latin1").toLowerCase(), keys, args, call, options) : h.evalBody(ctx.argv[1]!, keys, args, call, options);
+      return whileBusy(ctx, reply, effects, "eval");
+    }
+    const loaded = bySha ? ctx.argv[1]!.toString("latin1").toLowerCase() : h.load(ctx.argv[1]!);
+    if (loaded instanceof ErrorReply) return loaded;
+    const flags = h.flags(loaded);
+    if (!flags) return new ErrorReply("NOSCRIPT No matching script. Please use EVAL.");
+    if (readOnly && flags.shebang && !flags.noWrites) return new ErrorReply("ERR Can not execute a script with write flag using *_ro command.");
+    const effects: ScriptEffects = { wrote: false, readOnly: readOnly || flags.noWrites };
+    return whileBusy(ctx, h.evalSha(loaded, keys, args, scriptCall(ctx, effects), options), effects, "eval");
+  };
 }
 
 export const scriptingCommands = [
-  command("eval", -3, (ctx) => {
-    const h = host(ctx);
-    const { keys, args } = evalArgs(ctx);
-    return h.evalBody(ctx.argv[1]!, keys, args, scriptCall(ctx));
-  }),
-  command("evalsha", -3, (ctx) => {
-    const h = host(ctx);
-    const { keys, args } = evalArgs(ctx);
-    return h.evalSha(ctx.argv[1]!.toString("latin1").toLowerCase(), keys, args, scriptCall(ctx));
-  }),
+  evalCommand("eval", false, false),
+  evalCommand("evalsha", true, false),
+  evalCommand("eval_ro", false, true),
+  evalCommand("evalsha_ro", true, true),
   command("script", -2, () => null, {
     noscript: true,
     subcommands: [
@@ -59,6 +112,30 @@ export const scriptingCommands = [
         host(ctx).flush();
         return new StatusReply("OK");
       }),
+      command("script|kill", 2, (ctx) => {
+        const busy = ctx.engine.busyScript;
+        if (!busy) return new ErrorReply(NOTBUSY);
+        return busy.kill("eval") ?? new StatusReply("OK");
+      }),
     ],
   }),
+  command(
+    "shutdown",
+    -1,
+    (ctx) => {
+      const flags = ctx.argv.slice(1).map((a) => a.toString("latin1").toLowerCase());
+      if (flags.some((f) => !["nosave", "save", "now", "force", "abort"].includes(f))) fail(SYNTAX);
+      if (flags.includes("abort")) return new ErrorReply("ERR No shutdown in progress.");
+      const busy = ctx.engine.busyScript;
+      if (busy?.effects.wrote && !flags.includes("nosave")) {
+        return new ErrorReply("UNKILLABLE Redis is busy running a script. You can only call SHUTDOWN NOSAVE.");
+      }
+      const shutdown = ctx.engine.onShutdown;
+      if (!shutdown) return new ErrorReply("ERR Errors trying to SHUTDOWN. Check logs.");
+      busy?.run.kill();
+      shutdown();
+      return new StatusReply("OK");
+    },
+    { noscript: true },
+  ),
 ];

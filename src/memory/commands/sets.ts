@@ -6,7 +6,7 @@ import { fail, MUST_BE_POSITIVE, SYNTAX } from "../errors";
 import { int } from "../numbers";
 import { SetReply } from "../protocol";
 import type { Reply } from "../protocol";
-import { pickDistinct, pickWithRepeats } from "../random";
+import { averageLength, checkRepeatedReply, pickDistinct, pickWithRepeats, randomCount } from "../random";
 import { scanContainer } from "./scan-family";
 
 function set(ctx: Ctx, i = 1): Set<string> | undefined {
@@ -74,10 +74,11 @@ function srandmember(ctx: Ctx): Reply {
     const s = set(ctx);
     return s ? bytes(pickWithRepeats([...s], 1)[0]!) : null;
   }
-  const count = int(ctx.argv[2]);
+  const count = Number(randomCount(ctx.argv[2]));
   const s = set(ctx);
   if (!s || count === 0) return [];
   const members = [...s];
+  if (count < 0) checkRepeatedReply(-count, averageLength(members), ctx.engine.maxReplyBytes);
   return (count > 0 ? pickDistinct(members, count) : pickWithRepeats(members, -count)).map(bytes);
 }
 

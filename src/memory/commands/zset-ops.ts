@@ -7,7 +7,7 @@ import type { Keyspace } from "../keyspace";
 import { int, parseDouble } from "../numbers";
 import { DoubleReply } from "../protocol";
 import type { Reply } from "../protocol";
-import { pickDistinct, pickWithRepeats } from "../random";
+import { averageLength, checkPairCount, checkRepeatedReply, pickDistinct, pickWithRepeats, randomCount } from "../random";
 import type { ZSet } from "../zset";
 import { parseKeysThenTimeout, parseMpop, serveOrBlock } from "./blocking-args";
 import { scoredReply } from "./zset-reply";
@@ -179,12 +179,15 @@ function zrandmember(ctx: Ctx): Reply {
     if (!z) return null;
     return bytes(pickWithRepeats([...z.scores.keys()], 1)[0]!);
   }
-  const count = int(ctx.argv[2]);
+  const exact = randomCount(ctx.argv[2]);
   let withScores = false;
   if (ctx.argv.length === 4 && is(ctx.argv[3], "withscores")) withScores = true;
   else if (ctx.argv.length >= 4) fail(SYNTAX);
+  if (withScores) checkPairCount(exact);
+  const count = Number(exact);
   const z = zset(ctx);
   if (!z || count === 0) return [];
+  if (count < 0) checkRepeatedReply(-count, averageLength(z.scores.keys()) + (withScores ? 40 : 0), ctx.engine.maxReplyBytes);
   const ordered = [...z.entries()].map((n) => ({ member: n.member, score: n.score }));
   const picked = count > 0 ? pickDistinct(ordered, count) : pickWithRepeats(ordered, -count);
   return scoredReply(ctx, picked, withScores);

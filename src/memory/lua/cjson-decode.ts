@@ -8,8 +8,8 @@ import { lauxlib, lua, type LuaState } from "./fengari-instance";
 import { ByteWriter } from "./bytes";
 import { CJSON_NULL } from "./cjson-encode";
 import { strtod } from "./c-strtod";
+import type { CjsonConfig } from "./cjson-lib";
 
-const MAX_DEPTH = 1000;
 
 type Token =
   | { type: "T_OBJ_BEGIN" | "T_OBJ_END" | "T_ARR_BEGIN" | "T_ARR_END" | "T_COLON" | "T_COMMA" | "T_END" | "T_NULL"; at: number }
@@ -36,6 +36,7 @@ class Decoder {
   constructor(
     private readonly L: LuaState,
     private readonly src: Uint8Array,
+    private readonly cfg: CjsonConfig,
   ) {
     const nul = src.indexOf(0);
     this.end = nul < 0 ? src.length : nul;
@@ -58,7 +59,10 @@ class Decoder {
       return { type: punct, at } as Token;
     }
     if (ch === 34) return this.string();
-    if (ch === 45 || (ch >= 48 && ch <= 57)) return this.number(at);
+    if (ch === 45 || (ch >= 48 && ch <= 57)) {
+      if (!this.cfg.decodeInvalidNumbers && this.invalidNumber()) return { type: "T_ERROR", at, message: "invalid number" };
+      return this.number(at);
+    }
     for (const [word, token] of [
       ["true", { type: "T_BOOLEAN", at, value: true }],
       ["false", { type: "T_BOOLEAN", at, value: false }],
@@ -69,14 +73,28 @@ class Decoder {
         return token;
       }
     }
-    // Redis's cjson accepts what strtod accepts ("invalid numbers" on): +1, inf, nan, hex, 007.
-    if (ch === 43 || this.startsWithFolded("inf") || this.startsWithFolded("nan")) return this.number(at);
+    // With decode_invalid_numbers on (the default), what strtod accepts: +1, inf, nan, hex, 007.
+    if (this.cfg.decodeInvalidNumbers && this.invalidNumber()) return this.number(at);
     return { type: "T_ERROR", at, message: "invalid token" };
   }
 
-  private startsWithFolded(word: string): boolean {
-    for (let i = 0; i < word.length; i++) if ((this.src[this.pos + i]! | 0x20) !== word.charCodeAt(i)) return false;
+  private startsWithFolded(word: string, at = this.pos): boolean {
+    for (let i = 0; i < word.length; i++) if (((this.src[at + i] ?? 0) | 0x20) !== word.charCodeAt(i)) return false;
     return true;
+  }
+
+  /** lua-cjson's json_is_invalid_number: a leading +, hex, leading zeros, inf or nan. */
+  private invalidNumber(): boolean {
+    let p = this.pos;
+    const s = this.src;
+    if (s[p] === 43) return true;
+    if (s[p] === 45) p++;
+    if (s[p] === 48) {
+      const c2 = s[p + 1] ?? 0;
+      return (c2 | 0x20) === 120 || (c2 >= 48 && c2 <= 57);
+    }
+    if ((s[p] ?? 0) <= 57) return false;
+    return this.startsWithFolded("inf", p) || this.startsWithFolded("nan", p);
   }
 
   /** A number token read with strtod, as lua-cjson does. */
@@ -153,7 +171,7 @@ class Decoder {
         return;
       case "T_OBJ_BEGIN":
       case "T_ARR_BEGIN":
-        if (++this.depth > MAX_DEPTH) {
+        if (++this.depth > this.cfg.decodeMaxDepth) {
           lauxlib.luaL_error(L, `Found too many nested data structures (${this.depth}) at character ${token.at + 1}`);
         }
         lauxlib.luaL_checkstack(L, 3, "cjson");
@@ -201,13 +219,13 @@ class Decoder {
   }
 }
 
-/** `cjson.decode(json)`. */
-export function cjsonDecode(L: LuaState): number {
+/** `cjson.decode(json)` with the settings `cfg`. */
+export function cjsonDecode(L: LuaState, cfg: CjsonConfig): number {
   if (lua.lua_gettop(L) !== 1) lauxlib.luaL_error(L, "bad argument #1 to 'decode' (expected 1 argument)");
   const src = lua.lua_type(L, 1) === lua.LUA_TSTRING || lua.lua_type(L, 1) === lua.LUA_TNUMBER ? lua.lua_tolstring(L, 1) : null;
   if (!src) return lauxlib.luaL_error(L, "bad argument #1 to 'decode' (string expected)");
   if (src.length >= 2 && (!src[0] || !src[1])) return lauxlib.luaL_error(L, "JSON parser does not support UTF-16 or UTF-32");
-  const decoder = new Decoder(L, src);
+  const decoder = new Decoder(L, src, cfg);
   decoder.value(decoder.next());
   const end = decoder.next();
   if (end.type !== "T_END") decoder.fail("the end", end);

@@ -9,10 +9,10 @@
 import { lauxlib, lua, type LuaState } from "./fengari-instance";
 import { formatG } from "./c-format";
 import { ByteWriter } from "./bytes";
+import type { CjsonConfig } from "./cjson-lib";
 
-const MAX_DEPTH = 1000;
-const SPARSE_RATIO = 2;
-const SPARSE_SAFE = 10;
+/** The settings of the running encode (cjson-lib.ts): set on entry, encode never re-enters. */
+let cfg!: CjsonConfig;
 
 /** Escapes for bytes 0–127 (cjson's char2escape); bytes ≥ 128 pass through untouched. */
 const ESCAPES: Array<string | undefined> = [];
@@ -45,8 +45,13 @@ function appendString(out: ByteWriter, s: Uint8Array): void {
 
 function appendNumber(L: LuaState, idx: number, out: ByteWriter): void {
   const n = lua.lua_tonumber(L, idx);
-  if (!Number.isFinite(n)) fail(L, idx, "must not be NaN or Inf");
-  out.ascii(formatG(n, 14));
+  if (!Number.isFinite(n)) {
+    // encode_invalid_numbers: off → error, on → nan / inf / -inf, null → null.
+    if (cfg.encodeInvalidNumbers === 0) fail(L, idx, "must not be NaN or Inf");
+    if (cfg.encodeInvalidNumbers === 2) return out.ascii("null");
+    if (Number.isNaN(n)) return out.ascii("nan");
+  }
+  out.ascii(formatG(n, cfg.encodeNumberPrecision));
 }
 
 /** C's `(int)k` (cvttsd2si): INT_MIN when out of range. */
@@ -74,7 +79,10 @@ function arrayLength(L: LuaState, idx: number): number {
     lua.lua_pop(L, 2);
     return -1;
   }
-  if (max > items * SPARSE_RATIO && max > SPARSE_SAFE) fail(L, idx, "excessively sparse array");
+  if (cfg.encodeSparseRatio > 0 && max > items * cfg.encodeSparseRatio && max > cfg.encodeSparseSafe) {
+    if (!cfg.encodeSparseConvert) fail(L, idx, "excessively sparse array");
+    return -1; // encode_sparse_array(true): as an object
+  }
   return max;
 }
 
@@ -99,7 +107,7 @@ function appendValue(L: LuaState, idx: number, out: ByteWriter, depth: number): 
 }
 
 function appendTable(L: LuaState, idx: number, out: ByteWriter, depth: number): void {
-  if (depth > MAX_DEPTH) lauxlib.luaL_error(L, `Cannot serialise, excessive nesting (${depth})`);
+  if (depth > cfg.encodeMaxDepth) lauxlib.luaL_error(L, `Cannot serialise, excessive nesting (${depth})`);
   lauxlib.luaL_checkstack(L, 6, "cjson");
   const len = arrayLength(L, idx);
   if (len > 0) {
@@ -134,8 +142,9 @@ function appendTable(L: LuaState, idx: number, out: ByteWriter, depth: number): 
   out.byte(125);
 }
 
-/** `cjson.encode(value)`. */
-export function cjsonEncode(L: LuaState): number {
+/** `cjson.encode(value)` with the settings `config`. */
+export function cjsonEncode(L: LuaState, config: CjsonConfig): number {
+  cfg = config;
   if (lua.lua_gettop(L) !== 1) lauxlib.luaL_error(L, "bad argument #1 to 'encode' (expected 1 argument)");
   const out = new ByteWriter();
   appendValue(L, 1, out, 0);

@@ -20,6 +20,29 @@ export function lua51Mod(a: number, b: number): number {
   return a - Math.floor(a / b) * b;
 }
 
+interface LapiModule {
+  lua_pcallk: (L: { ci: { callstatus: number }; allowhook: number }, ...rest: unknown[]) => number;
+}
+
+/** lstate.js's CIST_OAH: the call info bit that remembers 'allowhook' across a yieldable pcall. */
+const CIST_OAH = 1;
+
+/**
+ * fengari 0.1.5's lua_pcallk writes `ci.callstatus &= ~CIST_OAH | L.allowhook` for C's
+ * `ci->callstatus = (ci->callstatus & ~CIST_OAH) | L->allowhook`, so the bit is never set and
+ * an error caught by pcall inside a coroutine leaves hooks off for good: the count hook that
+ * enforces the script time limit and SCRIPT KILL would never fire again. Setting the bit
+ * first makes fengari's expression keep it when hooks are allowed (and clear it when not).
+ * Patched before lua.js copies lapi's functions.
+ */
+function patchYieldablePcall(lapi: LapiModule): void {
+  const original = lapi.lua_pcallk;
+  lapi.lua_pcallk = (L, ...rest) => {
+    if (L.allowhook) L.ci.callstatus |= CIST_OAH;
+    return original(L, ...rest);
+  };
+}
+
 function loadPrivateFengari(): { fengari: typeof Fengari; internals: FengariInternals } {
   // ESM (and vitest): import.meta.url is set; the CJS build leaves it undefined and has a real require.
   const url = (import.meta as { url?: string }).url;
@@ -39,11 +62,14 @@ function loadPrivateFengari(): { fengari: typeof Fengari; internals: FengariInte
   try {
     const llimits = req("fengari/src/llimits.js") as { luai_nummod: (L: unknown, a: number, b: number) => number };
     llimits.luai_nummod = (_L, a, b) => lua51Mod(a, b);
+    patchYieldablePcall(req("fengari/src/lapi.js") as LapiModule);
     const fengari = req("fengari") as typeof Fengari;
     const internals: FengariInternals = {
       lobject: req("fengari/src/lobject.js"),
       lstring: req("fengari/src/lstring.js"),
       lvm: req("fengari/src/lvm.js"),
+      ltable: req("fengari/src/ltable.js"),
+      ldebug: req("fengari/src/ldebug.js"),
     };
     return { fengari, internals };
   } finally {

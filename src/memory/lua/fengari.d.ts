@@ -37,6 +37,7 @@ declare module "fengari" {
     function lua_type(L: LuaState, idx: number): number;
     function lua_isinteger(L: LuaState, idx: number): boolean;
     function lua_tonumber(L: LuaState, idx: number): number;
+    function lua_isnumber(L: LuaState, idx: number): boolean;
     function lua_toboolean(L: LuaState, idx: number): boolean;
     function lua_tolstring(L: LuaState, idx: number): LuaString | null;
     function lua_tojsstring(L: LuaState, idx: number): string | null;
@@ -72,6 +73,19 @@ declare module "fengari" {
     function lua_call(L: LuaState, nargs: number, nresults: number): void;
     function lua_error(L: LuaState): never;
     function lua_tocfunction(L: LuaState, idx: number): LuaJsFunction | null;
+    const LUA_YIELD: number;
+    const LUA_ERRRUN: number;
+    const LUA_TTHREAD: number;
+    function lua_topointer(L: LuaState, idx: number): unknown;
+    function lua_getmetatable(L: LuaState, idx: number): boolean;
+    function lua_newthread(L: LuaState): LuaState;
+    function lua_resume(L: LuaState, from: LuaState | null, nargs: number): number;
+    function lua_yield(L: LuaState, nresults: number): number;
+    function lua_isyieldable(L: LuaState): boolean;
+    function lua_status(L: LuaState): number;
+    function lua_xmove(from: LuaState, to: LuaState, n: number): void;
+    function lua_pcallk(L: LuaState, nargs: number, nresults: number, msgh: number, ctx: number, k: (L: LuaState, status: number, ctx: number) => number): number;
+    function lua_tothread(L: LuaState, idx: number): LuaState | null;
   }
 
   export namespace lauxlib {
@@ -88,6 +102,7 @@ declare module "fengari" {
     function luaL_checknumber(L: LuaState, arg: number): number;
     function luaL_checkany(L: LuaState, arg: number): void;
     function luaL_argerror(L: LuaState, arg: number, extramsg: string): never;
+    function luaL_checktype(L: LuaState, arg: number, t: number): void;
   }
 
   export namespace lualib {
@@ -127,5 +142,18 @@ declare module "fengari/internals" {
     };
     lstring: { luaS_bless(L: unknown, s: Uint8Array): unknown };
     lvm: { tointeger(o: TValue): number | false };
+    /** Tables: every write (VM, lua_rawset, lua_settable) goes through luaH_setfrom, looked up at call time. */
+    ltable: {
+      Table: { prototype: LuaTable };
+      luaH_setfrom(L: unknown, t: LuaTable, key: TValue, value: TValue): void;
+      luaH_setint(t: LuaTable, key: number, value: TValue): void;
+    };
+    ldebug: { luaG_runerror(L: unknown, fmt: Uint8Array, ...args: unknown[]): never };
+  }
+  /** A Lua table object (what lua_topointer returns for a table). */
+  export interface LuaTable {
+    metatable: LuaTable | null;
+    /** narwhal: Redis 7's read-only table flag (lua/readonly-tables.ts). */
+    readonly: boolean;
   }
 }

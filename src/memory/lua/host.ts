@@ -6,9 +6,14 @@
  */
 import { createHash } from "node:crypto";
 import { lauxlib, lua, to_luastring, type LuaState } from "./fengari-instance";
-import { ErrorReply, type Reply, type ScriptCall, type ScriptingHost } from "../protocol";
+import { ErrorReply, type Reply, type RunningScript, type ScriptCall, type ScriptFlags, type ScriptingHost, type ScriptRunOptions } from "../protocol";
 import { stringField, toReply } from "./convert";
+import { setReadonly } from "./readonly-tables";
 import { createLuaRuntime, lua51Message } from "./state";
+import { SCRIPT_KILLED, ScriptRunner, type RunResult, type ScriptRun, type StallListener } from "./script-runner";
+import { resetCjsonConfig } from "./cjson-lib";
+import { heapBytes } from "./gc-estimate";
+import { COMPAT_FLAGS, parseShebang } from "./shebang";
 import { rewriteLua53Tokens } from "./syntax51";
 
 const SOURCE = to_luastring("source");
@@ -47,36 +52,40 @@ function scriptFailure(L: LuaState, sha: string): ErrorReply {
 
 export interface ScriptingHostOptions {
   /**
-   * A script running longer than this is aborted with an error (0: never). Redis lets a
-   * long script run and offers SCRIPT KILL from another client; in-process nobody else can
-   * run, so an endless loop would hang the process instead. Default 30 000 ms.
+   * How long a script may run without letting the event loop serve other clients: where it
+   * cannot yield (a synchronous run: EXEC, a direct host call; Lua called from a JS library
+   * function) it is killed, uncatchably, after this long (0: never). Default 30 000 ms.
    */
   timeLimitMs?: number;
+  /** Told when a run past `lua-time-limit` cannot give the event loop turns, and when it can again (script-runner.ts). */
+  onStall?: StallListener;
 }
 
-/** Instructions between two clock checks of the time limit. */
-const HOOK_EVERY = 100_000;
+/** The Lua host: without options a run is synchronous (a Reply), with them it may become a {@link RunningScript}. */
+export interface LuaScriptingHost extends ScriptingHost {
+  evalBody(body: Buffer, keys: readonly Buffer[], args: readonly Buffer[], call: ScriptCall): Reply;
+  evalBody(body: Buffer, keys: readonly Buffer[], args: readonly Buffer[], call: ScriptCall, options?: ScriptRunOptions): Reply | RunningScript;
+  evalSha(sha: string, keys: readonly Buffer[], args: readonly Buffer[], call: ScriptCall): Reply;
+  evalSha(sha: string, keys: readonly Buffer[], args: readonly Buffer[], call: ScriptCall, options?: ScriptRunOptions): Reply | RunningScript;
+}
 
 /** Creates a host with its own Lua state. Not re-entrant: scripts cannot call EVAL (Redis forbids it too). */
-export function createScriptingHost(options: ScriptingHostOptions = {}): ScriptingHost {
+export function createScriptingHost(options: ScriptingHostOptions = {}): LuaScriptingHost {
   const { L, ctx, envRef, globalsRef, handlerRef } = createLuaRuntime();
   const scripts = new Map<string, number>();
-  const timeLimitMs = options.timeLimitMs ?? 30_000;
-  let deadline = Infinity;
-  if (timeLimitMs > 0) {
-    lua.lua_sethook(
-      L,
-      (L2) => {
-        if (Date.now() > deadline) lauxlib.luaL_error(L2, `Script killed: it ran longer than ${timeLimitMs} ms (narwhal's script time limit)`);
-      },
-      lua.LUA_MASKCOUNT,
-      HOOK_EVERY,
-    );
-  }
+  /** The shebang flags of the cached scripts that have one. */
+  const scriptFlags = new Map<string, ScriptFlags>();
+  /** Scripts that name collectgarbage/gcinfo: their runs take a heap baseline at the start (gc-estimate.ts). */
+  const gcScripts = new Set<string>();
+  const runner = new ScriptRunner(L, options.timeLimitMs || Infinity, options.onStall);
 
   function compile(body: Buffer, sha: string): number | ErrorReply {
     const cached = scripts.get(sha);
     if (cached !== undefined) return cached;
+    const shebang = parseShebang(body);
+    if (typeof shebang === "string") return new ErrorReply(`ERR ${shebang}`);
+    // Redis compiles the script without the shebang's text but keeps its line feed (same line numbers).
+    if (shebang) body = body.subarray(shebang.length);
     const rewritten = rewriteLua53Tokens(body);
     const source = rewritten?.source ?? body;
     if (lauxlib.luaL_loadbuffer(L, source, source.length, "@user_script") !== lua.LUA_OK) {
@@ -92,55 +101,86 @@ export function createScriptingHost(options: ScriptingHostOptions = {}): Scripti
     lua.lua_setupvalue(L, -2, 1); // _ENV
     const ref = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
     scripts.set(sha, ref);
+    ctx.scriptBytes += body.length;
+    if (body.includes("collectgarbage") || body.includes("gcinfo")) gcScripts.add(sha);
+    if (shebang) scriptFlags.set(sha, shebang.flags);
     return ref;
   }
 
-  function run(ref: number, sha: string, keys: readonly Buffer[], args: readonly Buffer[], call: ScriptCall): Reply {
+  /** The reply of a finished run (its thread's stack holds the result or the error object). */
+  function settle(result: RunResult, sha: string): Reply {
+    const { T } = result;
+    try {
+      if (result.ok) return toReply(T, -1);
+      if (result.killed !== null && lua.lua_type(T, -1) !== lua.LUA_TTABLE) return new ErrorReply(`${result.killed} script: ${sha}`);
+      return scriptFailure(T, sha);
+    } finally {
+      ctx.call = null;
+      lua.lua_settop(T, 0);
+    }
+  }
+
+  function run(ref: number, sha: string, keys: readonly Buffer[], args: readonly Buffer[], call: ScriptCall, options?: ScriptRunOptions): Reply | RunningScript {
     lua.lua_settop(L, 0);
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, globalsRef);
+    // Redis lifts the globals' read-only flag for just these two writes (luaSetGlobalArray).
+    setReadonly(L, 1, false);
     lua.lua_pushstring(L, KEYS);
     pushStrings(L, keys);
     lua.lua_rawset(L, 1);
     lua.lua_pushstring(L, ARGV);
     pushStrings(L, args);
     lua.lua_rawset(L, 1);
-    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, handlerRef);
-    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, ref);
+    setReadonly(L, 1, true);
+    lua.lua_settop(L, 0);
     ctx.call = call;
     ctx.resp = 2;
-    deadline = Date.now() + timeLimitMs;
+    ctx.gcBaseline = gcScripts.has(sha) ? heapBytes() : -1;
+    resetCjsonConfig(ctx.cjson);
+    let outcome: RunResult | ScriptRun;
     try {
-      const status = lua.lua_pcall(L, 0, 1, 2);
-      return status === lua.LUA_OK ? toReply(L, -1) : scriptFailure(L, sha);
-    } finally {
+      outcome = runner.run(ref, handlerRef, options ? { busyAfterMs: options.busyAfterMs, sync: options.sync } : { sync: true });
+    } catch (error) {
       ctx.call = null;
-      deadline = Infinity;
-      lua.lua_settop(L, 0);
+      throw error;
     }
+    if (!(outcome instanceof Promise)) return settle(outcome, sha);
+    const pending = outcome;
+    const running = pending.then((result) => settle(result, sha)) as RunningScript;
+    running.kill = () => pending.kill(SCRIPT_KILLED);
+    return running;
   }
 
-  return {
-    evalBody(body, keys, args, call) {
+  const host = {
+    evalBody(body: Buffer, keys: readonly Buffer[], args: readonly Buffer[], call: ScriptCall, options?: ScriptRunOptions) {
       const sha = sha1hex(body);
       const ref = compile(body, sha);
-      return ref instanceof ErrorReply ? ref : run(ref, sha, keys, args, call);
+      return ref instanceof ErrorReply ? ref : run(ref, sha, keys, args, call, options);
     },
-    evalSha(sha, keys, args, call) {
+    evalSha(sha: string, keys: readonly Buffer[], args: readonly Buffer[], call: ScriptCall, options?: ScriptRunOptions) {
       const ref = scripts.get(sha.toLowerCase());
       if (ref === undefined) return new ErrorReply("NOSCRIPT No matching script. Please use EVAL.");
-      return run(ref, sha.toLowerCase(), keys, args, call);
+      return run(ref, sha.toLowerCase(), keys, args, call, options);
     },
-    load(body) {
+    load(body: Buffer) {
       const sha = sha1hex(body);
       const ref = compile(body, sha);
       return ref instanceof ErrorReply ? ref : sha;
     },
-    exists(sha) {
+    exists(sha: string) {
       return scripts.has(sha.toLowerCase());
+    },
+    flags(sha: string) {
+      const key = sha.toLowerCase();
+      return scripts.has(key) ? (scriptFlags.get(key) ?? COMPAT_FLAGS) : undefined;
     },
     flush() {
       for (const ref of scripts.values()) lauxlib.luaL_unref(L, lua.LUA_REGISTRYINDEX, ref);
       scripts.clear();
+      scriptFlags.clear();
+      gcScripts.clear();
+      ctx.scriptBytes = 0;
     },
   };
+  return host as LuaScriptingHost;
 }

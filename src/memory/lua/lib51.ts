@@ -88,6 +88,63 @@ const stringChar: LuaJsFunction = (L) => {
   return 1;
 };
 
+/**
+ * 5.1's tremove: nothing to remove (an empty table, a position out of 1..#t) returns no value
+ * and writes nothing; 5.3's writes `t[#t] = nil` even then, which a read-only table refuses.
+ */
+const tableRemove: LuaJsFunction = (L) => {
+  lauxlib.luaL_checktype(L, 1, lua.LUA_TTABLE);
+  const e = lua.lua_rawlen(L, 1);
+  const pos = lua.lua_type(L, 2) <= lua.LUA_TNIL ? e : castInt(lauxlib.luaL_checknumber(L, 2));
+  if (!(pos >= 1 && pos <= e)) return 0;
+  lua.lua_rawgeti(L, 1, pos);
+  for (let i = pos; i < e; i++) {
+    lua.lua_pushinteger(L, i);
+    lua.lua_rawgeti(L, 1, i + 1);
+    lua.lua_rawset(L, 1);
+  }
+  lua.lua_pushinteger(L, e);
+  lua.lua_pushnil(L);
+  lua.lua_rawset(L, 1);
+  return 1;
+};
+
+/** 5.1's table.foreach / foreachi: call `f(k, v)` for each pair (each index 1..#t), stop at the first non-nil result. */
+function tableForeach(indexed: boolean): LuaJsFunction {
+  return (L) => {
+    lauxlib.luaL_checktype(L, 1, lua.LUA_TTABLE);
+    lauxlib.luaL_checktype(L, 2, lua.LUA_TFUNCTION);
+    const visit = (): boolean => {
+      lua.lua_call(L, 2, 1);
+      if (lua.lua_type(L, -1) !== lua.LUA_TNIL) return true;
+      lua.lua_pop(L, 1);
+      return false;
+    };
+    if (indexed) {
+      const n = lua.lua_rawlen(L, 1);
+      for (let i = 1; i <= n; i++) {
+        lua.lua_pushvalue(L, 2);
+        lua.lua_pushinteger(L, i);
+        lua.lua_rawgeti(L, 1, i);
+        if (visit()) return 1;
+      }
+      return 0;
+    }
+    lua.lua_pushnil(L);
+    while (lua.lua_next(L, 1) !== 0) {
+      lua.lua_pushvalue(L, 2);
+      lua.lua_pushvalue(L, -3);
+      lua.lua_pushvalue(L, -3);
+      if (visit()) return 1;
+      lua.lua_pop(L, 1); // the value; the key stays for lua_next
+    }
+    return 0;
+  };
+}
+
+/** 5.1 (without LUA_COMPAT_GETN): table.setn only raises. */
+const tableSetn: LuaJsFunction = (L) => lauxlib.luaL_error(L, "'setn' is obsolete");
+
 /** The 5.1 functions that read integers with luaL_checkint / luaL_optint, and which arguments. */
 const CHECKINT: Record<string, Record<string, (L: LuaState) => readonly number[]>> = {
   string: {
@@ -96,7 +153,6 @@ const CHECKINT: Record<string, Record<string, (L: LuaState) => readonly number[]
   },
   table: {
     insert: (L) => (lua.lua_gettop(L) === 3 ? [2] : []),
-    remove: () => [2],
     concat: () => [3, 4],
     unpack: () => [2, 3],
   },
@@ -131,6 +187,13 @@ export function installLua51Numbers(L: LuaState, globals: number): void {
     for (const [name, which] of Object.entries(fns)) replaceFunction(L, table, name, (original) => intArgs(original, which));
     if (lib === "string") replaceFunction(L, table, "format", () => stringFormat);
     if (lib === "string") replaceFunction(L, table, "char", () => stringChar);
+    if (lib === "table") {
+      replaceFunction(L, table, "remove", () => tableRemove);
+      for (const [name, fn] of [["foreach", tableForeach(false)], ["foreachi", tableForeach(true)], ["setn", tableSetn]] as const) {
+        lua.lua_pushjsfunction(L, fn);
+        lua.lua_setfield(L, table, name);
+      }
+    }
     if (lib === "_G") replaceFunction(L, table, "tostring", tostringNumbers);
     lua.lua_pop(L, 1);
   }

@@ -2,6 +2,7 @@
  * The `redis` table scripts see: call/pcall into the engine, error_reply/status_reply,
  * sha1hex, log (a no-op here), setresp, and Redis 7.0's constants and compatibility stubs.
  */
+import type { CjsonConfig } from "./cjson-lib";
 import { createHash } from "node:crypto";
 import { lua, type LuaJsFunction, type LuaState } from "./fengari-instance";
 import { formatG } from "./c-format";
@@ -13,6 +14,12 @@ import { pushErrorReply, pushErrorTable, pushReply } from "./convert";
 export interface ScriptContext {
   call: ScriptCall | null;
   resp: 2 | 3;
+  /** collectgarbage("count")'s estimate (gc-estimate.ts): V8 heap bytes at this run's first count or collect, -1 before. */
+  gcBaseline: number;
+  /** Bytes of the cached scripts' bodies (the part of Redis's Lua memory that outlives a script). */
+  scriptBytes: number;
+  /** The `cjson` settings, back to lua-cjson's defaults before each script (cjson-lib.ts). */
+  readonly cjson: CjsonConfig;
 }
 
 /** Commands flagged `noscript` in Redis 7.0 (plus the containers whose subcommands are). */

@@ -50,25 +50,26 @@ export function withNativeScripts(host: ScriptingHost, natives: readonly NativeS
   }
 
   return {
-    evalBody(body, keys, args, call) {
+    evalBody(body, keys, args, call, options) {
       // SCRIPT LOAD first (it caches the compiled Lua, as EVAL does): one SHA1 of the body, then
       // either the port or the cached Lua runs.
       const sha = host.load(body);
       if (sha instanceof ErrorReply) return sha;
       const native = bySha.get(sha);
       const reply = native ? run(native, keys, args, call) : undefined;
-      return reply !== undefined ? reply : host.evalSha(sha, keys, args, call);
+      return reply !== undefined ? reply : host.evalSha(sha, keys, args, call, options);
     },
-    evalSha(sha, keys, args, call) {
+    evalSha(sha, keys, args, call, options) {
       const native = bySha.get(sha.toLowerCase());
       if (native && host.exists(sha)) {
         const reply = run(native, keys, args, call);
         if (reply !== undefined) return reply;
       }
-      return host.evalSha(sha, keys, args, call);
+      return host.evalSha(sha, keys, args, call, options);
     },
     load: (body) => host.load(body),
     exists: (sha) => host.exists(sha),
     flush: () => host.flush(),
+    flags: (sha) => host.flags?.(sha),
   };
 }

@@ -1,10 +1,11 @@
 /**
  * Commands the RESP server answers itself (connection state, introspection): HELLO, CLIENT,
- * INFO, COMMAND, and the fallbacks PING / ECHO / SELECT (used when the dispatcher does not
+ * INFO, COMMAND (AUTH and requirepass are in auth.ts), and the fallbacks PING / ECHO / SELECT (used when the dispatcher does not
  * know them). Pub/sub lives in connection.ts with the subscription state.
  */
 import { arch, platform } from "node:os";
 import { ErrorReply, MapReply, StatusReply, type Dispatcher, type Reply, type Session } from "../protocol";
+import { NOAUTH_HELLO, WRONGPASS } from "./auth";
 
 export const REDIS_VERSION = "7.0.15";
 export const DATABASES = 16;
@@ -30,7 +31,14 @@ const str = (b: Buffer | undefined) => (b ? b.toString() : "");
 export const arity = (name: string) => new ErrorReply(`ERR wrong number of arguments for '${name}' command`);
 const bulk = (s: string) => Buffer.from(s);
 
-export function hello(argv: readonly Buffer[], client: ClientView): Reply {
+/** How HELLO's AUTH option reaches the connection's authentication state. */
+export interface HelloAuth {
+  readonly authenticated: boolean;
+  /** Checks `user`/`pass`; on success the client is authenticated. */
+  login(user: Buffer, pass: Buffer): boolean;
+}
+
+export function hello(argv: readonly Buffer[], client: ClientView, auth?: HelloAuth): Reply {
   const session = client.session;
   let proto = session.protocol;
   if (argv.length >= 2) {
@@ -42,12 +50,15 @@ export function hello(argv: readonly Buffer[], client: ClientView): Reply {
   let name: string | undefined;
   for (let i = 2; i < argv.length; i++) {
     const opt = str(argv[i]).toLowerCase();
-    if (opt === "auth" && i + 2 < argv.length) i += 2;
-    else if (opt === "setname" && i + 1 < argv.length) {
+    if (opt === "auth" && i + 2 < argv.length) {
+      if (auth && !auth.login(argv[i + 1]!, argv[i + 2]!)) return WRONGPASS;
+      i += 2;
+    } else if (opt === "setname" && i + 1 < argv.length) {
       name = str(argv[++i]);
       if (/[\s]/.test(name)) return new ErrorReply("ERR Client names cannot contain spaces, newlines or special characters.");
     } else return new ErrorReply(`ERR Syntax error in HELLO option '${str(argv[i])}'`);
   }
+  if (auth && !auth.authenticated) return NOAUTH_HELLO;
   session.protocol = proto;
   if (name !== undefined) session.name = name;
   return new MapReply([
@@ -69,6 +80,11 @@ function clientInfoLine(c: ClientView): string {
     `sub=${c.subscriptions} psub=${c.patternCount} ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 ` +
     `oll=0 omem=0 tot-mem=0 events=r cmd=client|info user=default redir=-1 resp=${s.protocol}\n`
   );
+}
+
+/** How Redis's log names a client (CLIENT LIST's line without the newline). */
+export function clientDescription(c: ClientView): string {
+  return clientInfoLine(c).trimEnd();
 }
 
 export function client(argv: readonly Buffer[], c: ClientView, all: () => ClientView[]): Reply {
