@@ -26,8 +26,8 @@ function onStall(stalled: boolean): void {
   }
 }
 
-const engine: EngineFactory = () => {
-  const e = createEngine({ luaHost: { onStall } });
+const engine: EngineFactory = (options) => {
+  const e = createEngine({ ...options, luaHost: { onStall } }); // --maxmemory, --maxmemory-policy
   e.onShutdown = () => process.exit(0); // SHUTDOWN [NOSAVE]: nothing is persisted, so end at once
   return { dispatcher: e, createSession: () => e.createSession(), closeSession: (session) => e.closeSession(session) };
 };

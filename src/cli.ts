@@ -8,6 +8,7 @@
 import { startServer } from "./memory/resp";
 import type { Dispatcher, Session } from "./memory/protocol";
 import { parseMemory, parseOutputLimits, type OutputLimits } from "./memory/resp/output-limits";
+import { MAXMEMORY_POLICIES, type MaxmemoryOptions, type MaxmemoryPolicy } from "./memory/maxmemory";
 
 /** serve's options; the Redis settings are present only when given (their defaults are Redis's). */
 export interface ServeOptions {
@@ -17,6 +18,9 @@ export interface ServeOptions {
   protectedMode?: boolean;
   protoMaxBulkLen?: number;
   clientOutputBufferLimit?: OutputLimits;
+  /** `maxmemory` in bytes (0 = no limit) and `maxmemory-policy`: passed to the engine (maxmemory.ts). */
+  maxmemory?: number;
+  maxmemoryPolicy?: MaxmemoryPolicy;
 }
 
 /** What the command line asks for. */
@@ -31,6 +35,7 @@ export const USAGE = `Usage:
   narwhal serve [--port <port>] [--host <address>] [--requirepass <password>]
                 [--protected-mode yes|no] [--proto-max-bulk-len <bytes>]
                 [--client-output-buffer-limit "<class> <hard> <soft> <seconds>"]
+                [--maxmemory <bytes>] [--maxmemory-policy <policy>]
   narwhal --help | -h
   narwhal --version | -v`;
 
@@ -54,6 +59,11 @@ Options of serve:
       --client-output-buffer-limit "<class> <hard> <soft> <seconds>"
                         disconnect clients whose unread replies pass these limits; class normal
                         or pubsub (default "normal 0 0 0 pubsub 32mb 8mb 60", 0 = no limit)
+      --maxmemory <bytes>
+                        past this estimated memory use, evict by the policy or refuse writes
+                        with OOM (default 0 = no limit; 1k/1kb/1m/1mb/1g/1gb)
+      --maxmemory-policy noeviction|allkeys-lru|volatile-lru|volatile-ttl
+                        what to do past --maxmemory (default noeviction)
   -h, --help            this help`;
 
 function usageError(message: string): UsageError {
@@ -100,6 +110,15 @@ export function parseServeArgs(args: readonly string[]): ServeOptions {
       } catch (error) {
         throw usageError((error as Error).message);
       }
+    } else if (flag === "--maxmemory") {
+      const text = value();
+      const n = parseMemory(text);
+      if (n === undefined || !Number.isSafeInteger(n)) throw usageError(`--maxmemory must be a size (bytes, or 1k/1kb/1m/1mb/1g/1gb), got ${JSON.stringify(text)}`);
+      opts.maxmemory = n;
+    } else if (flag === "--maxmemory-policy") {
+      const v = value().toLowerCase();
+      if (!(MAXMEMORY_POLICIES as readonly string[]).includes(v)) throw usageError(`--maxmemory-policy must be one of ${MAXMEMORY_POLICIES.join(", ")}, got ${JSON.stringify(v)}`);
+      opts.maxmemoryPolicy = v as MaxmemoryPolicy;
     } else throw usageError(`unknown option ${JSON.stringify(a)}`);
   }
   return opts;
@@ -124,7 +143,7 @@ function isLoopbackBind(host: string): boolean {
  * The engine the CLI serves (bin.ts passes `createEngine()`'s dispatcher and sessions); a
  * parameter so tests can serve a stub.
  */
-export type EngineFactory = () => { dispatcher: Dispatcher; createSession?: () => Session; closeSession?: (s: Session) => void };
+export type EngineFactory = (options: MaxmemoryOptions) => { dispatcher: Dispatcher; createSession?: () => Session; closeSession?: (s: Session) => void };
 
 /**
  * Runs the command line: prints help or the version (exit 0), refuses a bad command line
@@ -148,7 +167,8 @@ export async function main(argv: readonly string[], engine: EngineFactory, versi
     console.log(version);
     return;
   }
-  const running = await startServer({ ...request.options, ...engine() });
+  const { maxmemory, maxmemoryPolicy, ...serve } = request.options;
+  const running = await startServer({ ...serve, ...engine({ maxmemory, maxmemoryPolicy }) });
   console.log(`narwhal: serving the embedded engine on ${running.host}:${running.port} (RESP2/RESP3, 16 databases)`);
   if (!running.settings.password.required && running.settings.protectedMode && !isLoopbackBind(running.host)) {
     console.log("narwhal: protected mode: no --requirepass, so only clients on the loopback interface are accepted");

@@ -17,17 +17,26 @@ import type { BusyScript } from "./commands/script-busy";
 import type { ClientEndpoint } from "./tracking";
 import { Tracking } from "./tracking";
 import { readOnlyKeys } from "./tracking-keys";
+import { DEFAULT_MAX_REPLY_BYTES } from "./random";
+import { DENYOOM, Maxmemory, OOM_ERROR } from "./maxmemory";
+import type { MaxmemoryOptions } from "./maxmemory";
 
 export const DATABASES = 16;
 
 /** Commands that run immediately even inside MULTI. */
 const NOT_QUEUED = new Set(["exec", "discard", "multi", "watch", "quit", "reset"]);
 
-export interface EngineOptions {
+export interface EngineOptions extends MaxmemoryOptions {
   /** The Lua host for EVAL/EVALSHA/SCRIPT (see protocol.ts); without one those commands answer an error. */
   readonly scripting?: ScriptingHost;
   /** Clock in ms (tests). Default Date.now. */
   readonly now?: () => number;
+  /**
+   * Largest reply, in estimated RESP bytes, that SRANDMEMBER / HRANDFIELD / ZRANDMEMBER with a
+   * negative count may build (they answer an error past it; Redis would exhaust memory).
+   * Default 512 MiB; `maxmemory` (at least 1 MiB), when set and smaller, bounds it too.
+   */
+  readonly maxReplyBytes?: number;
 }
 
 export class Engine implements Dispatcher {
@@ -45,11 +54,10 @@ export class Engine implements Dispatcher {
   busyScript: BusyScript | null = null;
   /** What SHUTDOWN does (`narwhal serve`: exit the process); unset, SHUTDOWN answers an error. */
   onShutdown: (() => void) | undefined;
-  /**
-   * @internal The largest reply (estimated bytes) SRANDMEMBER / HRANDFIELD / ZRANDMEMBER with a
-   * negative count may build: past it they answer an error instead of exhausting the process.
-   */
-  maxReplyBytes = 512 * 1024 * 1024;
+  /** See {@link EngineOptions.maxReplyBytes}. */
+  maxReplyBytes: number;
+  /** `maxmemory` / `maxmemory-policy`: the limit, eviction and the engine's memory estimate (maxmemory.ts). */
+  readonly memory: Maxmemory;
   /** @internal Open sessions and CLIENT TRACKING state (tracking.ts). */
   readonly tracking = new Tracking();
   private readonly table = new Map<string, CommandSpec>();
@@ -60,6 +68,7 @@ export class Engine implements Dispatcher {
   constructor(options: EngineOptions = {}) {
     this.now = options.now ?? Date.now;
     this.scripting = options.scripting;
+    this.maxReplyBytes = options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
     const events = {
       touched: touchWatchers,
       ready: (db: Keyspace, key: string) => this.blocking.signal(db, key),
@@ -69,6 +78,7 @@ export class Engine implements Dispatcher {
       flushed: () => this.tracking.flushed(),
     };
     this.dbs = Array.from({ length: DATABASES }, (_, i) => new Keyspace(i, events, this.now));
+    this.memory = new Maxmemory(this.dbs, options);
     for (const spec of allCommands) this.table.set(spec.name, spec);
     this.expiry = new ActiveExpiry(this.dbs, this.now);
     this.expiry.start();
@@ -112,6 +122,44 @@ export class Engine implements Dispatcher {
     return [...this.table.keys()].sort();
   }
 
+  /**
+   * @internal The bound on one reply of random picks: maxReplyBytes, or maxmemory when set and
+   * smaller (never below 1 MiB: a tiny maxmemory still answers small random replies, as Redis does).
+   */
+  replyLimit(): number {
+    const maxmemory = this.memory.limit;
+    return maxmemory > 0 ? Math.min(this.maxReplyBytes, Math.max(maxmemory, 1024 * 1024)) : this.maxReplyBytes;
+  }
+
+  /**
+   * Redis's maxmemory gate (processCommand): over the limit, evict by the policy; if still over,
+   * a `denyoom` command (or an EXEC whose queue holds one) answers OOM. Scripts are gated at
+   * their first write (see dispatchInScript).
+   */
+  private refuseOom(spec: CommandSpec, client: ClientState): ErrorReply | undefined {
+    if (this.memory.limit <= 0) return undefined;
+    const name = spec.name;
+    if (SCRIPT_COMMANDS.has(name) && !client.multi) {
+      this.beginScript();
+      return undefined;
+    }
+    if (this.memory.enforce()) return undefined;
+    // Inside MULTI every command but EXEC/DISCARD/QUIT/RESET is refused (queuing grows memory too), as in Redis 7.0.
+    const queuing = client.multi !== null && !MULTI_CONTROL.has(name);
+    const denyoom = queuing || DENYOOM.has(name) || (name === "exec" && client.multi?.some((argv) => DENYOOM.has(commandName(argv))) === true);
+    return denyoom ? new ErrorReply(OOM_ERROR) : undefined;
+  }
+
+  /** A script starts: remember whether the engine is over maxmemory (after eviction) for its first write. */
+  private beginScript(): void {
+    this.scriptStartedOom = this.memory.limit > 0 && !this.memory.enforce();
+    this.scriptWrote = false;
+  }
+
+  /** Over maxmemory when the running script started (Redis's pre_command_oom_state), and whether it has written since. */
+  private scriptStartedOom = false;
+  private scriptWrote = false;
+
   /** @internal */
   clientState(session: Session): ClientState {
     let state = this.clients.get(session);
@@ -134,6 +182,11 @@ export class Engine implements Dispatcher {
     if (resolved instanceof ErrorReply) {
       if (client.multi) client.multiError = true;
       return resolved;
+    }
+    const oom = this.refuseOom(resolved, client);
+    if (oom) {
+      if (client.multi) client.multiError = true;
+      return oom;
     }
     if (client.multi && !NOT_QUEUED.has(resolved.name)) {
       client.multi.push(argv);
@@ -161,6 +214,11 @@ export class Engine implements Dispatcher {
     // The script's own checks (read-only scripts refuse writes), after Redis's lookup, arity and noscript checks.
     const refused = check?.(resolved.name);
     if (refused) return refused;
+    // As Redis's scriptVerifyOOM: a script that started over maxmemory may not begin writing (it may finish once it has).
+    if (DENYOOM.has(resolved.name)) {
+      if (this.scriptStartedOom && !this.scriptWrote && this.memory.limit > 0) return new ErrorReply(OOM_ERROR);
+      this.scriptWrote = true;
+    }
     const reply = this.execute(resolved, session, this.clientState(session), argv, true, true);
     if (reply instanceof Promise) return new ErrorReply("ERR blocking command in script");
     return reply;
@@ -170,6 +228,7 @@ export class Engine implements Dispatcher {
   executeQueued(session: Session, client: ClientState, argv: readonly Buffer[]): Reply {
     const resolved = this.resolve(argv);
     if (resolved instanceof ErrorReply) return resolved;
+    if (SCRIPT_COMMANDS.has(resolved.name)) this.beginScript();
     const reply = this.execute(resolved, session, client, argv, true, false);
     return reply instanceof Promise ? new ErrorReply("ERR blocking command in MULTI") : reply;
   }
@@ -209,6 +268,18 @@ export class Engine implements Dispatcher {
       }
     }
   }
+}
+
+/** Commands Redis still accepts inside MULTI when over maxmemory. */
+const MULTI_CONTROL = new Set(["exec", "discard", "quit", "reset"]);
+
+/** Commands that run a script: gated by maxmemory at their first write, not up front. */
+const SCRIPT_COMMANDS = new Set(["eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro"]);
+
+/** The command table name of a queued argv (`xgroup|create` for a subcommand). */
+function commandName(argv: readonly Buffer[]): string {
+  const name = argv[0]?.toString("latin1").toLowerCase() ?? "";
+  return name === "xgroup" || name === "function" ? `${name}|${argv[1]?.toString("latin1").toLowerCase() ?? ""}` : name;
 }
 
 function arityOk(spec: CommandSpec, argc: number): boolean {

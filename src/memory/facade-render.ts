@@ -1,7 +1,7 @@
 /**
  * Turns engine replies into the JavaScript values ioredis 6 gives for the same command on a
  * real server with its defaults (RESP3, `replyMapping: "legacy"`): bulk strings → string
- * (Buffer with `callBuffer`), integers → number, nil → null, doubles → their Redis text,
+ * (Buffer with `callBuffer`), integers → number (64-bit ones rounded, as ioredis does), nil → null, doubles → their Redis text,
  * maps → flat arrays (HGETALL → object), sets → arrays, errors → a `ReplyError`.
  */
 import { formatDouble } from "./numbers";
@@ -39,6 +39,7 @@ export function render(reply: Reply, command: string, buffers: boolean, args: re
 /** Renders one value (nested errors become Error objects, as ioredis does inside arrays). */
 export function renderValue(reply: Reply, buffers: boolean): unknown {
   if (reply === null || typeof reply === "number") return reply;
+  if (typeof reply === "bigint") return Number(reply); // as ioredis parses a 64-bit integer (without stringNumbers)
   if (Buffer.isBuffer(reply)) return buffers ? reply : reply.toString();
   if (reply instanceof StatusReply) return buffers ? Buffer.from(reply.value) : reply.value;
   if (reply instanceof DoubleReply) {

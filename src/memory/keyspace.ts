@@ -4,6 +4,8 @@
  */
 import type { ClientState } from "./command";
 import { fail, WRONGTYPE } from "./errors";
+import { ExpiryMap } from "./expiry-map";
+import { elementCount, estimateKeyBytes, SAMPLES, sampleElementBytes } from "./memory-size";
 import type { TypeName, Value, ValueOf } from "./values";
 
 /** What a Keyspace reports to the engine: modified keys (for WATCH) and keys ready for blocked pops. */
@@ -20,7 +22,14 @@ export interface KeyspaceEvents {
 
 export class Keyspace {
   readonly data = new Map<string, Value>();
-  readonly expires = new Map<string, number>();
+  readonly expires = new ExpiryMap();
+  /** Estimated bytes per key (memory-size.ts), refreshed on every modification, and their sum (maxmemory.ts). */
+  readonly sizes = new Map<string, number>();
+  usedBytes = 0;
+  /** Sampled average element bytes per container key (memory-size.ts). */
+  private readonly elementBytes = new Map<string, number>();
+  /** Keys by last access, least recent first; kept only under an LRU maxmemory-policy. */
+  private lru: Map<string, number> | null = null;
   /** Keys watched by at least one client (maintained by the transaction layer). */
   readonly watched = new Map<string, Set<ClientState>>();
 
@@ -37,7 +46,9 @@ export class Keyspace {
       this.remove(key);
       return undefined;
     }
-    return this.data.get(key);
+    const value = this.data.get(key);
+    if (this.lru !== null && value !== undefined) this.accessed(key);
+    return value;
   }
 
   /** The value if it has type `type`, undefined when missing, WRONGTYPE otherwise. */
@@ -89,6 +100,7 @@ export class Keyspace {
     if (size === 0) {
       this.data.delete(key);
       this.expires.delete(key);
+      this.account(key);
     }
   }
 
@@ -98,12 +110,14 @@ export class Keyspace {
     if (!this.data.delete(key)) return;
     if (old?.type === "stream") this.ready(key);
     this.expires.delete(key);
+    this.account(key);
     if (this.watched.has(key)) this.events.touched(this, key);
     this.events.modified?.(this, key, true);
   }
 
   /** Marks WATCHers of `key` dirty and tells client-side caching. Call after every modification. */
   touch(key: string): void {
+    this.account(key);
     const watchers = this.watched.get(key);
     if (watchers) this.events.touched(this, key);
     this.events.modified?.(this, key, false);
@@ -131,6 +145,68 @@ export class Keyspace {
     for (const [key, v] of this.data) if (v.type === "stream") this.ready(key);
     this.data.clear();
     this.expires.clear();
+    this.sizes.clear();
+    this.elementBytes.clear();
+    this.usedBytes = 0;
+    this.lru?.clear();
     this.events.flushed?.(this);
   }
+
+  /** Refreshes the memory estimate of `key` after a change (memory-size.ts): O(1) per call. */
+  account(key: string): void {
+    const old = this.sizes.get(key) ?? 0;
+    const value = this.data.get(key);
+    let now = 0;
+    if (value !== undefined) {
+      let avg = 0;
+      if (value.type !== "string") {
+        // Re-sample small containers always, large ones every 64th size (the average drifts slowly).
+        const n = elementCount(value);
+        const cached = this.elementBytes.get(key);
+        if (cached === undefined || n <= SAMPLES || (n & 63) === 0) this.elementBytes.set(key, (avg = sampleElementBytes(value)));
+        else avg = cached;
+      }
+      now = estimateKeyBytes(key, value, avg);
+    }
+    this.usedBytes += now - old;
+    if (value === undefined) {
+      this.sizes.delete(key);
+      this.elementBytes.delete(key);
+      this.lru?.delete(key);
+    } else {
+      this.sizes.set(key, now);
+      if (this.lru !== null) this.accessed(key);
+    }
+  }
+
+  /** Keeps (or drops) the LRU order of keys; turned on, existing keys start in insertion order. */
+  trackAccess(on: boolean): void {
+    if (!on) this.lru = null;
+    else if (this.lru === null) this.lru = new Map([...this.data.keys()].map((k) => [k, 0]));
+  }
+
+  /** The least recently accessed key (with a TTL only, when `volatileOnly`), ranked by its place for cross-database comparison. */
+  leastRecentlyUsed(volatileOnly: boolean): { key: string; rank: number } | undefined {
+    if (this.lru === null) return undefined;
+    for (const [key, tick] of this.lru) {
+      if (!volatileOnly || this.expires.has(key)) return { key, rank: tick };
+    }
+    return undefined;
+  }
+
+  /** The key with the nearest expiry (volatile-ttl), ranked by that time. */
+  nearestExpiry(): { key: string; rank: number } | undefined {
+    const n = this.expires.nearest();
+    return n && { key: n.key, rank: n.at };
+  }
+
+  /** Moves `key` to the most recent end, stamped with the shared access clock. */
+  private accessed(key: string): void {
+    const lru = this.lru!;
+    lru.delete(key);
+    lru.set(key, ++Keyspace.clock);
+  }
+
+  /** One access counter for all databases, so their LRU candidates compare. */
+  private static clock = 0;
 }

@@ -19,6 +19,13 @@ export function parseBigInt(buf: Buffer): bigint | undefined {
   return n > MAX || n < MIN ? undefined : n;
 }
 
+const SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** A 64-bit integer reply: a `number` when a double holds it exactly, else the `bigint` itself (exact on the wire). */
+export function integerReply(n: bigint): number | bigint {
+  return n <= SAFE_MAX && n >= -SAFE_MAX ? Number(n) : n;
+}
+
 /** True when `n` fits a signed 64-bit integer. */
 export function inInt64(n: bigint): boolean {
   return n <= MAX && n >= MIN;

@@ -37,10 +37,11 @@ export class SetReply {
 }
 
 /**
- * Any reply: integer (`number`, always an integer), bulk string (`Buffer`), nil (`null`),
+ * Any reply: integer (`number`, always an integer; a `bigint` for a 64-bit integer beyond
+ * ±2^53, which a double cannot hold exactly: INCR, HINCRBY, BITFIELD), bulk string (`Buffer`), nil (`null`),
  * array (`Reply[]`, or `null` for a nil array where Redis sends `*-1`), or one of the classes above.
  */
-export type Reply = number | Buffer | null | readonly Reply[] | StatusReply | ErrorReply | DoubleReply | MapReply | SetReply;
+export type Reply = number | bigint | Buffer | null | readonly Reply[] | StatusReply | ErrorReply | DoubleReply | MapReply | SetReply;
 
 /** Per-connection state the engine keeps for one client. */
 export interface Session {

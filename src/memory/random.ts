@@ -23,20 +23,25 @@ export function checkPairCount(n: bigint): void {
 }
 
 /**
- * Default bound on one reply of repeated random picks, in bytes as RESP would write them:
- * Redis 7.0 builds such a reply until the machine runs out of memory; the engine answers an
- * error instead of growing until Node aborts ("invalid size error").
+ * Default bound on one reply of repeated random picks (engine option `maxReplyBytes`), in
+ * bytes as RESP would write them. Redis 7.0 builds such a reply until the machine runs out of
+ * memory; the engine answers an error instead of growing until Node aborts ("invalid size
+ * error"). 512 MiB is Redis's own largest single bulk (`proto-max-bulk-len`).
  */
 export const DEFAULT_MAX_REPLY_BYTES = 512 * 1024 * 1024;
 
+/** Framing of one bulk item in RESP (`$<len>\r\n…\r\n`) plus the reply array's slot. */
+const PER_ITEM_OVERHEAD = 16;
+
 /**
- * Refuses a reply of `count` random picks (with repetition) whose RESP size would exceed
- * `limit` bytes; `itemBytes` is the average size of one picked item's payload.
+ * Refuses a reply of `count` random picks (with repetition) whose estimated size would
+ * exceed `limit` bytes; `itemBytes` is the average payload of one pick (a pair counts both
+ * halves). Called before anything is built, so a refused count costs nothing.
  */
 export function checkRepeatedReply(count: number, itemBytes: number, limit: number): void {
-  const estimate = count * (itemBytes + 16); // "$<len>\r\n…\r\n" framing, and the JS array slot
+  const estimate = count * (itemBytes + PER_ITEM_OVERHEAD);
   if (estimate > limit) {
-    fail(`ERR reply of ${count} elements would exceed the engine's reply limit of ${limit} bytes (max-reply-bytes)`);
+    fail(`ERR reply too large: ${count} random elements would exceed the engine's reply limit of ${limit} bytes (maxReplyBytes / maxmemory)`);
   }
 }
 
@@ -51,11 +56,21 @@ export function pickDistinct<T>(items: readonly T[], count: number): T[] {
   return copy.slice(0, count);
 }
 
-/** `count` random items with repetition. */
+/**
+ * `count` random items with repetition. The reply shares the items (one Buffer per distinct
+ * member, not one per pick), so a large count costs one array slot per pick.
+ */
 export function pickWithRepeats<T>(items: readonly T[], count: number): T[] {
-  const out: T[] = [];
-  for (let i = 0; i < count; i++) out.push(items[Math.floor(Math.random() * items.length)]!);
+  const out = new Array<T>(count);
+  for (let i = 0; i < count; i++) out[i] = items[Math.floor(Math.random() * items.length)]!;
   return out;
+}
+
+/** One random item (SRANDMEMBER / HRANDFIELD / ZRANDMEMBER without a count). */
+export function pickOne<T>(items: Iterable<T>, size: number): T {
+  let i = Math.floor(Math.random() * size);
+  for (const item of items) if (i-- === 0) return item;
+  throw new Error("narwhal: pickOne on an empty collection");
 }
 
 /** Mean length of strings or Buffers (0 for none): the per-item payload in {@link checkRepeatedReply}. */

@@ -3,7 +3,7 @@ import { is } from "../bytes";
 import type { Ctx } from "../command";
 import { command, keyAt } from "../command";
 import { fail, SYNTAX } from "../errors";
-import { parseBigInt } from "../numbers";
+import { integerReply, parseBigInt } from "../numbers";
 import type { Reply } from "../protocol";
 import { bitAt, bitOffset, grown } from "./bits";
 import { int64 } from "./stream-args";
@@ -119,7 +119,7 @@ function bitfield(readonlyCommand: boolean) {
     const out: Reply[] = [];
     for (const op of ops) {
       if (op.kind === "get") {
-        out.push(buf ? Number(read(buf, op.offset, op.bits, op.signed)) : 0);
+        out.push(buf ? integerReply(read(buf, op.offset, op.bits, op.signed)) : 0);
         continue;
       }
       const old = read(buf!, op.offset, op.bits, op.signed);
@@ -129,12 +129,15 @@ function bitfield(readonlyCommand: boolean) {
         out.push(null);
         continue;
       }
-      out.push(Number(op.kind === "incrby" ? stored : old));
+      out.push(integerReply(op.kind === "incrby" ? stored : old));
       write(buf!, op.offset, op.bits, stored);
       if (created || old !== stored) changes++;
     }
     if (writes && changes > 0) ctx.db.set(key, { type: "string", v: buf! }, true);
-    else if (writes && created) ctx.db.data.set(key, { type: "string", v: buf! }); // grown, yet no change reported: Redis signals nothing
+    else if (writes && created) {
+      ctx.db.data.set(key, { type: "string", v: buf! }); // grown, yet no change reported: Redis signals nothing
+      ctx.db.account(key);
+    }
     return out;
   };
 }

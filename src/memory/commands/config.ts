@@ -17,6 +17,8 @@ interface ConfigParameter {
   readonly initial: number;
   /** A parsed value, or an error text (without the "ERR" prefix) when invalid. */
   parse(text: string): number | string;
+  /** When present, the value lives on the engine (maxmemory…): CONFIG GET reads its text, CONFIG SET stores the parsed value there. */
+  readonly bind?: { get(engine: Engine): string; set(engine: Engine, value: number): void };
 }
 
 const parameters: ConfigParameter[] = [];
@@ -39,6 +41,7 @@ export function configValue(engine: Engine, name: string): number {
 }
 
 function set(engine: Engine, p: ConfigParameter, value: number): void {
+  if (p.bind) return p.bind.set(engine, value);
   let map = values.get(engine);
   if (!map) values.set(engine, (map = new Map()));
   map.set(p, value);
@@ -61,7 +64,7 @@ function configGet(ctx: Ctx): Reply {
   for (const pattern of ctx.argv.slice(2).map((a) => a.toString("latin1").toLowerCase())) {
     for (const p of parameters) {
       for (const name of p.names) {
-        if (globMatch(Buffer.from(pattern), Buffer.from(name), true) && !out.some((b) => b.toString() === name)) out.push(Buffer.from(name), Buffer.from(String(configValue(ctx.engine, name))));
+        if (globMatch(Buffer.from(pattern), Buffer.from(name), true) && !out.some((b) => b.toString() === name)) out.push(Buffer.from(name), Buffer.from(p.bind ? p.bind.get(ctx.engine) : String(configValue(ctx.engine, name))));
       }
     }
   }

@@ -3,10 +3,10 @@ import { bytes, id, is } from "../bytes";
 import type { Ctx } from "../command";
 import { command, keyAt } from "../command";
 import { fail, NAN_OR_INF, NOT_FLOAT, NOT_INTEGER, OVERFLOW, SYNTAX, WRONG_ARITY } from "../errors";
-import { addFloatStrings, inInt64, int, parseBigInt, parseDouble } from "../numbers";
+import { addFloatStrings, inInt64, int, integerReply, parseBigInt, parseDouble } from "../numbers";
 import { MapReply, StatusReply } from "../protocol";
 import type { Reply } from "../protocol";
-import { averageLength, checkPairCount, checkRepeatedReply, pickDistinct, pickWithRepeats, randomCount } from "../random";
+import { averageLength, checkPairCount, checkRepeatedReply, pickDistinct, pickOne, pickWithRepeats, randomCount } from "../random";
 import { scanContainer } from "./scan-family";
 
 function hash(ctx: Ctx): Map<string, Buffer> | undefined {
@@ -54,7 +54,7 @@ function hincrby(ctx: Ctx): Reply {
   }
   h.set(f, Buffer.from(result.toString()));
   ctx.db.touch(keyAt(ctx, 1));
-  return Number(result);
+  return integerReply(result);
 }
 
 function hincrbyfloat(ctx: Ctx): Reply {
@@ -86,8 +86,7 @@ function hincrbyfloat(ctx: Ctx): Reply {
 function hrandfield(ctx: Ctx): Reply {
   if (ctx.argv.length === 2) {
     const h = hash(ctx);
-    if (!h) return null;
-    return bytes(pickWithRepeats([...h.keys()], 1)[0]!);
+    return h ? bytes(pickOne(h.keys(), h.size)) : null;
   }
   const exact = randomCount(ctx.argv[2]);
   let withValues = false;
@@ -97,15 +96,19 @@ function hrandfield(ctx: Ctx): Reply {
   const count = Number(exact);
   const h = hash(ctx);
   if (!h || count === 0) return [];
-  const fields = [...h.keys()];
-  if (count < 0) {
-    const valueBytes = withValues ? averageLength(h.values()) + 16 : 0;
-    checkRepeatedReply(-count, averageLength(fields) + valueBytes, ctx.engine.maxReplyBytes);
+  if (count > 0) {
+    const picked = pickDistinct([...h.keys()], count);
+    if (!withValues) return picked.map(bytes);
+    if (ctx.session.protocol === 3) return picked.map((f) => [bytes(f), h.get(f)!]);
+    return picked.flatMap((f) => [bytes(f), h.get(f)!]);
   }
-  const picked = count > 0 ? pickDistinct(fields, count) : pickWithRepeats(fields, -count);
-  if (!withValues) return picked.map(bytes);
-  if (ctx.session.protocol === 3) return picked.map((f) => [bytes(f), h.get(f)!]);
-  return picked.flatMap((f) => [bytes(f), h.get(f)!]);
+  // Negative: repetitions allowed. Bounded before anything is built; picks share one reply per field.
+  const itemBytes = averageLength(h.keys()) + (withValues ? averageLength(h.values()) + 16 : 0);
+  checkRepeatedReply(-count, itemBytes, ctx.engine.replyLimit());
+  if (!withValues) return pickWithRepeats([...h.keys()].map(bytes), -count);
+  const pairs: Array<[Buffer, Buffer]> = [...h].map(([f, v]) => [bytes(f), v]);
+  const picked = pickWithRepeats(pairs, -count);
+  return ctx.session.protocol === 3 ? picked : picked.flat();
 }
 
 export const hashCommands = [

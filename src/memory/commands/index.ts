@@ -10,6 +10,7 @@ import { zsetOpCommands } from "./zset-ops";
 import { zsetCommands } from "./zsets";
 import { scriptingCommands } from "./scripting";
 import { configCommands } from "./config";
+import "./memory-config"; // registers maxmemory and maxmemory-policy with CONFIG
 import { serverCommands } from "./server";
 import { stringCommands } from "./strings";
 import { transactionCommands } from "./transactions";

@@ -7,11 +7,37 @@ import type { Reply } from "../protocol";
 import { clientCommand } from "./client";
 
 function info(ctx: Ctx): Reply {
-  const lines = ["# Server", "redis_version:7.0.15", "redis_mode:standalone", "narwhal_engine:memory", "", "# Keyspace"];
-  for (const db of ctx.engine.dbs) {
-    if (db.size() > 0) lines.push(`db${db.index}:keys=${db.size()},expires=${db.expires.size},avg_ttl=0`);
+  const wanted = ctx.argv.slice(1).map((a) => a.toString("latin1").toLowerCase());
+  const want = (s: string) => wanted.length === 0 || wanted.some((w) => w === s || w === "all" || w === "default" || w === "everything");
+  const sections: string[][] = [];
+  if (want("server")) sections.push(["# Server", "redis_version:7.0.15", "redis_mode:standalone", "narwhal_engine:memory"]);
+  if (want("memory")) sections.push(memorySection(ctx));
+  if (want("stats")) sections.push(["# Stats", `evicted_keys:${ctx.engine.memory.evictedKeys}`]);
+  if (want("keyspace")) {
+    const lines = ["# Keyspace"];
+    for (const db of ctx.engine.dbs) {
+      if (db.size() > 0) lines.push(`db${db.index}:keys=${db.size()},expires=${db.expires.size},avg_ttl=0`);
+    }
+    sections.push(lines);
   }
-  return Buffer.from(`${lines.join("\r\n")}\r\n`);
+  return Buffer.from(sections.map((lines) => `${lines.join("\r\n")}\r\n`).join("\r\n"));
+}
+
+/** INFO memory: the engine's estimate of its data (memory-size.ts), the limit and the policy. */
+function memorySection(ctx: Ctx): string[] {
+  const memory = ctx.engine.memory;
+  const used = memory.used();
+  const human = (n: number) => `${(n / 1048576).toFixed(2)}M`;
+  return [
+    "# Memory",
+    `used_memory:${used}`,
+    `used_memory_human:${human(used)}`,
+    `used_memory_rss:${process.memoryUsage.rss()}`,
+    `maxmemory:${memory.limit}`,
+    `maxmemory_human:${human(memory.limit)}`,
+    `maxmemory_policy:${memory.policy}`,
+    "mem_allocator:v8",
+  ];
 }
 
 export const serverCommands = [

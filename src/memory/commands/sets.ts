@@ -6,7 +6,7 @@ import { fail, MUST_BE_POSITIVE, SYNTAX } from "../errors";
 import { int } from "../numbers";
 import { SetReply } from "../protocol";
 import type { Reply } from "../protocol";
-import { averageLength, checkRepeatedReply, pickDistinct, pickWithRepeats, randomCount } from "../random";
+import { averageLength, checkRepeatedReply, pickDistinct, pickOne, pickWithRepeats, randomCount } from "../random";
 import { scanContainer } from "./scan-family";
 
 function set(ctx: Ctx, i = 1): Set<string> | undefined {
@@ -51,7 +51,7 @@ function spop(ctx: Ctx): Reply {
   if (ctx.argv.length === 2) {
     const s = set(ctx);
     if (!s) return null;
-    const m = pickWithRepeats([...s], 1)[0]!;
+    const m = pickOne(s, s.size);
     s.delete(m);
     ctx.db.touch(key);
     ctx.db.deleteIfEmpty(key);
@@ -72,14 +72,14 @@ function srandmember(ctx: Ctx): Reply {
   if (ctx.argv.length > 3) fail(SYNTAX);
   if (ctx.argv.length === 2) {
     const s = set(ctx);
-    return s ? bytes(pickWithRepeats([...s], 1)[0]!) : null;
+    return s ? bytes(pickOne(s, s.size)) : null;
   }
   const count = Number(randomCount(ctx.argv[2]));
   const s = set(ctx);
   if (!s || count === 0) return [];
-  const members = [...s];
-  if (count < 0) checkRepeatedReply(-count, averageLength(members), ctx.engine.maxReplyBytes);
-  return (count > 0 ? pickDistinct(members, count) : pickWithRepeats(members, -count)).map(bytes);
+  if (count > 0) return pickDistinct([...s], count).map(bytes);
+  checkRepeatedReply(-count, averageLength(s), ctx.engine.replyLimit());
+  return pickWithRepeats([...s].map(bytes), -count);
 }
 
 function smove(ctx: Ctx): Reply {
@@ -94,8 +94,11 @@ function smove(ctx: Ctx): Reply {
   ctx.db.touch(srcKey);
   ctx.db.deleteIfEmpty(srcKey);
   const d = dst ?? ctx.db.getOrCreate(dstKey, "set", () => new Set());
-  d.add(m);
-  ctx.db.touch(dstKey);
+  // As Redis: the destination counts as modified (WATCH, tracking) only when the member was added.
+  if (!d.has(m)) {
+    d.add(m);
+    ctx.db.touch(dstKey);
+  }
   return 1;
 }
 
@@ -144,7 +147,8 @@ function store(ctx: Ctx, result: Set<string>): Reply {
 }
 
 function sintercard(ctx: Ctx): Reply {
-  const numkeys = int(ctx.argv[1]);
+  // Redis answers the same text for a non-integer numkeys as for zero or a negative one.
+  const numkeys = int(ctx.argv[1], "ERR numkeys should be greater than 0");
   if (numkeys < 1) fail("ERR numkeys should be greater than 0");
   if (numkeys > ctx.argv.length - 2) fail("ERR Number of keys can't be greater than number of args");
   let limit = 0;

@@ -3,7 +3,7 @@ import { is } from "../bytes";
 import type { Ctx } from "../command";
 import { command, keyAt } from "../command";
 import { fail, INVALID_EXPIRE, NAN_OR_INF, NOT_FLOAT, NOT_INTEGER, OVERFLOW, SYNTAX, WRONG_ARITY } from "../errors";
-import { addFloatStrings, inInt64, int, parseBigInt, parseDouble } from "../numbers";
+import { addFloatStrings, inInt64, int, integerReply, parseBigInt, parseDouble } from "../numbers";
 import { StatusReply } from "../protocol";
 import type { Reply } from "../protocol";
 
@@ -108,7 +108,7 @@ function incrBy(ctx: Ctx, key: string, by: bigint): Reply {
   const result = n + by;
   if (!inInt64(result)) fail(OVERFLOW);
   setValue(ctx, key, Buffer.from(result.toString()), true);
-  return Number(result);
+  return integerReply(result);
 }
 
 function incrArg(ctx: Ctx, negate: boolean): bigint {

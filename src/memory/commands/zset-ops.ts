@@ -7,7 +7,7 @@ import type { Keyspace } from "../keyspace";
 import { int, parseDouble } from "../numbers";
 import { DoubleReply } from "../protocol";
 import type { Reply } from "../protocol";
-import { averageLength, checkPairCount, checkRepeatedReply, pickDistinct, pickWithRepeats, randomCount } from "../random";
+import { averageLength, checkPairCount, checkRepeatedReply, pickDistinct, pickOne, pickWithRepeats, randomCount } from "../random";
 import type { ZSet } from "../zset";
 import { parseKeysThenTimeout, parseMpop, serveOrBlock } from "./blocking-args";
 import { scoredReply } from "./zset-reply";
@@ -176,8 +176,7 @@ function bzpop(max: boolean) {
 function zrandmember(ctx: Ctx): Reply {
   if (ctx.argv.length === 2) {
     const z = zset(ctx);
-    if (!z) return null;
-    return bytes(pickWithRepeats([...z.scores.keys()], 1)[0]!);
+    return z ? bytes(pickOne(z.scores.keys(), z.scores.size)) : null;
   }
   const exact = randomCount(ctx.argv[2]);
   let withScores = false;
@@ -187,10 +186,15 @@ function zrandmember(ctx: Ctx): Reply {
   const count = Number(exact);
   const z = zset(ctx);
   if (!z || count === 0) return [];
-  if (count < 0) checkRepeatedReply(-count, averageLength(z.scores.keys()) + (withScores ? 40 : 0), ctx.engine.maxReplyBytes);
   const ordered = [...z.entries()].map((n) => ({ member: n.member, score: n.score }));
-  const picked = count > 0 ? pickDistinct(ordered, count) : pickWithRepeats(ordered, -count);
-  return scoredReply(ctx, picked, withScores);
+  if (count > 0) return scoredReply(ctx, pickDistinct(ordered, count), withScores);
+  // Negative: repetitions allowed. Bounded before anything is built (a score is at most 24 chars
+  // of %.17g plus framing); picks share one reply per member.
+  checkRepeatedReply(-count, averageLength(z.scores.keys()) + (withScores ? 40 : 0), ctx.engine.replyLimit());
+  if (!withScores) return pickWithRepeats(ordered.map((n) => bytes(n.member)), -count);
+  const pairs: Array<[Buffer, DoubleReply]> = ordered.map((n) => [bytes(n.member), new DoubleReply(n.score)]);
+  const picked = pickWithRepeats(pairs, -count);
+  return ctx.session.protocol === 3 ? picked : picked.flat();
 }
 
 function minMax(arg: Buffer | undefined): boolean {

@@ -49,6 +49,7 @@ function pushField(L: LuaState, key: Uint8Array, push: () => void): void {
 /** Pushes a command reply as a Lua value (resp = the script's `redis.setresp`). */
 export function pushReply(L: LuaState, reply: Reply, resp: 2 | 3): void {
   if (typeof reply === "number") return lua.lua_pushnumber(L, reply);
+  if (typeof reply === "bigint") return lua.lua_pushnumber(L, Number(reply)); // Lua 5.1 numbers are doubles, as in Redis
   if (reply === null) return resp === 3 ? lua.lua_pushnil(L) : lua.lua_pushboolean(L, false);
   if (Buffer.isBuffer(reply)) {
     lua.lua_pushstring(L, reply);

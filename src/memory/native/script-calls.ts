@@ -21,6 +21,7 @@ export class NativeScriptError extends Error {
 
 function toLuaValue(reply: Reply): LuaValue {
   if (typeof reply === "number") return reply;
+  if (typeof reply === "bigint") return Number(reply); // a Lua number is a double, as in Redis
   if (reply === null) return false;
   if (Buffer.isBuffer(reply)) return reply.toString("latin1");
   if (Array.isArray(reply)) return (reply as readonly Reply[]).map(toLuaValue);

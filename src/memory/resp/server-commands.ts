@@ -150,21 +150,33 @@ export function info(argv: readonly Buffer[], server: ServerInfo): Reply {
   }
   if (want("clients")) sections.push(["# Clients", `connected_clients:${server.clients}`, "blocked_clients:0", "maxclients:10000"].join("\r\n"));
   if (want("memory")) {
+    // The engine's own estimate, limit and policy (maxmemory) when it reports them; else the process's heap.
+    const own = engineSection(server.dispatcher, "memory");
     sections.push(
-      [
-        "# Memory",
-        `used_memory:${mem.heapUsed}`,
-        `used_memory_human:${(mem.heapUsed / 1048576).toFixed(2)}M`,
-        `used_memory_rss:${mem.rss}`,
-        `used_memory_rss_human:${(mem.rss / 1048576).toFixed(2)}M`,
-        "maxmemory:0",
-        "maxmemory_policy:noeviction",
-        "mem_allocator:v8",
-      ].join("\r\n"),
+      own ??
+        [
+          "# Memory",
+          `used_memory:${mem.heapUsed}`,
+          `used_memory_human:${(mem.heapUsed / 1048576).toFixed(2)}M`,
+          `used_memory_rss:${mem.rss}`,
+          `used_memory_rss_human:${(mem.rss / 1048576).toFixed(2)}M`,
+          "maxmemory:0",
+          "maxmemory_policy:noeviction",
+          "mem_allocator:v8",
+        ].join("\r\n"),
     );
   }
   if (want("keyspace")) sections.push(keyspace(server.dispatcher));
   return bulk(sections.join("\r\n\r\n") + "\r\n");
+}
+
+/** The engine's own INFO section `name` (e.g. `# Memory`), or undefined when its INFO has none. */
+function engineSection(dispatcher: Dispatcher, name: string): string | undefined {
+  const own = dispatcher.dispatch({ id: 0, db: 0, protocol: 2 }, [Buffer.from("INFO"), Buffer.from(name)]);
+  if (!Buffer.isBuffer(own)) return undefined;
+  const text = own.toString();
+  const start = text.toLowerCase().indexOf(`# ${name}`);
+  return start >= 0 ? text.slice(start).split(/\r\n\r\n/)[0]!.trimEnd() : undefined;
 }
 
 /** The engine's own `# Keyspace` section when its INFO has one (it knows expires), else DBSIZE per database. */
