@@ -26,6 +26,8 @@ import { Cache } from "./cache/cache";
 import type { CacheOptions } from "./cache/options";
 import { Counter, Lock, RateLimiter, Semaphore } from "./coordination";
 import type { CounterOptions, DistributedLockOptions, RateLimiterOptions, SemaphoreOptions } from "./coordination";
+import { Synced } from "./sync/synced";
+import type { SyncedOptions } from "./sync/options";
 
 /** What `new Database()` accepts: a URL, ioredis options, or an existing ioredis `Redis`/`Cluster`. */
 export type Connection = string | RedisOptions | Redis | Cluster | ClientLike;
@@ -231,6 +233,16 @@ export class Database extends Scope {
   /** An exact integer counter at `<prefix>:<name>` (INCRBY), with an optional sliding idle ttl. */
   counter(name: string, options: CounterOptions = {}): Counter {
     return new Counter(this, name, options);
+  }
+
+  /**
+   * A namespace of keys shared by every process that opens it (keys under
+   * `{<prefix>:sync:<name>}`): `get` is synchronous from a local mirror kept coherent by
+   * CLIENT TRACKING; each write is one `sync-write` script, or waits in a bounded journal
+   * while Redis is down. See src/sync/synced.ts for the conflict rule.
+   */
+  synced<T extends object = Record<string, unknown>>(name: string, options: SyncedOptions<T> = {}): Synced<T> {
+    return new Synced<T>(this, name, options);
   }
 
   /** Closes the connections narwhal opened (QUIT); a client passed in by the caller stays open. */

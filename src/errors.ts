@@ -20,7 +20,8 @@ export type NarwhalErrorCode =
   | "TRANSACTION"
   | "LOCK_TIMEOUT"
   | "LOCK_LOST"
-  | "CACHE_TIMEOUT";
+  | "CACHE_TIMEOUT"
+  | "SYNC_JOURNAL_FULL";
 
 /** Base class of every error narwhal throws. */
 export class NarwhalError extends Error {

@@ -67,6 +67,9 @@ export type { FactoryContext } from "./cache/factory-context";
 export { CacheTimeoutError } from "./cache/errors";
 export { CACHE_CHANNELS } from "./cache/events";
 export type { GetOrSetOptions, ManyFactory, WrapManyOptions, WrappedMany } from "./cache/many";
+// Synced namespaces: shared memory across processes that keeps working while Redis is down.
+export { Synced, SyncJournalFullError } from "./sync";
+export type { SyncedKey, SyncedStatus, SyncedCloseReport, SyncedOptions, SyncedJournalOptions, SyncMerge, SyncOverflow, SyncedChange, SyncedSettled, SyncedDrop, SyncedEvents } from "./sync";
 // Coordination: locks, semaphores, rate limiters, counters.
 export { Lock, Semaphore, RateLimiter, LocalRateLimiter, Counter, LockLostError, LockTimeoutError } from "./coordination";
 export type {

@@ -178,6 +178,29 @@ export class KeySpace {
     return this.tagged(tag, algorithm);
   }
 
+  /*
+   * Synced namespaces (src/sync/, `db.synced(name)`): every key of one namespace shares the
+   * hash tag `{<prefix>:sync:<name>}` (name percent-encoded as in coordination tags), so each
+   * write is one script in one cluster slot; every namespace starts with `{<prefix>:sync:`, the
+   * one prefix the mirrors ask Redis to broadcast changes of (CLIENT TRACKING BCAST PREFIX).
+   *
+   *   {<prefix>:sync:<name>}:d   hash  field → encoded value
+   *   {<prefix>:sync:<name>}:v   zset  field → version of its last write (deleted fields stay: tombstones)
+   *   {<prefix>:sync:<name>}:m   hash  n → last version assigned, e → epoch (id of the namespace's first write)
+   *   {<prefix>:sync:<name>}:o   hash  operation id → its outcome (recent operations: replays are idempotent)
+   *   {<prefix>:sync:<name>}:t   zset  operation id → server ms it was applied (pruning of :o)
+   */
+
+  /** The literal start of every synced namespace's keys: `{<prefix>:sync:` (the mirrors' BCAST prefix). */
+  syncedPrefix(): string {
+    return `{${this.scoped(`sync${SEPARATOR}`)}`;
+  }
+
+  /** The keys of synced namespace `name`: all under `{<prefix>:sync:<name>}`. */
+  synced(name: string): { readonly tag: string; readonly data: string; readonly versions: string; readonly meta: string; readonly ops: string; readonly opTimes: string } {
+    const tag = `${this.syncedPrefix()}${KeySpace.tagSegment("name", name, false)}}`;
+    return { tag, data: this.tagged(tag, "d"), versions: this.tagged(tag, "v"), meta: this.tagged(tag, "m"), ops: this.tagged(tag, "o"), opTimes: this.tagged(tag, "t") };
+  }
 }
 
 /**

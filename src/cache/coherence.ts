@@ -37,6 +37,17 @@ export interface ReadTicket {
 
 export type CoherenceState = "idle" | "starting" | "up" | "down" | "unavailable" | "closed";
 
+/**
+ * Told of every invalidation and change of state, for users other than local stores (the
+ * synced mirrors of src/sync/ keep their values through a `down` and re-read on `up`).
+ */
+export interface CoherenceObserver {
+  /** An invalidation of `key` (null: FLUSHALL/FLUSHDB, every key). */
+  invalidated(key: string | null): void;
+  /** The state changed to `state`. */
+  changed(state: CoherenceState): void;
+}
+
 type Waiter = () => void;
 interface ClusterLike extends ClientLike {
   nodes(role: string): Array<ClientLike & { options: { host?: string; port?: number } }>;
@@ -52,6 +63,8 @@ export class Coherence {
   state: CoherenceState = "idle";
   generation = 0;
   readonly stores = new Set<LocalStore<unknown>>();
+  /** Told of invalidations and state changes (see {@link CoherenceObserver}). */
+  readonly observers = new Set<CoherenceObserver>();
   private readonly reads = new Map<string, Set<ReadTicket>>();
   private readonly waiters = new Map<string, Set<Waiter>>();
   private readonly connections = new Map<string, TrackingConnection>();
@@ -124,6 +137,7 @@ export class Coherence {
         this.state = "up";
         this.generation++;
         emit(EVENTS.tracking, () => ({ prefix: this.prefix, state: "up" }));
+        this.notify();
       },
       down: (_c, error) => this.setDown(error),
       refused: (_c, error) => this.unavailable(new CommandError("CLIENT TRACKING", `the server refused client-side caching (${error.message}); the local tier is off`, { cause: error })),
@@ -143,6 +157,7 @@ export class Coherence {
     this.state = "down";
     this.flushAll();
     emit(EVENTS.tracking, () => ({ prefix: this.prefix, state: "down", reason }));
+    this.notify();
   }
 
   private unavailable(error: Error): void {
@@ -152,7 +167,12 @@ export class Coherence {
     this.connections.clear();
     this.flushAll();
     emit(EVENTS.tracking, () => ({ prefix: this.prefix, state: "unavailable", reason: error }));
+    this.notify();
     this.report(error); // once: this state is final
+  }
+
+  private notify(): void {
+    for (const o of this.observers) o.changed(this.state);
   }
 
   /** Empties every store, spoils every read in flight, wakes every waiter. */
@@ -216,6 +236,7 @@ export class Coherence {
   invalidate(keys: readonly Buffer[] | null): void {
     if (keys === null) {
       this.flushAll();
+      for (const o of this.observers) o.invalidated(null);
       emit(EVENTS.invalidate, () => ({ prefix: this.prefix, keys: null }));
       return;
     }
@@ -224,6 +245,7 @@ export class Coherence {
       this.evict(key);
       const set = this.waiters.get(key);
       if (set) for (const wake of set) wake();
+      for (const o of this.observers) o.invalidated(key);
     }
     emit(EVENTS.invalidate, () => ({ prefix: this.prefix, keys: keys.map(String) }));
   }
@@ -259,6 +281,29 @@ export class Coherence {
     };
   }
 
+  /**
+   * Resolves once this process has received every invalidation Redis generated for the writes
+   * answered before this call: a PING on each invalidation connection (tracking-connection.ts
+   * `ping`). Redis queues a BCAST invalidation in the event-loop turn that ran the write, so a
+   * PING read afterwards is answered behind it; by then Redis has also written the same
+   * invalidation to every other client tracking the prefix. Resolves `true` when every
+   * connection answered while up; `false` at once when not up, when a connection failed, or
+   * after `maxMs` (a stuck connection never holds a write for longer).
+   */
+  barrier(maxMs = 1000): Promise<boolean> {
+    if (this.state !== "up" || this.connections.size === 0) return Promise.resolve(false);
+    const generation = this.generation;
+    const pings = Promise.all([...this.connections.values()].map((c) => c.ping())).then((all) => all.every(Boolean) && this.generation === generation && this.state === "up");
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), maxMs);
+      timer.unref?.();
+      void pings.then((ok) => {
+        clearTimeout(timer);
+        resolve(ok);
+      });
+    });
+  }
+
   /** Closes the invalidation connections; the tier is off for good. */
   close(): void {
     if (this.state === "closed") return;
@@ -266,6 +311,7 @@ export class Coherence {
     for (const c of this.connections.values()) c.close();
     this.connections.clear();
     this.flushAll();
+    this.notify();
     byClient.get(this.owner.client)?.delete(this);
   }
 }

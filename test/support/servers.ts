@@ -110,6 +110,37 @@ export async function startStandalone(extraArgs: string[] = []): Promise<Running
   return { socket, port, stop };
 }
 
+/** A standalone server that a test kills (SIGKILL) and restarts on the same port and directory. */
+export interface RestartableServer {
+  readonly port: number;
+  /** SIGKILL: no shutdown, no final save; resolves when the process is gone. */
+  kill(): Promise<void>;
+  /** Starts it again (same port, same dir: with `--appendonly yes` it reloads its AOF); resolves when it answers PING. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A standalone server on a free loopback port that survives kill/restart cycles (pass persistence options in `extraArgs`). */
+export async function startRestartable(extraArgs: string[] = []): Promise<RestartableServer> {
+  const dir = mkdtempSync(join(tmpdir(), "narwhal-restartable-"));
+  const port = await freePort();
+  let child: ChildProcess | undefined;
+  const start = async () => {
+    child = startProcess(["--port", String(port), ...extraArgs], dir, "restartable");
+    await waitFor(() => ping({ port }), "restartable redis-server");
+  };
+  const kill = () =>
+    new Promise<void>((resolve) => {
+      const c = child;
+      child = undefined;
+      if (!c || c.exitCode !== null || c.signalCode !== null) return resolve();
+      c.once("exit", () => resolve());
+      c.kill("SIGKILL");
+    });
+  await start();
+  return { port, kill, restart: start, stop: async () => stopAll(child ? [child] : [], dir) };
+}
+
 /** A 3-master cluster (no replicas) on free loopback ports. */
 export async function startCluster(): Promise<RunningServers & { clusterPorts: number[] }> {
   const dir = mkdtempSync(join(tmpdir(), "narwhal-cluster-"));

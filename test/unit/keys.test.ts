@@ -196,3 +196,22 @@ describe("KeySpace", () => {
     expect(new KeySpace("app").container("a\uFFFD")).toBe("app:a\uFFFD");
   });
 });
+
+describe("synced namespaces", () => {
+  it("every key of a namespace shares one hash tag under the BCAST prefix; braces in a name are encoded", () => {
+    const keys = new KeySpace("app").synced("conversation:42");
+    expect(keys).toEqual({
+      tag: "{app:sync:conversation:42}",
+      data: "{app:sync:conversation:42}:d",
+      versions: "{app:sync:conversation:42}:v",
+      meta: "{app:sync:conversation:42}:m",
+      ops: "{app:sync:conversation:42}:o",
+      opTimes: "{app:sync:conversation:42}:t",
+    });
+    expect(new KeySpace("app").syncedPrefix()).toBe("{app:sync:");
+    const odd = new KeySpace("app").synced("a}b{c");
+    expect(odd.tag).toBe("{app:sync:a%7Db%7Bc}");
+    expect(new Set([odd.data, odd.versions, odd.meta, odd.ops, odd.opTimes].map((k) => calculateSlot(k))).size).toBe(1);
+    expect(() => new KeySpace("app").synced("")).toThrow(ValidationError);
+  });
+});
