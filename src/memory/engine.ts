@@ -77,10 +77,12 @@ export class Engine implements Dispatcher {
       },
       flushed: () => this.tracking.flushed(),
     };
-    this.dbs = Array.from({ length: DATABASES }, (_, i) => new Keyspace(i, events, this.now));
+    // Keys expire by the key clock: frozen while a script runs (see freezeKeyClock).
+    const keyClock = () => this.frozenAt ?? this.now();
+    this.dbs = Array.from({ length: DATABASES }, (_, i) => new Keyspace(i, events, keyClock));
     this.memory = new Maxmemory(this.dbs, options);
     for (const spec of allCommands) this.table.set(spec.name, spec);
-    this.expiry = new ActiveExpiry(this.dbs, this.now);
+    this.expiry = new ActiveExpiry(this.dbs, keyClock);
     this.expiry.start();
   }
 
@@ -155,6 +157,21 @@ export class Engine implements Dispatcher {
     this.scriptStartedOom = this.memory.limit > 0 && !this.memory.enforce();
     this.scriptWrote = false;
   }
+
+  /**
+   * @internal While a script runs, keys expire by the time it started, as Redis does (expireIfNeeded
+   * uses the script's start time): a key the script saw stays visible to it until it ends, however
+   * long it runs. Returns the thaw function; nested freezes (a script inside EXEC) keep the outer time.
+   */
+  freezeKeyClock(): () => void {
+    if (this.frozenAt !== undefined) return () => undefined;
+    this.frozenAt = this.now();
+    return () => {
+      this.frozenAt = undefined;
+    };
+  }
+
+  private frozenAt: number | undefined;
 
   /** Over maxmemory when the running script started (Redis's pre_command_oom_state), and whether it has written since. */
   private scriptStartedOom = false;

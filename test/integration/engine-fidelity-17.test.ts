@@ -93,4 +93,21 @@ describe.skipIf(why !== undefined)(`issue 17 fidelity vs redis-server${why ? `: 
     expect(await sides.memory.call("keys", "*a*a*a*a*a*a*a*a*a*b")).toEqual([]);
     expect(performance.now() - started).toBeLessThan(1000); // Redis: ~4 ms; without the guard: minutes
   });
+  it("inside a script, keys expire by the script's start time (a key it saw stays visible until it ends)", async () => {
+    // Busy-waits 150 ms on TIME, then reads a key that had 50 ms to live when the script started.
+    const script = `
+      local before = redis.call("GET", KEYS[1])
+      local t = redis.call("TIME")
+      local start = tonumber(t[1]) * 1e6 + tonumber(t[2])
+      repeat
+        t = redis.call("TIME")
+      until tonumber(t[1]) * 1e6 + tonumber(t[2]) - start > 150000
+      return {before, redis.call("GET", KEYS[1]) or false, redis.call("EXISTS", KEYS[1])}`;
+    for (const c of [sides.redis, sides.memory]) {
+      await c.set("frozen", "v", "PX", 50);
+      expect(await c.eval(script, 1, "frozen"), c === sides.redis ? "redis" : "engine").toEqual(["v", "v", "1"]);
+      await new Promise((r) => setTimeout(r, 10));
+      expect(await c.exists("frozen")).toBe("0");
+    }
+  });
 });

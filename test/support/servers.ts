@@ -168,6 +168,10 @@ export async function startCluster(): Promise<RunningServers & { clusterPorts: n
       async () => ports.every((p) => cli(["-p", String(p), "cluster", "info"]).includes("cluster_state:ok")),
       "cluster_state:ok on every node",
     );
+    // cluster_state:ok does not mean every node knows who owns every slot yet (gossip): a
+    // client routed by one node's view can get MOVED back and forth ("Too many Cluster
+    // redirections"). Wait until all three answer the same CLUSTER SLOTS.
+    await waitFor(async () => new Set(ports.map((p) => cli(["-p", String(p), "cluster", "slots"]))).size === 1, "the same CLUSTER SLOTS on every node");
   } catch (error) {
     await stop();
     throw error;

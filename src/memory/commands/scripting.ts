@@ -70,6 +70,23 @@ function evalCommand(name: string, bySha: boolean, readOnly: boolean) {
 }
 
 function evalHandler(bySha: boolean, readOnly: boolean) {
+  const run = evalRun(bySha, readOnly);
+  return (ctx: Ctx): Reply | Promise<Reply> => {
+    const thaw = ctx.engine.freezeKeyClock(); // Redis: keys expire by the script's start time while it runs
+    let reply: Reply | Promise<Reply>;
+    try {
+      reply = run(ctx);
+    } catch (error) {
+      thaw();
+      throw error;
+    }
+    if (reply instanceof Promise) return reply.finally(thaw);
+    thaw();
+    return reply;
+  };
+}
+
+function evalRun(bySha: boolean, readOnly: boolean) {
   return (ctx: Ctx): Reply | Promise<Reply> => {
     const h = host(ctx);
     const { keys, args } = evalArgs(ctx);

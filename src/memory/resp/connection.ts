@@ -312,8 +312,12 @@ export class Connection implements ps.PubSubClient, cmd.ClientView, ClientEndpoi
 
   private helloAuth(): cmd.HelloAuth {
     const password = this.host.settings.password;
+    // A getter: HELLO reads it after login() ran.
+    const connection = this;
     return {
-      authenticated: this.authenticated,
+      get authenticated() {
+        return connection.authenticated;
+      },
       login: (user, pass) => {
         if (!password.check(user, pass)) return false;
         this.authenticated = true;
