@@ -106,7 +106,8 @@ const SCRIPTS = [
   "return type(collectgarbage('count'))",
   "return {collectgarbage('count') > 0, collectgarbage('count') < 20000, gcinfo() < 20000}",
   "local t = {} for i = 1, 200000 do t[i] = {i} end return collectgarbage('count') > 1000",
-  "local t = {} for i = 1, 200000 do t[i] = {i} end t = nil collectgarbage() return collectgarbage('count') < 200",
+  // Relative to the count at the start: Redis's absolute figure depends on the scripts other suites cached on the shared server.
+  "local before = collectgarbage('count') local t = {} for i = 1, 200000 do t[i] = {i} end t = nil collectgarbage() return collectgarbage('count') < before + 200",
   "return {collectgarbage(), collectgarbage('step'), collectgarbage('restart')}",
   "return collectgarbage('bogus')",
   "return collectgarbage({})",
