@@ -10,7 +10,7 @@ import { zsetOpCommands } from "./zset-ops";
 import { zsetCommands } from "./zsets";
 import { scriptingCommands } from "./scripting";
 import { configCommands } from "./config";
-import "./memory-config"; // registers maxmemory and maxmemory-policy with CONFIG
+import { registerMemoryConfig } from "./memory-config";
 import { serverCommands } from "./server";
 import { stringCommands } from "./strings";
 import { transactionCommands } from "./transactions";
@@ -21,6 +21,8 @@ import { streamReadCommands } from "./stream-read";
 import { streamInfoCommands } from "./stream-info";
 import { bitCommands } from "./bits";
 import { bitfieldCommands } from "./bitfield";
+
+registerMemoryConfig(); // maxmemory and maxmemory-policy in CONFIG GET/SET (a call: sideEffects is false)
 
 export const allCommands: readonly CommandSpec[] = [
   ...keyCommands,
