@@ -56,7 +56,7 @@ export class Engine implements Dispatcher {
   onShutdown: (() => void) | undefined;
   /** See {@link EngineOptions.maxReplyBytes}. */
   maxReplyBytes: number;
-  /** `maxmemory` / `maxmemory-policy`: the limit, eviction and the engine's memory estimate (maxmemory.ts). */
+  /** @internal `maxmemory` / `maxmemory-policy`: the limit, eviction and the engine's memory estimate (maxmemory.ts). */
   readonly memory: Maxmemory;
   /** @internal Open sessions and CLIENT TRACKING state (tracking.ts). */
   readonly tracking = new Tracking();
