@@ -84,7 +84,7 @@ async function unkillableScenario(connect: () => Redis) {
   return { busy, kill, shutdown };
 }
 
-describe.skipIf(!hasRedisServer())("busy scripts: narwhal serve vs redis-server", () => {
+describe.skipIf(!hasRedisServer())("busy scripts: narwhal serve vs redis-server (skipped without redis-server on PATH)", () => {
   let redis: Awaited<ReturnType<typeof startStandalone>>;
   beforeAll(async () => {
     redis = await startStandalone();

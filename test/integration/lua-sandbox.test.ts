@@ -10,7 +10,7 @@
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { createEngine } from "../../src/memory/create-engine";
-import { ErrorReply, StatusReply, type Reply } from "../../src/memory/protocol";
+import { fromEngine, fromRedis } from "../support/lua-replies";
 
 /** scripting.tcl's sandbox family, verbatim bodies. */
 const REDIS_SUITE_CASES = [
@@ -81,21 +81,6 @@ const BYPASS_CASES = [
 const PROBE =
   "return {type(redis.call), string.rep('a', 2), ('b'):rep(2), type(cjson.encode), bit.lshift(1, 2), tostring(rawget(_G, 'x'))," +
   " tostring(rawget(_G, 'y')), type(getmetatable(_G).__index), table.concat({1, 2}, ','), type(math.random), type(coroutine.wrap), redis.REDIS_VERSION}";
-
-function fromRedis(r: unknown): unknown {
-  if (r instanceof Error) return { error: r.message };
-  if (Array.isArray(r)) return r.map(fromRedis);
-  if (Buffer.isBuffer(r)) return r.toString("latin1");
-  return r;
-}
-
-function fromEngine(r: Reply): unknown {
-  if (r instanceof ErrorReply) return { error: r.message };
-  if (r instanceof StatusReply) return r.value;
-  if (Array.isArray(r)) return r.map((x) => fromEngine(x as Reply));
-  if (Buffer.isBuffer(r)) return r.toString("latin1");
-  return r;
-}
 
 const standalone = inject("standalone");
 describe.skipIf(!standalone || standalone.external)("Lua sandbox: engine vs redis-server (skipped without a private redis-server)", () => {

@@ -7,7 +7,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createEngine } from "../../src/memory/create-engine";
 import { sha1hex } from "../../src/memory/lua";
-import { ErrorReply, StatusReply, type Reply } from "../../src/memory/protocol";
+import { fromEngine, fromRedis } from "../support/lua-replies";
 
 const NO_WRITES_GET = "#!lua flags=no-writes\nreturn redis.call('get', KEYS[1])";
 const SHEBANG_SET = "#!lua\nreturn redis.call('set', KEYS[1], 'w')";
@@ -59,21 +59,6 @@ const CASES: string[][] = [
   ["config", "set", "lua-time-limit", "x"],
   ["config", "get", "lua-time-limit"],
 ];
-
-function fromRedis(r: unknown): unknown {
-  if (r instanceof Error) return { error: r.message };
-  if (Array.isArray(r)) return r.map(fromRedis);
-  if (Buffer.isBuffer(r)) return r.toString("latin1");
-  return r;
-}
-
-function fromEngine(r: Reply): unknown {
-  if (r instanceof ErrorReply) return { error: r.message };
-  if (r instanceof StatusReply) return r.value;
-  if (Array.isArray(r)) return r.map((x) => fromEngine(x as Reply));
-  if (Buffer.isBuffer(r)) return r.toString("latin1");
-  return r;
-}
 
 const standalone = inject("standalone");
 describe.skipIf(!standalone || standalone.external)("Lua shebang and EVAL_RO: engine vs redis-server (skipped without a private redis-server)", () => {

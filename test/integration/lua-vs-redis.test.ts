@@ -23,6 +23,7 @@ import {
   PARSE_BATTERY,
   UNARY_BATTERY,
 } from "../support/lua-number-cases";
+import { fromEngine, fromRedis } from "../support/lua-replies";
 
 /** Restores lua-cjson's defaults (Redis keeps cjson settings in its shared Lua state). */
 const CJSON_DEFAULTS =
@@ -167,21 +168,6 @@ const SCRIPTS = [
   ].map((body) => `local r ${body} ${CJSON_DEFAULTS} return r`),
 ];
 
-function normalize(r: unknown): unknown {
-  if (r instanceof Error) return { error: r.message };
-  if (Array.isArray(r)) return r.map(normalize);
-  if (Buffer.isBuffer(r)) return r.toString("latin1");
-  return r;
-}
-
-function fromReply(r: Reply): unknown {
-  if (r instanceof ErrorReply) return { error: r.message };
-  if (r instanceof StatusReply) return r.value;
-  if (Array.isArray(r)) return r.map((x) => fromReply(x as Reply));
-  if (Buffer.isBuffer(r)) return r.toString("latin1");
-  return r;
-}
-
 const standalone = inject("standalone");
 describe.skipIf(!standalone || standalone.external)("Lua host vs redis-server (skipped without a private redis-server)", () => {
   const redis = standalone?.path ? new Redis({ path: standalone.path }) : new Redis();
@@ -190,8 +176,8 @@ describe.skipIf(!standalone || standalone.external)("Lua host vs redis-server (s
 
   for (const script of SCRIPTS) {
     it(script, async () => {
-      const expected = normalize(await redis.callBuffer("eval", script, "0").catch((e: Error) => e));
-      const actual = fromReply(host.evalBody(Buffer.from(script), [], [], () => new ErrorReply("ERR unknown command")));
+      const expected = fromRedis(await redis.callBuffer("eval", script, "0").catch((e: Error) => e));
+      const actual = fromEngine(host.evalBody(Buffer.from(script), [], [], () => new ErrorReply("ERR unknown command")));
       expect(actual).toEqual(expected);
     });
   }

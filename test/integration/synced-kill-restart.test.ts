@@ -61,7 +61,7 @@ function message<T>(child: ChildProcess, pick: (m: unknown) => boolean): Promise
   });
 }
 
-describe.skipIf(!hasRedisServer())("db.synced(): two processes, redis-server killed and restarted 10 times", () => {
+describe.skipIf(!hasRedisServer())("db.synced(): two processes, redis-server killed and restarted 10 times (skipped without redis-server on PATH)", () => {
   it("Redis and both mirrors equal the conflict rule's oracle; nothing applied twice; journals within bound", { timeout: 60_000 }, async () => {
     const started = Date.now();
     const server = await startRestartable(["--appendonly", "yes", "--appendfsync", "always"]);
