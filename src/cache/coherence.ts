@@ -281,28 +281,6 @@ export class Coherence {
     };
   }
 
-  /**
-   * Resolves once this process has received every invalidation Redis generated for the writes
-   * answered before this call: a PING on each invalidation connection (tracking-connection.ts
-   * `ping`). Redis queues a BCAST invalidation in the event-loop turn that ran the write, so a
-   * PING read afterwards is answered behind it; by then Redis has also written the same
-   * invalidation to every other client tracking the prefix. Resolves `true` when every
-   * connection answered while up; `false` at once when not up, when a connection failed, or
-   * after `maxMs` (a stuck connection never holds a write for longer).
-   */
-  barrier(maxMs = 1000): Promise<boolean> {
-    if (this.state !== "up" || this.connections.size === 0) return Promise.resolve(false);
-    const generation = this.generation;
-    const pings = Promise.all([...this.connections.values()].map((c) => c.ping())).then((all) => all.every(Boolean) && this.generation === generation && this.state === "up");
-    return new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), maxMs);
-      timer.unref?.();
-      void pings.then((ok) => {
-        clearTimeout(timer);
-        resolve(ok);
-      });
-    });
-  }
 
   /** Closes the invalidation connections; the tier is off for good. */
   close(): void {
