@@ -175,37 +175,52 @@ export default async function run(): Promise<void> {
       ["BentoCache bus (bento.set in the other process → pub/sub message received)", ...lat(latencies.bento)],
     ]);
 
-    // 3. Stampede.
-    const rowsStampede: string[][] = [];
-    for (const kind of ["lock", "nolock", "bento"] as const) {
-      const key = `stampede-${kind}-${Date.now()}`;
-      let runs = 0;
-      const fn = async () => {
-        runs++;
-        await new Promise((r) => setTimeout(r, 20));
-        return { ok: true };
-      };
-      const call =
-        kind === "bento"
-          ? () => bento.getOrSet({ key, factory: fn, ttl: "1m" })
-          : (() => {
-              const w = db.cache({ namespace: "stampede" }).wrap(fn, { name: key, ttl: 60, lock: kind === "lock" ? { ttl: 5, wait: 5 } : false });
-              return () => w();
-            })();
-      const startAt = process.hrtime.bigint() + 100_000_000n;
-      const theirs = other.send<{ runs: number; end: string }>({ op: "stampede", kind, key, calls: 500, startAt: String(startAt), fnMs: 20 });
-      while (process.hrtime.bigint() < startAt - 2_000_000n) await new Promise((r) => setTimeout(r, 1));
-      while (process.hrtime.bigint() < startAt) {
-        // common start
+    // 3. Stampede: ROUNDS rounds per contender, interleaved, each on a cold key of its own.
+    const ROUNDS = 7;
+    const kinds = ["lock", "nolock", "bento"] as const;
+    const walls: Record<(typeof kinds)[number], number[]> = { lock: [], nolock: [], bento: [] };
+    const executions: Record<(typeof kinds)[number], number[]> = { lock: [], nolock: [], bento: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const kind of kinds) {
+        const key = `stampede-${kind}-${round}-${Date.now()}`;
+        let runs = 0;
+        const fn = async () => {
+          runs++;
+          await new Promise((r) => setTimeout(r, 20));
+          return { ok: true };
+        };
+        const call =
+          kind === "bento"
+            ? () => bento.getOrSet({ key, factory: fn, ttl: "1m" })
+            : (() => {
+                const w = db.cache({ namespace: "stampede" }).wrap(fn, { name: key, ttl: 60, lock: kind === "lock" ? { ttl: 5, wait: 5 } : false });
+                return () => w();
+              })();
+        const startAt = process.hrtime.bigint() + 100_000_000n;
+        const theirs = other.send<{ runs: number; end: string }>({ op: "stampede", kind, key, calls: 500, startAt: String(startAt), fnMs: 20 });
+        while (process.hrtime.bigint() < startAt - 2_000_000n) await new Promise((r) => setTimeout(r, 1));
+        while (process.hrtime.bigint() < startAt) {
+          // common start
+        }
+        await Promise.all(Array.from({ length: 500 }, () => call()));
+        const ours = process.hrtime.bigint();
+        const them = await theirs;
+        const end = ours > BigInt(them.end) ? ours : BigInt(them.end);
+        walls[kind].push(Number(end - startAt) / 1e6);
+        executions[kind].push(runs + them.runs);
       }
-      await Promise.all(Array.from({ length: 500 }, () => call()));
-      const ours = process.hrtime.bigint();
-      const them = await theirs;
-      const end = ours > BigInt(them.end) ? ours : BigInt(them.end);
-      const label = kind === "lock" ? "narwhal wrap({ lock: true }): waiters woken by the entry's invalidation" : kind === "nolock" ? "narwhal wrap() without lock (in-process single flight only)" : "BentoCache getOrSet (L1 + L2 + bus)";
-      rowsStampede.push([label, String(runs + them.runs), fmt(Number(end - startAt) / 1e6)]);
     }
-    table("stampede: 1,000 concurrent calls from 2 processes (500 each, common start) on a cold key, fn takes 20 ms", ["contender", "fn executions", "wall ms"], rowsStampede);
+    const labels = {
+      lock: "narwhal wrap({ lock: true }): waiters woken by the entry's invalidation",
+      nolock: "narwhal wrap() without lock (in-process single flight only)",
+      bento: "BentoCache getOrSet (L1 + L2 + bus)",
+    };
+    const rowsStampede = kinds.map((kind) => {
+      const w = [...walls[kind]].sort((a, b) => a - b);
+      const e = executions[kind];
+      return [labels[kind], `${Math.min(...e)}–${Math.max(...e)}`, fmt(pct(w, 0.5)), fmt(w[0]), fmt(w.at(-1)), `${(pct(w, 0.5)! / 20).toFixed(2)}×`];
+    });
+    table(`stampede: 1,000 concurrent calls from 2 processes (500 each, common start) on a cold key, fn takes 20 ms; ${ROUNDS} interleaved rounds`, ["contender", "fn executions per round", "wall ms p50", "min", "max", "p50 × fn's 20 ms"], rowsStampede);
   } finally {
     await other.send({ op: "exit" }).catch(() => undefined);
     other.kill();

@@ -4,7 +4,7 @@
  * copies never outlive Redis's), one MULTI of SET PX per slot for writes.
  */
 import type { Arg } from "../command";
-import { CodecError, CommandError } from "../errors";
+import { CodecError, CommandError, ValidationError } from "../errors";
 import { toInteger, toNumber } from "../reply";
 import type { Cache } from "./cache";
 import type { Envelope } from "./envelope";
@@ -100,4 +100,21 @@ export async function incrEntry<V>(cache: Cache<V>, key: string, redisKey: strin
   }
   cache.counters.writes++;
   return toNumber(reply);
+}
+
+/** The Redis keys of raw keys `keys` (each checked). */
+export function rawKeys<V>(cache: Cache<V>, keys: readonly string[]): string[] {
+  if (!Array.isArray(keys)) throw new ValidationError({ path: "keys", message: "must be an array" });
+  return keys.map((k, i) => cache.keySpace.cacheKey(cache.namespace, checkKey(`keys[${i}]`, k), `keys[${i}]`));
+}
+
+/** `getMany`: fills `out` with the values of `keys` (misses stay undefined). */
+export async function getManyValues<V>(cache: Cache<V>, keys: readonly string[], out: Array<V | undefined>): Promise<Array<V | undefined>> {
+  const redisKeys = rawKeys(cache, keys);
+  if (redisKeys.length === 0) return out;
+  const entries = await getManyEntries(cache, redisKeys, cache.local);
+  entries.forEach((entry, i) => {
+    if (entry) out[i] = entry.value;
+  });
+  return out;
 }

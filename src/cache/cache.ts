@@ -12,13 +12,11 @@
  */
 import type { Codec } from "../codec";
 import { codecs } from "../codec";
-import type { Arg } from "../command";
 import { ValidationError } from "../errors";
 import type { KeySpace } from "../keys";
 import { toInteger } from "../reply";
 import { isWellFormed } from "../validate";
 import type { Envelope } from "./envelope";
-import { decodeEnvelope, encodeEnvelope } from "./envelope";
 import type { CacheErrorHook, CacheErrorInfo, CacheOptions, SetManyEntries, SetOptions } from "./options";
 import { callHook, checkKey, checkSegment, timeoutMs, ttlMs } from "./options";
 import { CacheStats } from "./stats";
@@ -32,7 +30,9 @@ import { Coherence } from "./coherence";
 import { LocalStore, localOptions } from "./local-store";
 import { LocalTier } from "./local-tier";
 import { EVENTS } from "./events";
-import { getManyEntries, incrEntry, setManyEntries } from "./cache-bulk";
+import { getManyValues, incrEntry, rawKeys, setManyEntries } from "./cache-bulk";
+import { guardedOperation, readEntry, readThroughTier, writeEntry } from "./cache-io";
+import { clearPattern, rawKeysOf } from "./cache-scan";
 import type { GetOrSetOptions, ManyFactory, WrapManyOptions, WrappedMany } from "./many";
 import { getOrSet, getOrSetMany, wrapMany } from "./many";
 import type { FactoryContext } from "./factory-context";
@@ -105,6 +105,19 @@ export class Cache<V = unknown> {
     return s === "idle" ? "off" : s;
   }
 
+  /**
+   * Resolves once every change Redis made before this call is reflected in the local tier, for
+   * a reader that learned of another process's write through a channel of its own (an HTTP
+   * request, IPC, a queue message) and must not read anything older: that news can reach this
+   * process before Redis's invalidation does. One PING on each invalidation connection (one per
+   * master on Cluster), answered behind the invalidations queued before it; nothing to do
+   * without a local tier or while it is bypassed. A connection silent for a second empties the
+   * tier instead.
+   */
+  sync(): Promise<void> {
+    return this.coherence.barrier();
+  }
+
   /** Closes this cache's invalidation connections (they also close with the Database's client); the local tier is off from then on. */
   close(): void {
     this.coherence.close();
@@ -126,45 +139,22 @@ export class Cache<V = unknown> {
 
   /** @internal GET (and PTTL) through a local tier, keeping the value locally when nothing spoiled the read (local-tier.ts). */
   readLocal(redisKey: string, tier: LocalTier<V>, timeout: number | undefined): Promise<Envelope<V> | undefined> {
-    return tier.readThrough(redisKey, () => this.read(redisKey, timeout), () => this.wire.send("pttl", [redisKey]).then(toInteger, () => -2));
+    return readThroughTier(this, redisKey, tier, timeout);
   }
 
   /** @internal Reads and decodes one entry; nil → undefined. Throws mapped Redis errors and CodecError. */
   read(redisKey: string, timeout: number | undefined): Promise<Envelope<V> | undefined> {
-    return new Promise((resolve, reject) => {
-      this.wire.get(
-        redisKey,
-        timeout,
-        (raw) => {
-          try {
-            resolve(decodeEnvelope(this.codec, raw));
-          } catch (error) {
-            reject(error);
-          }
-        },
-        reject,
-      );
-    });
+    return readEntry(this, redisKey, timeout);
   }
 
   /** @internal Encodes and writes one entry (`bytes`: already encoded). SET [PX]. */
   write(redisKey: string, value: V, ttl: number, timeout: number | undefined, bytes?: Buffer | string): Promise<unknown> {
-    const args: Arg[] = [redisKey, bytes ?? encodeEnvelope(this.codec, value)];
-    if (ttl > 0) args.push("PX", ttl);
-    this.counters.writes++;
-    return this.wire.deadline(this.evicting(redisKey, () => this.wire.send("set", args)), timeout, "SET");
+    return writeEntry(this, redisKey, value, ttl, timeout, bytes);
   }
 
-  /** Runs a raw-API operation: rejects on failure, or (failOpen) reports and resolves `fallback`. */
-  private async guarded<T>(operation: string, key: string | undefined, run: () => Promise<T>, fallback: T): Promise<T> {
-    try {
-      return await this.wire.deadline(run(), this.timeout, operation.toUpperCase());
-    } catch (error) {
-      if (error instanceof ValidationError) throw error;
-      const err = this.report(error, key === undefined ? { operation } : { operation, key });
-      if (this.failOpen) return fallback;
-      throw err;
-    }
+  /** Runs a raw-API operation: rejects on failure, or (failOpen) reports and resolves `fallback` (cache-io.ts). */
+  private guarded<T>(operation: string, key: string | undefined, run: () => Promise<T>, fallback: T): Promise<T> {
+    return guardedOperation(this, this.timeout, operation, key, run, fallback);
   }
 
   /** The value at `key`, or `undefined` on a miss. Use {@link getEntry} to tell a cached `undefined` from a miss. GET. */
@@ -225,17 +215,8 @@ export class Cache<V = unknown> {
    * (and their PTTLs, in the same round trip).
    */
   async getMany(keys: readonly string[]): Promise<Array<V | undefined>> {
-    if (!Array.isArray(keys)) throw new ValidationError({ path: "keys", message: "must be an array" });
-    const redisKeys = keys.map((k, i) => this.keySpace.cacheKey(this.namespace, checkKey(`keys[${i}]`, k), `keys[${i}]`));
-    const out = new Array<V | undefined>(keys.length).fill(undefined);
-    if (keys.length === 0) return out;
-    return this.guarded("mget", undefined, async () => {
-      const entries = await getManyEntries(this, redisKeys, this.local);
-      entries.forEach((entry, i) => {
-        if (entry) out[i] = entry.value;
-      });
-      return out;
-    }, out);
+    const out = new Array<V | undefined>(Array.isArray(keys) ? keys.length : 0).fill(undefined);
+    return this.guarded("mget", undefined, () => getManyValues(this, keys, out), out);
   }
 
   /**
@@ -250,8 +231,7 @@ export class Cache<V = unknown> {
 
   /** Removes many keys; resolves how many existed. UNLINK (one per slot on Cluster, sent concurrently). */
   async deleteMany(keys: readonly string[]): Promise<number> {
-    if (!Array.isArray(keys)) throw new ValidationError({ path: "keys", message: "must be an array" });
-    const redisKeys = keys.map((k, i) => this.keySpace.cacheKey(this.namespace, checkKey(`keys[${i}]`, k), `keys[${i}]`));
+    const redisKeys = rawKeys(this, keys);
     return this.guarded("deleteMany", undefined, () => this.evicting(redisKeys, () => this.wire.unlink(redisKeys)), 0);
   }
 
@@ -287,11 +267,8 @@ export class Cache<V = unknown> {
    * apply: a key present for the whole iteration is yielded at least once (possibly twice);
    * keys added or removed meanwhile may or may not be.
    */
-  async *keys(): AsyncGenerator<string> {
-    const start = this.keySpace.cacheKey(this.namespace, "x").length - 1;
-    for await (const page of this.wire.scan(this.keySpace.cacheKeyPattern(this.namespace))) {
-      for (const key of page) yield key.slice(start);
-    }
+  keys(): AsyncGenerator<string> {
+    return rawKeysOf(this);
   }
 
   /**
@@ -304,10 +281,8 @@ export class Cache<V = unknown> {
   }
 
   /** @internal SCAN `pattern` + UNLINK page by page. */
-  async clearPattern(pattern: string): Promise<number> {
-    let removed = 0;
-    for await (const page of this.wire.scan(pattern)) removed += await this.evicting(page, () => this.wire.unlink(page));
-    return removed;
+  clearPattern(pattern: string): Promise<number> {
+    return clearPattern(this, pattern);
   }
 
   /**

@@ -282,6 +282,25 @@ export class Coherence {
   }
 
 
+  /**
+   * Resolves once every invalidation Redis queued before this call has been applied: a PING on
+   * each invalidation connection, answered behind them (tracking-connection.ts `ping`). For a
+   * reader that heard of another process's write on a channel of its own (IPC, an HTTP request),
+   * which can arrive before Redis's invalidation. When not up there is nothing local to serve;
+   * a connection that fails or stays silent for `maxMs` empties the local stores instead, so
+   * nothing older than the call is served either way.
+   */
+  async barrier(maxMs = 1000): Promise<void> {
+    if (this.state !== "up") return;
+    const generation = this.generation;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const silent = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), maxMs)));
+    const answered = Promise.all([...this.connections.values()].map((c) => c.ping())).then((all) => all.every(Boolean));
+    const ok = await Promise.race([answered, silent]);
+    clearTimeout(timer);
+    if (!ok && this.generation === generation && this.state === "up") this.flushAll();
+  }
+
   /** Closes the invalidation connections; the tier is off for good. */
   close(): void {
     if (this.state === "closed") return;

@@ -1,9 +1,8 @@
 /**
  * The cross-process computation lock of `lock: true`: SET NX PX with a random token; released
  * by the `cache-unlock` script (compare-and-delete), so a process whose lock expired never
- * deletes a lock someone else took since. Waiters poll the entry with a growing delay
- * (5 ms × 1.5 each time, at most 100 ms, with jitter), bounded by the wait timeout, after
- * which they compute themselves.
+ * deletes a lock someone else took since. How waiters wait (woken by invalidations, polling with
+ * {@link pollDelay} only while invalidations cannot flow) is in memo-run.ts.
  */
 import { randomBytes } from "node:crypto";
 import { libraryScript } from "../lua/registry";
@@ -13,7 +12,7 @@ import type { Wire } from "./wire";
 export interface LockOptions {
   /** Seconds the lock lives if its holder dies (default 10). */
   readonly ttl?: number;
-  /** Seconds a waiter polls for the holder's result before computing itself (default 5). */
+  /** Seconds a waiter waits for the holder's result before computing itself (default 5). */
   readonly wait?: number;
 }
 

@@ -177,10 +177,14 @@ export class MemoRun<T> {
   }
 
   /**
-   * `lock`: one computation per cluster. Waiters register for the invalidation of the entry and
-   * of the lock (the holder's SET, its release, the lock's expiry), then check the entry, then
-   * sleep until woken (or a safety check, or the wait's end); they poll with growing delays
-   * only while invalidations cannot flow. After `wait`, they compute themselves.
+   * `lock`: one computation per cluster. A caller registers for the invalidation of the entry
+   * and of the lock (the holder's SET, its release, the lock's expiry), then sends SET NX and
+   * GET together (one round trip: on one connection the GET runs after the SET NX, so an entry
+   * written by a holder that released in between is seen). The winner computes; a waiter
+   * sleeps until woken (or a safety check, or the wait's end), then GETs the entry and tries
+   * the lock again only if it is still missing; waiters poll with growing delays only while
+   * invalidations cannot flow. After `wait`, they compute themselves. The holder's callers get
+   * the value as soon as it is stored; the lock is released after, in the background.
    */
   async computeLocked(key: string, job: Job<T>, opts: { ttl: number; wait: number }): Promise<Outcome<T>> {
     const { cache, spec } = this.memo;
@@ -189,41 +193,51 @@ export class MemoRun<T> {
     coherence.start();
     let held: HeldLock | undefined;
     try {
-      held = await tryLock(wire, lockKey, opts.ttl, spec.timeout);
       const deadline = Date.now() + opts.wait;
-      for (let attempt = 0; !held && Date.now() < deadline; attempt++) {
+      for (let attempt = 0; ; attempt++) {
         const watch = coherence.up ? coherence.waitFor([key, lockKey]) : undefined;
-        const entry = await cache.read(key, spec.timeout).catch((error: unknown) => {
+        // On Cluster the lock and the entry live on different nodes: the two run in parallel,
+        // and a holder that stores and releases exactly between them costs one extra computation.
+        const [locked, read] = await Promise.allSettled([tryLock(wire, lockKey, opts.ttl, spec.timeout), cache.read(key, spec.timeout)]);
+        if (locked.status === "fulfilled") held = locked.value;
+        if (locked.status === "rejected" || read.status === "rejected") {
           watch?.cancel();
-          throw error;
-        });
+          throw locked.status === "rejected" ? locked.reason : (read as PromiseRejectedResult).reason;
+        }
+        const entry = read.value;
         if (entry !== undefined) {
           watch?.cancel();
+          if (held) this.releaseLater(held);
           return outcome(entry, "hit");
+        }
+        if (held || Date.now() >= deadline) {
+          watch?.cancel();
+          break;
         }
         if (watch) await watch.wait(Math.max(1, Math.min(WAKE_CHECK_MS, deadline - Date.now())));
         else await pollDelay(attempt);
-        held = await tryLock(wire, lockKey, opts.ttl, spec.timeout); // the holder may have failed without writing
-      }
-      if (held) {
-        // Double-check: a holder may have written the entry and released the lock between our
-        // GET and our SET NX (on Cluster the entry and the lock live on different nodes).
-        const entry = await cache.read(key, spec.timeout);
-        if (entry !== undefined) {
-          await releaseLock(wire, held, spec.timeout);
-          return outcome(entry, "hit");
-        }
+        // Woken: most often by the holder's write, so look before taking the lock.
+        const written = await cache.read(key, spec.timeout);
+        if (written !== undefined) return outcome(written, "hit");
       }
     } catch (error) {
+      if (held) this.releaseLater(held);
       this.memo.absorb(error, error instanceof CodecError ? "decode" : "lock", lockKey);
       return this.compute(key, job, { write: error instanceof CodecError });
     }
     if (!held) return this.compute(key, job, { write: true });
-    try {
-      return await this.compute(key, job, { write: true });
-    } finally {
-      await releaseLock(wire, held, spec.timeout).catch((error: unknown) => this.memo.absorb(error, "unlock", lockKey));
-    }
+    const lock = held;
+    const computing = this.compute(key, job, { write: true });
+    computing.then(
+      () => this.releaseLater(lock),
+      () => this.releaseLater(lock),
+    );
+    return computing;
+  }
+
+  /** Releases a held lock without holding up the callers; a failure is reported, never thrown. */
+  private releaseLater(lock: HeldLock): void {
+    releaseLock(this.memo.cache.wire, lock, this.memo.spec.timeout).catch((error: unknown) => void this.memo.report(error, "unlock", lock.key));
   }
 }
 

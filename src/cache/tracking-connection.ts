@@ -69,6 +69,20 @@ export class TrackingConnection {
   }
 
 
+  /**
+   * PING on the live connection (allowed in RESP2 pub/sub mode). Redis answers it behind every
+   * invalidation it queued on this connection before reading it, so when it resolves `true`
+   * those have been handed to `message`. `false`: not live, or the connection failed first.
+   */
+  ping(): Promise<boolean> {
+    const c = this.current;
+    if (!this.live || c === undefined) return Promise.resolve(false);
+    return c.call("ping").then(
+      () => this.live && this.current === c,
+      () => false,
+    );
+  }
+
   close(): void {
     this.closed = true;
     if (this.timer !== undefined) clearTimeout(this.timer);

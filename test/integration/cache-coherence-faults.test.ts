@@ -11,13 +11,16 @@
  *
  * - 0 stale reads among those started when the marker's invalidation arrived (the writer's news
  *   carried by Redis itself, on the connection that carries the key's invalidation, after it);
+ * - 0 stale reads among those that, on the IPC news, first await `cache.sync()` (counted from
+ *   the news's arrival);
  * - once the writer stops, every key reads exactly what Redis holds.
  *
  * Reported, not asserted: stale reads among those started on the IPC news and the random
  * ones, and how long after them their invalidation was read. Redis writes the invalidation to
  * its socket BEFORE the writer's reply (strace shows it), but the OS may hand this process news
  * arriving on another socket (IPC, an HTTP request…) a poll before that invalidation: no cache
- * with asynchronous invalidation can close that window (Redis replicas have the same one).
+ * with asynchronous invalidation closes that window by itself (Redis replicas have the same one);
+ * `cache.sync()` closes it for a reader that asks.
  * On standalone, cluster (one invalidation connection per master) and the embedded engine (the
  * writer reaches it through `narwhal serve` on the same engine).
  */
@@ -136,10 +139,17 @@ describeBackends("Cache local tier: coherence under faults (2 processes, 100 kil
       let told = 0;
       const pending: Array<Promise<unknown>> = [];
       const read = (k: number) => readOne(k).then((r) => reads.push(r));
+      // The same IPC news, read again after cache.sync(): its start is the news's arrival, so
+      // every write acknowledged before the news must be visible.
+      const syncedReads: Read[] = [];
+      const readAfterSync = (k: number) => {
+        const start = process.hrtime.bigint();
+        return cache.sync().then(() => readOne(k)).then((r) => syncedReads.push({ ...r, start }));
+      };
       child.on("message", (m) => {
         if (!Array.isArray(m)) return;
         told++;
-        pending.push(read((m as [number])[0]));
+        pending.push(read((m as [number])[0]), readAfterSync((m as [number])[0]));
       });
       let kills = 0;
       let stopReading = false;
@@ -165,6 +175,7 @@ describeBackends("Cache local tier: coherence under faults (2 processes, 100 kil
       const markerReads = await Promise.all(byMarker.map((m) => m.read));
       const writes: Write[][] = Array.from({ length: KEYS }, () => []);
       for (const [k, seq, del, issued, acked] of log) writes[Number(k)]!.push({ seq: Number(seq), del: del === "1", issued: BigInt(issued!), acked: BigInt(acked!) });
+      const staleAfterSync = syncedReads.filter((r) => isStale(writes[r.k]!, r));
       let stale = 0;
       let unrepaired = 0;
       const lateness: number[] = [];
@@ -201,6 +212,7 @@ describeBackends("Cache local tier: coherence under faults (2 processes, 100 kil
       console.log(
         `[coherence ${backend.name}] ${log.length} writes, ${kills} invalidation connections killed in ${Date.now() - started} ms, ${stats.localHits} local hits. ` +
           `Reads on the marker's invalidation: ${markerReads.length}, stale: ${staleAfterMarker.length}. ` +
+          `Reads on IPC news after cache.sync(): ${syncedReads.length}, stale: ${staleAfterSync.length}. ` +
           `Reads on IPC news or at random: ${reads.length}, stale (raced an invalidation still in another socket): ${stale} ` +
           `(${((stale / Math.max(1, reads.length)) * 100).toFixed(2)}%), their invalidation read ${lateness.length ? `p50 ${lateness[Math.floor(lateness.length / 2)]!.toFixed(0)} µs, max ${lateness.at(-1)!.toFixed(0)} µs` : "–"} after them${unrepaired ? `, ${unrepaired} more than 5 ms after (${example})` : ""}`,
       );
@@ -212,6 +224,9 @@ describeBackends("Cache local tier: coherence under faults (2 processes, 100 kil
       expect(markerReads.length).toBeGreaterThan(100);
       expect(markerReads.filter((r) => r.value === "error")).toEqual([]);
       expect(staleAfterMarker).toEqual([]);
+      expect(syncedReads.length).toBe(told);
+      expect(syncedReads.filter((r) => r.value === "error")).toEqual([]);
+      expect(staleAfterSync).toEqual([]);
       expect(finalLocal).toEqual(finalRedis);
     } finally {
       unsubscribe(CACHE_CHANNELS.invalidate, onInvalidate);
