@@ -107,6 +107,11 @@ export class Memo<T> {
     return Date.now() >= entry.writtenAt + eager * (entry.freshUntil - entry.writtenAt);
   }
 
+  /** The flight in progress for `key`, if any (single flight). */
+  join(key: string): Promise<Outcome<T>> | undefined {
+    return this.flights.join(key);
+  }
+
   /** One call for `key`: joins the flight in progress, or starts one. */
   call(key: string, job: Job<T>): Promise<Outcome<T>> {
     return this.flights.join(key) ?? this.flights.start(key, this.flight(key, job));

@@ -89,6 +89,9 @@ export function wrapFunction<This, A extends unknown[], R, V>(
     }
     const local = memo.localFresh(redisKey);
     if (local !== undefined) return Promise.resolve(local.value);
+    // A flight for this key is running (a stampede): join it without building a job.
+    const joined = memo.join(redisKey);
+    if (joined !== undefined) return joined.then(valueOf);
     return memo.call(redisKey, jobOf(this, args)).then(valueOf);
   } as Wrapped<This, A, T>;
 
