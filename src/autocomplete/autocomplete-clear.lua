@@ -8,41 +8,10 @@
 -- prefixes of two words of a (not wide) item. So no SCAN (let alone KEYS): each chunk walks
 -- the trie depth first, unlinks buckets and the pair lists of their items, and a split prefix
 -- (its list, its trie and count fields) once everything under it is gone. The items go last.
+-- step, prefixes, less, nodes and load_nodes come from autocomplete-trie-lib.lua (prepended).
 local D, W, B = KEYS[1], KEYS[2], KEYS[3]
 local tag, budget = ARGV[1], tonumber(ARGV[2])
 local N, X = tag .. ":n", tag .. ":x"
-
-local function step(s, i)
-  local c = string.byte(s, i)
-  return (c < 0x80 and 1) or (c < 0xE0 and 2) or (c < 0xF0 and 3) or 4
-end
-local nodes = {}
-local function load_nodes(ps)
-  local miss = {}
-  for _, p in ipairs(ps) do if not nodes[p] then miss[#miss + 1] = p end end
-  for i = 1, #miss, 1000 do
-    local r = redis.call("HMGET", W, unpack(miss, i, math.min(i + 999, #miss)))
-    for j = 1, #r do
-      local v = r[j] or "0"
-      nodes[miss[i + j - 1]] = { flag = tonumber(string.sub(v, 1, 1)), kids = string.sub(v, 2) }
-    end
-  end
-end
-local function prefixes(w)
-  local out, i = {}, 1
-  while i <= #w do
-    i = i + step(w, i)
-    out[#out + 1] = string.sub(w, 1, i - 1)
-  end
-  return out
-end
-local function less(a, b)
-  for i = 1, math.min(#a, #b) do
-    local x, y = string.byte(a, i), string.byte(b, i)
-    if x ~= y then return x < y end
-  end
-  return #a < #b
-end
 
 local keys, seen, done = {}, {}, {}
 local function unlink(k)

@@ -65,72 +65,11 @@ local function better(a, b)
   return a[4] < b[4]
 end
 
--- The lexical trie (see autocomplete-write.lua): W holds, for the root "" and every split
--- prefix, its flag then the characters that follow it; entries "word\0score\0folded\0key"
--- live in buckets <tag>:l:<b>.
-local TW, TTAG = KEYS[2], ARGV[1]
-local function cstep(s, i)
-  local c = string.byte(s, i)
-  return (c < 0x80 and 1) or (c < 0xE0 and 2) or (c < 0xF0 and 3) or 4
-end
-local function char_prefixes(w)
-  local out, i = {}, 1
-  while i <= #w do
-    i = i + cstep(w, i)
-    out[#out + 1] = string.sub(w, 1, i - 1)
-  end
-  return out
-end
-local function bytes_less(a, b)
-  for i = 1, math.min(#a, #b) do
-    local x, y = string.byte(a, i), string.byte(b, i)
-    if x ~= y then return x < y end
-  end
-  return #a < #b
-end
-local trie = {}
-local function load_nodes(ps)
-  local miss = {}
-  for _, p in ipairs(ps) do if not trie[p] then miss[#miss + 1] = p end end
-  if #miss == 0 then return end
-  local r = redis.call("HMGET", TW, unpack(miss))
-  for j = 1, #r do
-    local v = r[j] or "0"
-    trie[miss[j]] = { flag = tonumber(string.sub(v, 1, 1)), kids = string.sub(v, 2) }
-  end
-end
+-- The lexical trie (nodes, load_nodes, buckets_under… from autocomplete-trie-lib.lua): W holds,
+-- for the root "" and every split prefix, its flag then the characters that follow it; entries
+-- "word\0score\0folded\0key" live in buckets <tag>:l:<b>.
 -- The flag of prefix p: 0 unsplit (at most K entries), 1 split, 2 pair-common (nodes loaded).
-local function flag_of(p) return trie[p].flag end
-local function lkey(b) return TTAG .. ":l:" .. b end
--- The bucket holding the entries of (unsplit) p, and the buckets holding every entry under a
--- split p (a walk down the trie); the second value tells the first case (read by range).
-local function buckets_under(p)
-  load_nodes(char_prefixes(p))
-  if flag_of(p) == 0 then
-    for _, q in ipairs(char_prefixes(p)) do
-      if flag_of(q) == 0 then return { q }, true end
-    end
-  end
-  local out, level = {}, { p }
-  while #level > 0 do
-    local kids = {}
-    for _, q in ipairs(level) do
-      local k, i = trie[q].kids, 1
-      while i <= #k do
-        local n = cstep(k, i)
-        local ch = string.sub(k, i, i + n - 1)
-        i = i + n
-        if ch == "$" then out[#out + 1] = q .. "$" else kids[#kids + 1] = q .. ch end
-      end
-    end
-    load_nodes(kids)
-    level = {}
-    for _, c in ipairs(kids) do
-      if flag_of(c) > 0 then level[#level + 1] = c else out[#out + 1] = c end
-    end
-  end
-  return out, false
-end
+local function flag_of(p) return nodes[p].flag end
 -- The items having a word that starts with p, each once, from their entries: { key, score,
 -- folded } (an entry is "word\0score\0folded\0key").
 local function entries_with(p)
@@ -147,22 +86,22 @@ local function entries_with(p)
 end
 -- The number of indexed words starting with p.
 local function count_with(p)
-  load_nodes(char_prefixes(p))
+  load_nodes(prefixes(p))
   if flag_of(p) > 0 then return tonumber(redis.call("HGET", TTAG .. ":n", p)) or 0 end
   local b = buckets_under(p)[1]
   return redis.call("ZLEXCOUNT", lkey(b), "[" .. p, "[" .. p .. "\255")
 end
 -- The characters that follow `head` in indexed words, in byte order, at most 64.
 local function next_chars(head)
-  load_nodes(char_prefixes(head))
+  load_nodes(prefixes(head))
   local out, seen = {}, {}
   local function add(ch)
     if not seen[ch] then seen[ch] = true; out[#out + 1] = ch end
   end
   if flag_of(head) > 0 then
-    local k, i = trie[head].kids, 1
+    local k, i = nodes[head].kids, 1
     while i <= #k do
-      local n = cstep(k, i)
+      local n = step(k, i)
       local ch = string.sub(k, i, i + n - 1)
       if ch ~= "$" then add(ch) end
       i = i + n
@@ -170,10 +109,10 @@ local function next_chars(head)
   else
     local b = buckets_under(head)[1]
     for _, e in ipairs(redis.call("ZRANGE", lkey(b), "[" .. head, "[" .. head .. "\255", "BYLEX")) do
-      if string.byte(e, #head + 1) ~= 0 then add(string.sub(e, #head + 1, #head + cstep(e, #head + 1))) end
+      if string.byte(e, #head + 1) ~= 0 then add(string.sub(e, #head + 1, #head + step(e, #head + 1))) end
     end
   end
-  table.sort(out, bytes_less)
+  table.sort(out, less)
   while #out > 64 do table.remove(out) end
   return out
 end
@@ -218,7 +157,7 @@ local function fuzzy_variants(last, lexcount)
   -- every server and in the native port.
   table.sort(vlist, function(a, b)
     if #a ~= #b then return #a < #b end
-    return bytes_less(a, b)
+    return less(a, b)
   end)
   local kept = {}
   for _, v in ipairs(vlist) do

@@ -252,7 +252,7 @@ local function collect(words, skip)
   -- the trie nodes of every prefix of the candidate words
   local chains = {}
   for k, q in ipairs(cands) do
-    chains[k] = char_prefixes(q)
+    chains[k] = prefixes(q)
     load_nodes(chains[k])
   end
   -- the candidate word with the fewest entries by its flag (0: <= K, 1: <= T), then count

@@ -13,7 +13,7 @@ import { Trie, byteOrder, prefixes } from "./trie";
 import type { NativeScript, Reply, ScriptCalls } from "../../memory/native";
 
 /** SHA1 of the autocomplete-search.lua this file mirrors; a unit test fails when the Lua changes. */
-export const AUTOCOMPLETE_SEARCH_SHA = "d2a4dc01ca63f7d3dd5548e494abbde2ead19a74";
+export const AUTOCOMPLETE_SEARCH_SHA = "ceb987b2e191f19e9e8a0c1d8bfe62a129f84b8d";
 
 class SearchRun {
   private readonly counts = new Map<string, number>();

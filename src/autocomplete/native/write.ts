@@ -12,7 +12,7 @@ import { Trie, prefixes } from "./trie";
 import { ErrorReply, NativeScriptError, type NativeScript, type Reply, type ScriptCalls } from "../../memory/native";
 
 /** SHA1 of the autocomplete-write.lua this file mirrors; a unit test fails when the Lua changes. */
-export const AUTOCOMPLETE_WRITE_SHA = "9de870f445cbea85db517dc4ccfcb0d568e82a35";
+export const AUTOCOMPLETE_WRITE_SHA = "6433d138765bcb149dffb1b6a8a2d5ba862e594b";
 
 const WIDE = 6;
 
