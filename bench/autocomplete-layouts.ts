@@ -59,6 +59,29 @@ export function narwhal(port: number, n = 50): Layout {
   };
 }
 
+/**
+ * narwhal with the local answer tier (`local: { maxEntries: 10_000 }`) on an index another
+ * layout loaded: a repeated search is answered in process (each of the `n` clients has its
+ * own tier, as `n` processes would), a new one costs the same EVALSHA.
+ */
+export function narwhalLocal(port: number, n = 50): Layout {
+  const dbs = Array.from({ length: n }, () => new Database({ port, host: "127.0.0.1" }, { prefix: "bench" }));
+  const acs = dbs.map((db) => db.autocomplete<{ country: string }>("cities", { local: { maxEntries: 10_000, ttl: 3600 } }));
+  return {
+    name: "narwhal, local answer tier",
+    short: "narwhal+local",
+    roundTrips: "0 (repeated search) or 1",
+    starts: ["evalsha"],
+    load: async () => {
+      for (const ac of acs) while (ac.localState !== "up") await new Promise((r) => setTimeout(r, 5));
+    },
+    search: (c, q) => acs[c]!.search(q, { limit: 10 }),
+    close: async () => {
+      await Promise.all(dbs.map((db) => db.close()));
+    },
+  };
+}
+
 export function walrus(port: number, n = 50): Layout {
   const rs = clients(port, n);
   return {

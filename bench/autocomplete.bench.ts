@@ -25,7 +25,7 @@ import { titleWords } from "../src/autocomplete/text";
 import { allCities } from "../examples/demo/cities";
 import { sampleQueries, scaledItems } from "./autocomplete-queries";
 import type { QueryClasses } from "./autocomplete-queries";
-import { REDISEARCH, narwhal, redisearch, walrus } from "./autocomplete-layouts";
+import { REDISEARCH, narwhal, narwhalLocal, redisearch, walrus } from "./autocomplete-layouts";
 import type { BenchItem, Layout } from "./autocomplete-layouts";
 import { ratio, serverCpu, serverTimes, summary, throughput, usedMemory } from "./autocomplete-measure";
 import { fmt, interleaved, privateRedis, table } from "./support";
@@ -41,6 +41,8 @@ interface Loaded {
   readonly seconds: number;
   readonly bytes: number;
   readonly cpu: number;
+  /** Measures a layout on another's server (its load row is the other's). */
+  readonly shared?: boolean;
 }
 
 async function loadLayout(make: (port: number) => Layout, items: readonly BenchItem[], words: ReadonlyArray<readonly string[]>, args: string[] = []): Promise<Loaded> {
@@ -57,6 +59,7 @@ async function loadLayout(make: (port: number) => Layout, items: readonly BenchI
 
 async function close(l: Loaded): Promise<void> {
   await l.layout.close();
+  if (l.shared) return;
   l.admin.disconnect();
   await l.server.stop();
 }
@@ -82,7 +85,8 @@ async function measureClass(cls: string, queries: readonly string[], loaded: rea
   const firsts = [];
   const first = queries.map((q, i) => queries.indexOf(q) === i);
   for (const l of loaded) {
-    const times = await serverTimes(l.admin, COUNT[l.layout.short]!, queries, (q) => l.layout.search(0, q));
+    // A local hit sends nothing: SLOWLOG would only see the first search of each query.
+    const times = l.shared ? [Number.NaN] : await serverTimes(l.admin, COUNT[l.layout.short]!, queries, (q) => l.layout.search(0, q));
     servers.push(summary(times));
     firsts.push(summary(times.filter((_, i) => first[i])));
   }
@@ -102,22 +106,29 @@ async function measureClass(cls: string, queries: readonly string[], loaded: rea
 async function embedded(items: readonly BenchItem[], classes: QueryClasses): Promise<Array<Array<string | number>>> {
   const db = Database.memory({ prefix: "bench" });
   const ac = db.autocomplete<{ country: string }>("cities");
+  const local = db.autocomplete<{ country: string }>("cities", { local: { maxEntries: 10_000, ttl: 3600 } });
   const started = performance.now();
   await ac.addMany(items, { batchSize: 1000 });
-  const rows: Array<Array<string | number>> = [["load", `${((performance.now() - started) / 1000).toFixed(1)} s`, "", ""]];
+  const rows: Array<Array<string | number>> = [["load", `${((performance.now() - started) / 1000).toFixed(1)} s`, "", "", "", "", ""]];
+  while (local.localState !== "up") await new Promise((r) => setTimeout(r, 5));
   for (const [cls, queries] of Object.entries(classes)) {
-    for (const q of queries.slice(0, 50)) await ac.search(q);
-    const us: number[] = [];
-    for (let r = 0; r < 3; r++) {
-      for (const q of queries) {
-        const t = performance.now();
-        await ac.search(q, { limit: 10 });
-        us.push((performance.now() - t) * 1000);
+    const measured = [];
+    for (const index of [ac, local]) {
+      for (const q of queries.slice(0, 50)) await index.search(q);
+      const us: number[] = [];
+      for (let r = 0; r < 3; r++) {
+        for (const q of queries) {
+          const t = performance.now();
+          await index.search(q, { limit: 10 });
+          us.push((performance.now() - t) * 1000);
+        }
       }
+      measured.push(summary(us));
     }
-    const s = summary(us);
-    rows.push([cls, s.p50, s.p99, s.max]);
+    const [s, l] = measured;
+    rows.push([cls, s!.p50, s!.p99, s!.max, l!.p50, l!.p99, l!.max]);
   }
+  local.close();
   await db.close();
   return rows;
 }
@@ -160,6 +171,11 @@ export default async function run(): Promise<void> {
   const rows: Row[] = [];
   try {
     for (const [make, args] of makers) loaded.push(await loadLayout(make, items, words, args));
+    // The local answer tier reads the index narwhal's server holds (nothing loaded twice).
+    const shared = loaded.find((l) => l.layout.short === "narwhal")!;
+    const local = narwhalLocal(shared.server.port);
+    await local.load(items, words);
+    loaded.push({ ...shared, layout: local, seconds: Number.NaN, bytes: Number.NaN, cpu: Number.NaN, shared: true });
     for (const l of loaded) await l.layout.search(0, "warm");
     for (const [cls, queries] of Object.entries(classes)) rows.push(...(await measureClass(cls, queries, loaded)));
   } finally {
@@ -168,16 +184,19 @@ export default async function run(): Promise<void> {
   table(
     `load and memory (${items.length.toLocaleString("en-US")} cities; one private redis-server 7.0 per layout)`,
     ["layout", "load", "server CPU", "bytes/city", "round trips/search"],
-    loaded.map((l) => [l.layout.name, `${l.seconds.toFixed(1)} s`, `${l.cpu.toFixed(1)} s`, l.bytes > 0 ? Math.round(l.bytes) : "n/a (module memory)", l.layout.roundTrips]),
+    loaded.filter((l) => !l.shared).map((l) => [l.layout.name, `${l.seconds.toFixed(1)} s`, `${l.cpu.toFixed(1)} s`, l.bytes > 0 ? Math.round(l.bytes) : "n/a (module memory)", l.layout.roundTrips]),
   );
   const get = (cls: string, layout: string) => rows.find((r) => r.cls === cls && r.layout === layout);
   table(
-    "search, limit 10 (µs; ratios: narwhal ÷ baseline, same run)",
+    "search, limit 10 (µs; ratios: narwhal ÷ baseline, then narwhal with the local answer tier ÷ baseline, same run)",
     ["class", "layout", "p50", "p99", "max", "server p50", "server p99", "server max", "searches/s at 50 clients", "p50 ratio", "throughput ratio"],
     rows.map((r) => {
+      // The baselines' ratios: narwhal (first) and narwhal with the local answer tier (second).
       const n = get(r.cls, "narwhal")!;
-      const base = r.layout === "narwhal" ? "" : `${ratio(n.client.p50, r.client.p50)}`;
-      const tput = r.layout === "narwhal" ? "" : `${ratio(n.ops50, r.ops50)}`;
+      const nl = get(r.cls, "narwhal+local");
+      const mine = r.layout.startsWith("narwhal");
+      const base = mine ? "" : `${ratio(n.client.p50, r.client.p50)}${nl ? ` / ${ratio(nl.client.p50, r.client.p50)}` : ""}`;
+      const tput = mine ? "" : `${ratio(n.ops50, r.ops50)}${nl ? ` / ${ratio(nl.ops50, r.ops50)}` : ""}`;
       return [r.cls, r.layout, r.client.p50, r.client.p99, r.client.max, r.server.p50, r.server.p99, r.server.max, Math.round(r.ops50), base, tput];
     }),
   );
@@ -190,7 +209,7 @@ export default async function run(): Promise<void> {
     }),
   );
   console.log(`\nQueries per class: ${Object.entries(classes).map(([k, v]) => `${k}: ${v.length} (e.g. ${v.slice(0, 3).map((q) => JSON.stringify(q)).join(", ")})`).join("; ")}`);
-  table("embedded engine (Database.memory(), native ports; in-process µs per search, every query 3 times)", ["class", "p50", "p99", "max"], await embedded(items, classes));
+  table("embedded engine (Database.memory(), native ports; in-process µs per search, every query 3 times; then with the local answer tier)", ["class", "p50", "p99", "max", "local tier p50", "local tier p99", "local tier max"], await embedded(items, classes));
   const n = loaded.find((l) => l.layout.short === "narwhal")!;
   if (SCALE > 0) await scaling(SCALE, { seconds: n.seconds, bytes: n.bytes, rows });
   console.log(`\nmachine: load average ${loadavg().map((x) => x.toFixed(2)).join(" ")} at the end`);

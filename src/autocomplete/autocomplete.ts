@@ -28,6 +28,8 @@ import type { Codec } from "../codec";
 import type { Arg, Command } from "../command";
 import { cmd, scriptCmd } from "../command";
 import { TransactionError } from "../errors";
+import { localOptions } from "../cache/local-store";
+import { LocalAnswers } from "./local-answers";
 import { libraryScript } from "../lua/registry";
 import { toArray, toInteger, toScanPage } from "../reply";
 import { searchReply } from "./answer";
@@ -51,6 +53,7 @@ export class Autocomplete<Data = unknown> {
   private readonly k: { d: string; w: string; b: string };
   private readonly capacity: number;
   private readonly pairThreshold: number;
+  private readonly local: LocalAnswers | undefined;
 
   /** @internal Use `db.autocomplete(name)`. */
   constructor(
@@ -67,6 +70,33 @@ export class Autocomplete<Data = unknown> {
     this.pairThreshold = checkPairThreshold(options.pairThreshold, this.capacity);
     this.tag = ctx.keys.autocompleteTag(name);
     this.k = { d: ctx.keys.tagged(this.tag, "d"), w: ctx.keys.tagged(this.tag, "w"), b: ctx.keys.tagged(this.tag, "b") };
+    if (options.onError !== undefined && typeof options.onError !== "function") invalid("onError", "must be a function");
+    const onError = options.onError;
+    this.local = localOptions("local", options.local) && new LocalAnswers(ctx, ctx.keys.tagged(this.tag, "g"), options.local, (error) => onError?.(error));
+  }
+
+  /**
+   * Where the local answer tier stands: `up` (answers served from memory), `starting`/`down`
+   * (bypassed until its invalidation connection is back), `unavailable` (the server refused
+   * tracking), `closed`, or `off` (no `local` option).
+   */
+  get localState(): "off" | "starting" | "up" | "down" | "unavailable" | "closed" {
+    const s = this.local?.state ?? "idle";
+    return s === "idle" ? "off" : s;
+  }
+
+  /**
+   * Resolves once every change of the index Redis made before the call is reflected in the
+   * local answer tier (one PING on its invalidation connection; nothing to do without one):
+   * for a reader that heard of a write through a channel of its own (see `Cache.sync`).
+   */
+  sync(): Promise<void> {
+    return this.local?.sync() ?? Promise.resolve();
+  }
+
+  /** Closes the local answer tier's invalidation connection (it also closes with the Database's client). */
+  close(): void {
+    this.local?.close();
   }
 
   /** The key of the prefix list of `prefix` (folded), for inspection. */
@@ -214,7 +244,7 @@ export class Autocomplete<Data = unknown> {
    * Stores a boost: every search multiplies the score of the id's items (or of every item of
    * the type) by `factor`. Setting it again replaces it (boosts never compound); factor 1
    * removes it. Stored boosts outlive the items they name; `clear()` removes them.
-   * ZADD (ZREM for factor 1).
+   * One script (autocomplete-boost): ZADD (ZREM for factor 1) and INCR of the generation.
    */
   boost(target: BoostTarget, factor: number): Promise<void> {
     return this.fail(() => {
@@ -224,9 +254,8 @@ export class Autocomplete<Data = unknown> {
       else if (typeof target === "object" && target !== null && "id" in target) member = `i\0${checkId(target.id)}`;
       else if (typeof target === "object" && target !== null && "type" in target) member = `t\0${checkType(target.type)}`;
       else invalid("target", "must be an id, { id } or { type }");
-      const command =
-        f === 1 ? cmd("zrem", [this.k.b], [this.k.b, member], () => undefined) : cmd("zadd", [this.k.b], [this.k.b, String(f), member], () => undefined);
-      return this.ctx.executor.run(command);
+      // One script: the boost and a move of the generation (cached answers never outlive it).
+      return this.ctx.executor.run(scriptCmd(libraryScript("autocomplete-boost"), [this.k.b, this.ctx.keys.tagged(this.tag, "g")], [member, String(f)], () => undefined));
     });
   }
 
@@ -261,15 +290,29 @@ export class Autocomplete<Data = unknown> {
       const words = queryWords(phrase.length > 4 * MAX_TITLE_LENGTH ? phrase.slice(0, 4 * MAX_TITLE_LENGTH) : phrase, this.text);
       if (words.length === 0) return Promise.resolve([]);
       const args: Arg[] = [this.tag, offset + limit, offset, options.fuzzy ? "1" : "0", words.length, ...words, types.length, ...types, boosts.length / 2, ...boosts];
-      return this.ctx.executor.run(
+      const local = this.ctx.executor.batched ? undefined : this.local;
+      const query = local && JSON.stringify(args);
+      const kept = query === undefined ? undefined : local!.get(query);
+      if (kept !== undefined) return Promise.resolve(kept.map(([key, record]) => this.entry(key, record)));
+      const ticket = local?.begin();
+      const searched = this.ctx.executor.run(
         scriptCmd(
           libraryScript("autocomplete-search"),
           [this.k.d, this.k.w, this.k.b],
           args,
-          (reply) => searchReply(reply, offset, limit).map(([key, record]) => this.entry(key, record)),
+          (reply) => {
+            const pairs = searchReply(reply, offset, limit);
+            if (ticket !== undefined) local!.finish(ticket, query!, pairs);
+            return pairs.map(([key, record]) => this.entry(key, record));
+          },
           true,
         ),
       );
+      if (ticket === undefined) return searched;
+      return searched.catch((error: unknown) => {
+        local!.finish(ticket, query!, undefined);
+        throw error;
+      });
     });
   }
 

@@ -1,6 +1,8 @@
 /**
  * Public types, limits and argument checks of the autocomplete engine (see autocomplete.ts).
  */
+import type { ClientLike } from "../client";
+import type { LocalOptions } from "../cache/local-store";
 import type { Codec } from "../codec";
 import type { Executor } from "../command";
 import { ValidationError } from "../errors";
@@ -65,6 +67,16 @@ export interface AutocompleteOptions<Data> {
    * with few items. Like the capacity, a property of the index: every writer must use the same.
    */
   readonly pairThreshold?: number;
+  /**
+   * A local answer tier: the answers of up to `maxEntries` recent searches kept in this process
+   * (each at most `ttl` seconds, default 60), so a repeated search costs no round trip. Every
+   * change of the index moves its generation key, which Redis reports through CLIENT TRACKING
+   * (an invalidation connection of its own): the tier is dropped then, and bypassed while that
+   * connection is down. Off by default. Searches inside a transaction or pipeline bypass it.
+   */
+  readonly local?: LocalOptions | false;
+  /** Told once when the server refuses CLIENT TRACKING (the local tier is then off). */
+  readonly onError?: (error: Error) => void;
 }
 
 /** Boost factors given with one search (multiplied with stored boosts; nothing is written). */
@@ -108,6 +120,9 @@ export type BoostTarget = string | { readonly id: string } | { readonly type: st
 export interface AutocompleteContext {
   readonly executor: Executor;
   readonly keys: KeySpace;
+  /** For the local answer tier's invalidation connection. */
+  readonly client: ClientLike;
+  readonly isCluster: boolean;
 }
 
 export function invalid(path: string, message: string): never {
