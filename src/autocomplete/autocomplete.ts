@@ -33,10 +33,11 @@ import { LocalAnswers } from "./local-answers";
 import { libraryScript } from "../lua/registry";
 import { toArray, toInteger, toScanPage } from "../reply";
 import { searchReply } from "./answer";
+import { searchArgs } from "./search-args";
 import { requireWellFormed } from "../validate";
-import { MAX_TITLE_LENGTH, queryWords, stopwordSet, titleWords } from "./text";
+import { MAX_TITLE_LENGTH, stopwordSet, titleWords } from "./text";
 import type { TextOptions } from "./text";
-import { MAX_SEARCH_LIMIT, MAX_SEARCH_WINDOW, checkCapacity, checkPairThreshold, checkFactor, checkId, checkType, invalid, splitKey } from "./options";
+import { checkCapacity, checkPairThreshold, checkFactor, checkId, checkType, invalid, splitKey } from "./options";
 import type { AddManyOptions, AutocompleteContext, AutocompleteEntry, AutocompleteItem, AutocompleteOptions, BoostTarget, SearchOptions } from "./options";
 
 
@@ -269,27 +270,9 @@ export class Autocomplete<Data = unknown> {
    */
   search(phrase: string, options: SearchOptions = {}): Promise<Array<AutocompleteEntry<Data>>> {
     return this.fail(() => {
-      if (typeof phrase !== "string") invalid("phrase", "must be a string");
-      const limit = options.limit ?? 10;
-      const offset = options.offset ?? 0;
-      if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH_LIMIT) {
-        invalid("limit", `must be an integer in 1..${MAX_SEARCH_LIMIT}, got ${String(limit)}`);
-      }
-      if (typeof offset !== "number" || !Number.isInteger(offset) || offset < 0) invalid("offset", `must be an integer ≥ 0, got ${String(offset)}`);
-      if (offset + limit > MAX_SEARCH_WINDOW) invalid("offset", `offset + limit must be at most ${MAX_SEARCH_WINDOW}`);
-      const types = options.types === undefined ? [] : options.types;
-      if (!Array.isArray(types)) invalid("types", "must be an array of strings");
-      types.forEach((t, i) => checkType(t, `types[${i}]`));
-      const boosts: Arg[] = [];
-      for (const [group, prefix] of [["ids", "i"], ["types", "t"]] as const) {
-        const entries = options.boosts?.[group];
-        if (entries === undefined) continue;
-        if (typeof entries !== "object" || entries === null) invalid(`boosts.${group}`, "must be an object of factors");
-        for (const [name, factor] of Object.entries(entries)) boosts.push(`${prefix}\0${requireWellFormed(`boosts.${group}`, name)}`, checkFactor(`boosts.${group}.${name}`, factor));
-      }
-      const words = queryWords(phrase.length > 4 * MAX_TITLE_LENGTH ? phrase.slice(0, 4 * MAX_TITLE_LENGTH) : phrase, this.text);
-      if (words.length === 0) return Promise.resolve([]);
-      const args: Arg[] = [this.tag, offset + limit, offset, options.fuzzy ? "1" : "0", words.length, ...words, types.length, ...types, boosts.length / 2, ...boosts];
+      const parsed = searchArgs(this.tag, phrase, options, this.text);
+      if (parsed === undefined) return Promise.resolve([]);
+      const { args, offset, limit } = parsed;
       const local = this.ctx.executor.batched ? undefined : this.local;
       const query = local && JSON.stringify(args);
       const kept = query === undefined ? undefined : local!.get(query);
