@@ -23,6 +23,7 @@ import type { BatchResult } from "./batch";
 import { Autocomplete } from "./autocomplete/autocomplete";
 import type { AutocompleteOptions } from "./autocomplete/options";
 import { Cache } from "./cache/cache";
+import { closeCoherencesOf } from "./cache/coherence";
 import type { CacheOptions } from "./cache/options";
 import { Counter, Lock, RateLimiter, Semaphore } from "./coordination";
 import type { CounterOptions, DistributedLockOptions, RateLimiterOptions, SemaphoreOptions } from "./coordination";
@@ -245,11 +246,15 @@ export class Database extends Scope {
     return new Synced<T>(this, name, options);
   }
 
-  /** Closes the connections narwhal opened (QUIT); a client passed in by the caller stays open. */
+  /**
+   * Closes the connections narwhal opened (QUIT), including the invalidation connections of its
+   * caches' and autocomplete indexes' local tiers; a client passed in by the caller stays open.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.dedicated.closeAll();
+    closeCoherencesOf(this); // the invalidation connections of its caches' and indexes' local tiers
     if (!this.owned) return;
     try {
       await this.client.quit();

@@ -58,6 +58,16 @@ interface ClusterLike extends ClientLike {
 const CONNECTION_OPTIONS = { ...SAFE_REDIS_OPTIONS, protocol: 2, retryStrategy: () => null, autoResubscribe: false, lazyConnect: false, connectionName: undefined, enableOfflineQueue: true };
 
 const byClient = new WeakMap<ClientLike, Set<Coherence>>();
+/** The started Coherences of each owner (a Database), closed with it by {@link closeCoherencesOf}. */
+const byOwner = new WeakMap<object, Set<Coherence>>();
+
+/** Closes the invalidation connections opened for `owner` (`Database.close()`: a client passed in stays open, its connections must not). */
+export function closeCoherencesOf(owner: object): void {
+  const set = byOwner.get(owner);
+  if (!set) return;
+  byOwner.delete(owner);
+  for (const c of set) c.close();
+}
 
 export class Coherence {
   state: CoherenceState = "idle";
@@ -96,6 +106,9 @@ export class Coherence {
       });
     }
     set.add(this);
+    let owned = byOwner.get(this.owner);
+    if (!owned) byOwner.set(this.owner, (owned = new Set()));
+    owned.add(this);
     if (client.status === "end") return this.close();
     if (!this.owner.isCluster) {
       this.add("server", () => client.duplicate(CONNECTION_OPTIONS) as SubscribingClient);
@@ -303,6 +316,7 @@ export class Coherence {
 
   /** Closes the invalidation connections; the tier is off for good. */
   close(): void {
+    byOwner.get(this.owner)?.delete(this);
     if (this.state === "closed") return;
     this.state = "closed";
     for (const c of this.connections.values()) c.close();

@@ -63,6 +63,23 @@ describeBackends("Cache local tier", (ctx) => {
     cache.close();
   });
 
+  it("db.close() closes the invalidation connections of its local tiers, even on a client passed in", async () => {
+    const { backend, prefix } = ctx();
+    const client = backend.client();
+    const db2 = new Database(client, { prefix }); // not owned: close() leaves the client open
+    try {
+      const cache = db2.cache({ namespace: "closing", local: { maxEntries: 10 } });
+      const index = db2.autocomplete("closing", { local: { maxEntries: 10 } });
+      await localUp(cache as Cache<unknown>);
+      while (index.localState !== "up") await sleep(2);
+      await db2.close();
+      expect([cache.localState, index.localState]).toEqual(["closed", "closed"]);
+      expect(await client.call("ping")).toBe("PONG");
+    } finally {
+      client.disconnect();
+    }
+  });
+
   it("expiry: a local copy never outlives its Redis TTL (PTTL read with the value)", async () => {
     const { db } = ctx();
     const cache = db.cache<string>({ namespace: "l2", local: { maxEntries: 100, ttl: 60 } });
