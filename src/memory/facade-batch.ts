@@ -20,12 +20,14 @@ interface Queued {
 
 export class MemoryBatch {
   private readonly queue: Queued[] = [];
+  /** Bodies of the `defineCommand` scripts queued: loaded (SCRIPT LOAD) before the batch runs. */
+  private readonly scripts = new Set<string>();
 
   constructor(
     private readonly client: MemoryClient,
     private readonly atomic: boolean,
   ) {
-    client.installScripts(this, (name, buffers, args) => this.enqueue(name, buffers, args));
+    client.installScripts(this, (name, buffers, args) => this.enqueue(name, buffers, args), (lua) => this.scripts.add(lua));
   }
 
   /** @internal Queues one command (the command methods call this). */
@@ -52,6 +54,12 @@ export class MemoryBatch {
   /** Runs the queue; see the class comment for the result shapes. */
   async exec(): Promise<Array<[Error | null, unknown]> | null> {
     const queue = this.queue.splice(0);
+    // A load failing (a syntax error) leaves the EVALSHA to answer NOSCRIPT, as with ioredis.
+    for (const lua of this.scripts) {
+      const loaded = this.client.dispatch([Buffer.from("script"), Buffer.from("load"), Buffer.from(lua)]);
+      if (loaded instanceof Promise) await loaded.catch(() => undefined);
+    }
+    this.scripts.clear();
     if (this.atomic) return this.execMulti(queue);
     const results: Array<[Error | null, unknown]> = [];
     for (const q of queue) {

@@ -167,12 +167,16 @@ export class MemoryClient extends EventEmitter {
     return this.engine.dispatch(this.session, argv);
   }
 
-  /** @internal Installs the scripts registered with `defineCommand` on a batch. */
-  installScripts<T extends object>(target: T, send: Sender<unknown>): void {
+  /**
+   * @internal Installs the scripts registered with `defineCommand` on a batch, as EVALSHA;
+   * `uses(lua)` tells the batch which scripts to load before it runs (as ioredis does), since a
+   * NOSCRIPT inside a batch cannot be retried in order.
+   */
+  installScripts<T extends object>(target: T, send: Sender<unknown>, uses: (lua: string) => void): void {
     const t = target as unknown as Record<string, unknown>;
     for (const [name, d] of this.scripts) {
-      t[name] = (...args: unknown[]) => send("evalsha", false, this.scriptArgs(d, d.sha, args));
-      t[`${name}Buffer`] = (...args: unknown[]) => send("evalsha", true, this.scriptArgs(d, d.sha, args));
+      t[name] = (...args: unknown[]) => (uses(d.lua), send("evalsha", false, this.scriptArgs(d, d.sha, args)));
+      t[`${name}Buffer`] = (...args: unknown[]) => (uses(d.lua), send("evalsha", true, this.scriptArgs(d, d.sha, args)));
     }
   }
 

@@ -7,6 +7,7 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { MemoryClient } from "../../src/memory/facade";
+import { createEngine } from "../../src/memory/create-engine";
 
 const DB = 10;
 const standalone = inject("standalone");
@@ -127,6 +128,31 @@ const SCRIPT: Array<[string, ...unknown[]]> = [
     expect(c.status).toBe("end");
     await expect(c.call("get", "kept")).rejects.toThrow("Connection is closed.");
     expect(await memory.call("get", "kept")).toBe("1");
+  });
+
+  it("defineCommand scripts inside pipelines and MULTI are loaded first, as ioredis does (after SCRIPT FLUSH too)", async () => {
+    const scripted = new MemoryClient({ engine: createEngine() });
+    try {
+      if (!scripted.engine.scripting) return;
+      const lua = "redis.call('incrby', KEYS[1], ARGV[1]); return redis.call('get', KEYS[1])";
+      const results = [];
+      for (const c of [redis, scripted] as unknown as Redis[]) {
+        c.defineCommand("bump", { lua, numberOfKeys: 1 });
+        await c.call("del", "bumped");
+        await c.call("script", "flush");
+        const bump = (b: unknown) => (b as { bump(k: string, by: number): unknown }).bump("bumped", 2);
+        const p = c.pipeline();
+        bump(p);
+        bump(p);
+        const m = c.multi();
+        bump(m);
+        results.push([await p.exec(), await m.exec()]);
+      }
+      expect(results[1]).toEqual(results[0]);
+      expect(results[0]).toEqual([[[null, "2"], [null, "4"]], [[null, "6"]]]);
+    } finally {
+      scripted.disconnect();
+    }
   });
 
   it("scripting commands answer an error naming the missing Lua host", async () => {
