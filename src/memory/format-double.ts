@@ -6,7 +6,8 @@
 export function formatDouble(value: number, precision = 17): string {
   if (!Number.isFinite(value)) return Number.isNaN(value) ? "nan" : value > 0 ? "inf" : "-inf";
   if (value === 0) return Object.is(value, -0) ? "-0" : "0";
-  if (Number.isInteger(value) && Math.abs(value) < 10 ** precision) return String(value); // fast path: exact digits
+  // fast path: String() prints every digit of a safe integer (past 2^53 it prints the shortest round-trip form, e.g. 72057594037928020 for 2^56+80)
+  if (Number.isSafeInteger(value) && Math.abs(value) < 10 ** precision) return String(value);
   const exponential = value.toExponential(precision - 1); // "d.ddd…e±x", correctly rounded
   const e = exponential.indexOf("e");
   const exp = Number(exponential.slice(e + 1));

@@ -83,6 +83,10 @@ describe("Lua host (fengari)", () => {
     expect(formatDouble(1e20)).toBe("1e+20");
     expect(formatDouble(-Infinity)).toBe("-inf");
     expect(formatDouble(2 ** 53, 14)).toBe("9.007199254741e+15");
+    // past 2^53 every digit of the exact value, not JavaScript's shortest round-trip form (printf's values)
+    expect(formatDouble(2 ** 56 + 80)).toBe("72057594037928016");
+    expect(formatDouble(-(2 ** 55 + 8))).toBe("-36028797018963976");
+    expect(formatDouble(2 ** 53 + 2)).toBe("9007199254740994");
     // glibc rounds exact ties to even: the Lua host's own formatter does too
     expect(formatG(123456789012345, 14)).toBe("1.2345678901234e+14");
     expect(formatG(1 + 2 ** -17, 17)).toBe("1.0000076293945312");
