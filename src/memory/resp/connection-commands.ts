@@ -9,6 +9,7 @@ import { auth } from "./auth";
 import type { PubSubHub } from "./pubsub";
 import * as ps from "./pubsub-commands";
 import * as cmd from "./server-commands";
+import type { ErrorStats } from "./server-stats";
 import type { ServeSettings } from "./settings";
 
 /** What a connection needs from its server. */
@@ -24,6 +25,8 @@ export interface ConnectionHost {
   warn(message: string): void;
   /** A `POST`/`Host:` command arrived (logged at most once a minute, as Redis does). */
   securityAttack(): void;
+  /** The error replies sent (INFO stats / errorstats). */
+  readonly errors: ErrorStats;
 }
 
 /** The connection state these commands read and change. */
@@ -92,6 +95,12 @@ export function connectionCommand(c: CommandConnection, name: string, argv: Buff
       return withFallback(c, argv, () => cmd.echo(argv));
     case "select":
       return withFallback(c, argv, () => cmd.select(argv, c.session));
+    case "config": {
+      const reply = c.host.dispatcher.dispatch(c.session, argv);
+      // CONFIG RESETSTAT clears the server's counters too (the engine clears its own).
+      if (reply instanceof StatusReply && reply.value === "OK" && argv[1]?.toString("latin1").toLowerCase() === "resetstat") c.host.errors.reset();
+      return reply;
+    }
     default:
       return c.host.dispatcher.dispatch(c.session, argv);
   }

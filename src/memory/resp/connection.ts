@@ -19,6 +19,10 @@ import { RequestParser } from "./parser";
 import * as cmd from "./server-commands";
 import { OutputLimitError } from "./writer";
 
+/** Commands that block (CLIENT LIST flag `b`, INFO `blocked_clients`) when they answer with a promise. */
+const BLOCKING = new Set(["blpop", "brpop", "blmove", "brpoplpush", "blmpop", "bzpopmin", "bzpopmax", "bzmpop", "xread", "xreadgroup"]);
+/** Commands whose second argument names a subcommand in CLIENT LIST's `cmd=` (`client|list`). */
+const CONTAINERS = new Set(["client", "config", "script", "xinfo", "xgroup", "object", "pubsub", "command", "memory", "function", "slowlog", "latency", "acl", "cluster"]);
 const SUBSCRIBED_ALLOWED = new Set(["subscribe", "psubscribe", "unsubscribe", "punsubscribe", "ssubscribe", "sunsubscribe", "ping", "quit", "reset"]);
 /** Replies are sent once this many bytes are waiting, even in the middle of a batch. */
 const FLUSH_AT = 64 * 1024;
@@ -37,6 +41,9 @@ export class Connection implements CommandConnection, ClientEndpoint {
   private readonly output: ConnectionOutput;
   private readonly nils = new QueuedNils();
   private readonly multi: MultiCalls;
+  /** See ClientView. */
+  blockedIn: string | undefined;
+  lastCommand = "NULL";
   /** The protocol when the running EXEC started (a queued HELLO may change it while it runs). */
   private execProtocol: 2 | 3 = 2;
   private queue: Buffer[][] = [];
@@ -80,6 +87,10 @@ export class Connection implements CommandConnection, ClientEndpoint {
 
   get patternCount(): number {
     return this.patterns.size;
+  }
+
+  get queuedCount(): number {
+    return this.nils.count;
   }
 
   /** CLIENT TRACKING: a RESP3 push, or (RESP2, redirected here, in pub/sub mode) a message on `__redis__:invalidate`. */
@@ -180,12 +191,15 @@ export class Connection implements CommandConnection, ClientEndpoint {
   /** Runs one request and writes its reply. Synchronous unless the command blocks. */
   private runOne(argv: Buffer[]): Promise<void> | undefined {
     if (argv.length === 0) {
-      this.writer.reply(new ErrorReply(`ERR ${this.protocolError ?? "Protocol error"}`), this.session.protocol);
+      const error = new ErrorReply(`ERR ${this.protocolError ?? "Protocol error"}`);
+      this.host.errors.count(error);
+      this.writer.reply(error, this.session.protocol);
       this.closing = true;
       return undefined;
     }
     const name = argv[0]!.toString("latin1").toLowerCase();
     if (name === "exec") this.execProtocol = this.session.protocol;
+    if (this.host.knows(name)) this.lastCommand = CONTAINERS.has(name) && argv.length > 1 ? `${name}|${argv[1]!.toString("latin1").toLowerCase()}` : name;
     let outcome: Outcome;
     try {
       outcome = this.execute(name, argv);
@@ -194,7 +208,11 @@ export class Connection implements CommandConnection, ClientEndpoint {
     }
     if (outcome instanceof Promise) {
       this.flush();
-      return outcome.catch(errorOf).then((reply) => this.answer(name, argv.length, reply));
+      if (BLOCKING.has(name)) this.blockedIn = name;
+      return outcome.catch(errorOf).then((reply) => {
+        this.blockedIn = undefined;
+        this.answer(name, argv.length, reply);
+      });
     }
     if (outcome !== NO_REPLY) this.answer(name, argv.length, outcome);
     return undefined;
@@ -205,6 +223,7 @@ export class Connection implements CommandConnection, ClientEndpoint {
     this.output.arm();
     const proto = this.session.protocol;
     const status = reply instanceof StatusReply ? reply.value : undefined;
+    this.host.errors.count(reply, name === "exec");
     if (name === "exec" && Array.isArray(reply)) this.multi.render(this.writer, reply as readonly Reply[], this.execProtocol, this.nils.takeForExec());
     else this.writer.reply(reply, proto, reply === null && nilIsArray(name, argc));
     this.nils.observe(name, argc, status === "OK", status === "QUEUED");
