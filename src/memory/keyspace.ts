@@ -21,13 +21,14 @@ export interface KeyspaceEvents {
 }
 
 export class Keyspace {
-  readonly data = new Map<string, Value>();
-  readonly expires = new ExpiryMap();
+  // Not readonly: SWAPDB swaps the contents of two databases (swapContents). Read them through the Keyspace, never keep them.
+  data = new Map<string, Value>();
+  expires = new ExpiryMap();
   /** Estimated bytes per key (memory-size.ts), refreshed on every modification, and their sum (maxmemory.ts). */
-  readonly sizes = new Map<string, number>();
+  sizes = new Map<string, number>();
   usedBytes = 0;
   /** Sampled average element bytes per container key (memory-size.ts). */
-  private readonly elementBytes = new Map<string, number>();
+  private elementBytes = new Map<string, number>();
   /** Keys by last access, least recent first; kept only under an LRU maxmemory-policy. */
   private lru: Map<string, number> | null = null;
   /** Keys watched by at least one client (maintained by the transaction layer). */
@@ -150,6 +151,28 @@ export class Keyspace {
     this.usedBytes = 0;
     this.lru?.clear();
     this.events.flushed?.(this);
+  }
+
+  /**
+   * SWAPDB: exchanges keys, TTLs and estimates with `other`, in O(1) as Redis. WATCHed keys stay
+   * with their database index; like Redis's touchAllWatchedKeysInDb, a watched key that exists
+   * in either database before the swap dirties its watchers, and afterwards every key of a
+   * blocking type is signalled (blocked clients of either database may now be served; O(keys)).
+   */
+  swapContents(other: Keyspace): void {
+    for (const [a, b] of [[this, other], [other, this]] as const) {
+      for (const key of a.watched.keys()) if (a.data.has(key) || b.data.has(key)) a.events.touched(a, key);
+    }
+    [this.data, other.data] = [other.data, this.data];
+    [this.expires, other.expires] = [other.expires, this.expires];
+    [this.sizes, other.sizes] = [other.sizes, this.sizes];
+    [this.elementBytes, other.elementBytes] = [other.elementBytes, this.elementBytes];
+    [this.usedBytes, other.usedBytes] = [other.usedBytes, this.usedBytes];
+    [this.lru, other.lru] = [other.lru, this.lru];
+    for (const db of [this, other]) {
+      for (const [key, v] of db.data) if (v.type === "list" || v.type === "zset" || v.type === "stream") db.ready(key);
+    }
+    // As Redis 7.0, CLIENT TRACKING clients get no invalidation for the swapped keys.
   }
 
   /** Refreshes the memory estimate of `key` after a change (memory-size.ts): O(1) per call. */

@@ -21,6 +21,7 @@ import { streamReadCommands } from "./stream-read";
 import { streamInfoCommands } from "./stream-info";
 import { bitCommands } from "./bits";
 import { bitfieldCommands } from "./bitfield";
+import { lcsCommands } from "./lcs";
 
 registerMemoryConfig(); // maxmemory and maxmemory-policy in CONFIG GET/SET (a call: sideEffects is false)
 
@@ -45,4 +46,5 @@ export const allCommands: readonly CommandSpec[] = [
   ...streamInfoCommands,
   ...bitCommands,
   ...bitfieldCommands,
+  ...lcsCommands,
 ];

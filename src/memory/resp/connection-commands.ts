@@ -43,8 +43,8 @@ export interface CommandConnection extends ps.PubSubClient, cmd.ClientView {
 export const NO_REPLY = Symbol("no reply");
 export type Outcome = Reply | Promise<Reply> | typeof NO_REPLY;
 
-/** CLIENT subcommands the engine answers (client-side caching, KILL). */
-export const ENGINE_CLIENT = new Set(["tracking", "caching", "getredir", "trackinginfo", "kill"]);
+/** CLIENT subcommands the engine answers (client-side caching, KILL, UNBLOCK). */
+export const ENGINE_CLIENT = new Set(["tracking", "caching", "getredir", "trackinginfo", "kill", "unblock"]);
 const unknown = (r: Reply) => r instanceof ErrorReply && r.message.startsWith("ERR unknown command");
 
 /** A connection command queued in MULTI, at EXEC: undefined when it wrote only confirmation frames. */
