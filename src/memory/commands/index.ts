@@ -22,6 +22,7 @@ import { streamInfoCommands } from "./stream-info";
 import { bitCommands } from "./bits";
 import { bitfieldCommands } from "./bitfield";
 import { lcsCommands } from "./lcs";
+import { objectCommand } from "./object";
 
 registerMemoryConfig(); // maxmemory and maxmemory-policy in CONFIG GET/SET (a call: sideEffects is false)
 
@@ -47,4 +48,5 @@ export const allCommands: readonly CommandSpec[] = [
   ...bitCommands,
   ...bitfieldCommands,
   ...lcsCommands,
+  objectCommand,
 ];

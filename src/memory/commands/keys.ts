@@ -130,7 +130,7 @@ function flushArgs(ctx: Ctx): void {
 function cloneValue(v: Value): Value {
   switch (v.type) {
     case "string":
-      return { type: "string", v: Buffer.from(v.v) };
+      return { type: "string", v: Buffer.from(v.v), enc: v.enc };
     case "hash":
       return { type: "hash", v: new Map(v.v) };
     case "list":
