@@ -23,6 +23,7 @@ import { bitCommands } from "./bits";
 import { bitfieldCommands } from "./bitfield";
 import { lcsCommands } from "./lcs";
 import { objectCommand } from "./object";
+import { sortCommands } from "./sort";
 
 registerMemoryConfig(); // maxmemory and maxmemory-policy in CONFIG GET/SET (a call: sideEffects is false)
 
@@ -49,4 +50,5 @@ export const allCommands: readonly CommandSpec[] = [
   ...bitfieldCommands,
   ...lcsCommands,
   objectCommand,
+  ...sortCommands,
 ];
