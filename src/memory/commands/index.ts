@@ -24,6 +24,7 @@ import { bitfieldCommands } from "./bitfield";
 import { lcsCommands } from "./lcs";
 import { objectCommand } from "./object";
 import { sortCommands } from "./sort";
+import { dumpCommands } from "./dump";
 
 registerMemoryConfig(); // maxmemory and maxmemory-policy in CONFIG GET/SET (a call: sideEffects is false)
 
@@ -51,4 +52,5 @@ export const allCommands: readonly CommandSpec[] = [
   ...lcsCommands,
   objectCommand,
   ...sortCommands,
+  ...dumpCommands,
 ];
