@@ -167,6 +167,18 @@ export class MemoryClient extends EventEmitter {
     return this.engine.dispatch(this.session, argv);
   }
 
+  /**
+   * @internal PUBLISH from a batch: inside a MULTI queued in the engine and delivered at EXEC
+   * with its count in EXEC's array, as Redis does (Dispatcher.queueCall); in a pipeline at once.
+   */
+  publishFromBatch(argv: readonly Buffer[], queued: boolean): Reply {
+    if (this.status === "end") return new ErrorReply("Connection is closed.");
+    const arity = argv.length === 3 ? undefined : new ErrorReply("ERR wrong number of arguments for 'publish' command");
+    const run = () => this.pubsub.publish(argv[1], argv[2]);
+    if (!queued) return arity ?? run();
+    return this.engine.queueCall(this.session, arity ?? { name: "publish", run }) ?? run();
+  }
+
   /** @internal Installs the scripts registered with `defineCommand` on a batch. */
   installScripts<T extends object>(target: T, send: Sender<unknown>): void {
     const t = target as unknown as Record<string, unknown>;
