@@ -6,12 +6,12 @@
 import { Blocking } from "./blocking";
 import { Cursors } from "./scan";
 import type { ClientState, CommandSpec, Ctx } from "./command";
-import { CommandError } from "./errors";
+import { toErrorReply } from "./errors";
 import { CommandTable } from "./command-table";
 import { ActiveExpiry } from "./expiry";
 import { Keyspace } from "./keyspace";
 import { ErrorReply, StatusReply } from "./protocol";
-import type { Dispatcher, QueuedCall, Reply, ScriptingHost, Session } from "./protocol";
+import type { ClientDescription, Dispatcher, QueuedCall, Reply, ScriptingHost, Session } from "./protocol";
 import { newClientState, touchWatchers, unwatchAll } from "./transactions-state";
 import { allCommands } from "./commands/index";
 import type { BusyScript } from "./commands/script-busy";
@@ -19,7 +19,7 @@ import type { ClientEndpoint } from "./tracking";
 import { Tracking } from "./tracking";
 import { readOnlyKeys } from "./tracking-keys";
 import { DEFAULT_MAX_REPLY_BYTES } from "./random";
-import { DENYOOM, Maxmemory, OOM_ERROR } from "./maxmemory";
+import { commandName, DENYOOM, Maxmemory, MULTI_CONTROL, OOM_ERROR, SCRIPT_COMMANDS } from "./maxmemory";
 import type { MaxmemoryOptions } from "./maxmemory";
 
 export const DATABASES = 16;
@@ -227,6 +227,13 @@ export class Engine implements Dispatcher {
     }
   }
 
+  /** See {@link Dispatcher.describeClient}. */
+  describeClient(session: Session): ClientDescription {
+    const t = this.tracking.state(session);
+    const dirty = this.clients.get(session)?.dirty ?? false;
+    return { tracking: t !== undefined, redirect: t ? t.redirect : -1, brokenRedirect: t?.brokenRedirect ?? false, bcast: t?.bcast ?? false, dirty };
+  }
+
   /** See {@link Dispatcher.queueCall}: maxmemory refuses it inside MULTI as any queued command (OOM, then EXECABORT). */
   queueCall(session: Session, call: QueuedCall | ErrorReply): Reply | undefined {
     const client = this.clientState(session);
@@ -283,21 +290,4 @@ export class Engine implements Dispatcher {
       }
     }
   }
-}
-
-/** Commands Redis still accepts inside MULTI when over maxmemory. */
-const MULTI_CONTROL = new Set(["exec", "discard", "quit", "reset"]);
-
-/** Commands that run a script: gated by maxmemory at their first write, not up front. */
-const SCRIPT_COMMANDS = new Set(["eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro"]);
-
-/** The command table name of a queued argv (`xgroup|create` for a subcommand). */
-function commandName(argv: readonly Buffer[]): string {
-  const name = argv[0]?.toString("latin1").toLowerCase() ?? "";
-  return name === "xgroup" || name === "function" ? `${name}|${argv[1]?.toString("latin1").toLowerCase() ?? ""}` : name;
-}
-
-function toErrorReply(error: unknown): ErrorReply {
-  if (error instanceof CommandError) return new ErrorReply(error.message);
-  throw error;
 }

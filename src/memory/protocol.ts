@@ -70,6 +70,22 @@ export interface Dispatcher {
    * Returns undefined when the session is not in MULTI (the caller runs the command now).
    */
   queueCall?(session: Session, call: QueuedCall | ErrorReply): Reply | undefined;
+  /** What CLIENT LIST shows of a session's engine state (flags `t`, `B`, `R`, `d`; `redir=`). */
+  describeClient?(session: Session): ClientDescription;
+}
+
+/** A session's state as CLIENT LIST reports it (see {@link Dispatcher.describeClient}). */
+export interface ClientDescription {
+  /** CLIENT TRACKING is on (flag `t`). */
+  readonly tracking: boolean;
+  /** The redirect client id (0 without REDIRECT; -1 when not tracking). */
+  readonly redirect: number;
+  /** The redirect client went away (flag `R`). */
+  readonly brokenRedirect: boolean;
+  /** BCAST mode (flag `B`). */
+  readonly bcast: boolean;
+  /** A WATCHed key changed: EXEC will fail (flag `d`). */
+  readonly dirty: boolean;
 }
 
 /** A command queued inside MULTI through {@link Dispatcher.queueCall}. */

@@ -15,12 +15,17 @@ import { hasRedisServer, startStandalone } from "../support/servers";
 type Side = "redis" | "serve";
 const SIDES: Side[] = ["redis", "serve"];
 
-/** The fields of CLIENT LIST that must agree, one line per client, sorted. */
-function clientFields(list: string): string[] {
+/** The fields of CLIENT LIST that must agree, one line per client, sorted (`redir=` to the observer written `redir=observer`). */
+function clientFields(list: string, observer: string): string[] {
   return list
     .split("\n")
     .filter((l) => l.startsWith("id="))
-    .map((l) => ["flags", "db", "sub", "psub", "multi", "cmd"].map((f) => new RegExp(`(?:^| )(${f}=[^ ]*)`).exec(l)?.[1]).join(" "))
+    .map((l) =>
+      ["flags", "db", "sub", "psub", "multi", "cmd", "redir"]
+        .map((f) => new RegExp(`(?:^| )(${f}=[^ ]*)`).exec(l)?.[1])
+        .join(" ")
+        .replace(`redir=${observer}`, "redir=observer"),
+    )
     .sort();
 }
 
@@ -55,11 +60,12 @@ describe.skipIf(!hasRedisServer())("INFO / CLIENT LIST introspection, serve vs a
   /** The bulk payload of a single-bulk reply stream. */
   const bulk = async (c: RawConnection, command: string[]) => tokens(await c.exchange([command]))[1] ?? "";
 
-  it("blocked_clients and CLIENT LIST flags/multi/cmd for blocked, MULTI and subscribed clients", async () => {
+  it("blocked_clients, tracking_clients and CLIENT LIST flags/multi/cmd/redir for blocked, MULTI, subscribed, tracking and dirty-WATCH clients", async () => {
     const seen = {} as Record<Side, unknown>;
     for (const side of SIDES) {
       const observer = connect(side);
       await observer.exchange([["FLUSHALL"]]);
+      const observerId = tokens(await observer.exchange([["CLIENT", "ID"]]))[0]!.slice(1);
       const waiting = [
         ["BLPOP", "in:l", "5"],
         ["BZPOPMIN", "in:z", "5"],
@@ -75,14 +81,20 @@ describe.skipIf(!hasRedisServer())("INFO / CLIENT LIST introspection, serve vs a
       await multi.exchange([["MULTI"], ["SET", "in:k", "v"], ["CLIENT", "ID"]]);
       const subscriber = connect(side);
       await subscriber.exchange([["SUBSCRIBE", "in:c"], ["PSUBSCRIBE", "in:*"]]);
+      await connect(side).exchange([["CLIENT", "TRACKING", "on", "BCAST"]]);
+      await connect(side).exchange([["CLIENT", "TRACKING", "on", "REDIRECT", observerId]]);
+      await connect(side).exchange([["WATCH", "in:w"]]);
+      await observer.exchange([["SET", "in:w", "1"]]); // the watcher is now dirty (flag d)
       await new Promise((r) => setTimeout(r, 400)); // BRPOP's 0.1 s timeout has passed
-      const blocked = infoField(await bulk(observer, ["INFO", "clients"]), "blocked_clients");
-      const list = clientFields(await bulk(observer, ["CLIENT", "LIST"]));
+      const clients = await bulk(observer, ["INFO", "clients"]);
+      const blocked = infoField(clients, "blocked_clients");
+      const tracking = infoField(clients, "tracking_clients");
+      const list = clientFields(await bulk(observer, ["CLIENT", "LIST"]), observerId);
       // Serve them all: nobody is blocked any more.
       await observer.exchange([["LPUSH", "in:l", "a"], ["ZADD", "in:z", "1", "m"], ["LPUSH", "in:l2", "b"], ["XADD", "in:s", "1-1", "f", "v"]]);
       const replies = await Promise.all(waiting.map(async (c) => tokens(await c.read())));
       const after = infoField(await bulk(observer, ["INFO", "clients"]), "blocked_clients");
-      seen[side] = { blocked, list, replies, after, afterList: clientFields(await bulk(observer, ["CLIENT", "LIST"])) };
+      seen[side] = { blocked, tracking, list, replies, after, afterList: clientFields(await bulk(observer, ["CLIENT", "LIST"]), observerId) };
     }
     expect(seen.serve).toEqual(seen.redis);
     expect((seen.serve as { blocked: string }).blocked).toBe("4");

@@ -93,6 +93,10 @@ export class Connection implements CommandConnection, ClientEndpoint {
     return this.nils.count;
   }
 
+  describe() {
+    return this.host.dispatcher.describeClient?.(this.session);
+  }
+
   /** CLIENT TRACKING: a RESP3 push, or (RESP2, redirected here, in pub/sub mode) a message on `__redis__:invalidate`. */
   invalidate(keys: readonly Buffer[] | null, redirected: boolean): void {
     if (this.session.protocol === 3) this.out(() => this.writer.push([Buffer.from("invalidate"), keys], 3));

@@ -62,8 +62,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     errors,
     info: () => {
       let blocked = 0;
-      for (const c of connections.values()) if (c.blockedIn !== undefined) blocked++;
-      return { dispatcher: options.dispatcher, port, startedAt, clients: connections.size, blocked, errors };
+      let tracking = 0;
+      for (const c of connections.values()) {
+        if (c.blockedIn !== undefined) blocked++;
+        if (c.describe()?.tracking) tracking++;
+      }
+      return { dispatcher: options.dispatcher, port, startedAt, clients: connections.size, blocked, tracking, errors };
     },
     clients: () => [...connections.values()],
     knows: (name: string) => known === undefined || known.has(name),
