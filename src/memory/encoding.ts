@@ -5,10 +5,10 @@
  * in-place writes are `raw`, INCRBYFLOAT `embstr`). Hashes: `listpack` up to 512 fields with
  * fields and values of at most 64 bytes, else `hashtable`; sets: `intset` up to 512 integer
  * members, else `hashtable`; sorted sets: `listpack` up to 128 members of at most 64 bytes, else
- * `skiplist`; lists `quicklist`; streams `stream`. Redis never converts back: a container that
- * once grew past the entry limit stays converted here too ({@link noteSize}, called on every
- * write); one converted by a long or non-integer element that was since removed reports its
- * compact encoding again (Redis: still converted).
+ * `skiplist`; lists `quicklist`; streams `stream`. Redis never converts back, nor does this: a
+ * container that grew past the entry limit ({@link noteSize}, on every write) or took a long or
+ * non-integer element (HSET/HSETNX/HMSET, SADD/SMOVE, ZADD/ZINCRBY call the note functions)
+ * stays converted. A copy (COPY, RESTORE) is re-derived from its content.
  */
 import type { Value } from "./values";
 
@@ -28,6 +28,21 @@ const converted = new WeakSet<object>();
 export function noteSize(value: Value, n: number): void {
   if ((value.type === "hash" && n > HASH_ENTRIES) || (value.type === "zset" && n > ZSET_ENTRIES)) converted.add(value.v);
   else if (value.type === "set" && n > INTSET_ENTRIES) converted.add(value.v);
+}
+
+/** A hash field was written: a field or value past 64 bytes converts a listpack hash for good. */
+export function noteHashEntry(h: Map<string, Buffer>, field: string, value: Buffer): void {
+  if (field.length > LISTPACK_VALUE || value.length > LISTPACK_VALUE) converted.add(h);
+}
+
+/** A set member was added: a non-integer converts an intset for good. */
+export function noteSetMember(s: Set<string>, member: string): void {
+  if (s.size <= INTSET_ENTRIES && !converted.has(s) && !isInt64(member)) converted.add(s);
+}
+
+/** A sorted-set member was added: one past 64 bytes converts a listpack sorted set for good. */
+export function noteZsetMember(z: object, member: string): void {
+  if (member.length > LISTPACK_VALUE) converted.add(z);
 }
 
 /** Redis's string2ll: a canonical signed 64-bit integer ("0", no sign on 0, no leading zeros, no spaces). */
