@@ -61,7 +61,7 @@ export class MemoryBatch {
     if (this.atomic) return this.execMulti(queue);
     const results: Array<[Error | null, unknown]> = [];
     for (const q of queue) {
-      const pending = q.name === "publish" ? this.client.publishFromBatch(q.argv, false) : this.client.dispatch(q.argv);
+      const pending = q.name === "publish" ? this.client.publishArgv(q.argv) : this.client.dispatch(q.argv);
       results.push(settle(pending instanceof Promise ? await pending : pending, q));
     }
     return results;
@@ -74,7 +74,7 @@ export class MemoryBatch {
     if (begin instanceof ErrorReply) throw replyError(begin, "multi", []);
     const queueErrors: ReplyError[] = [];
     for (const q of queue) {
-      const reply = q.name === "publish" ? this.client.publishFromBatch(q.argv, true) : this.client.dispatch(q.argv);
+      const reply = q.name === "publish" ? this.client.publishArgv(q.argv) : this.client.dispatch(q.argv);
       if (reply instanceof ErrorReply) queueErrors.push(replyError(reply, q.name, q.argv.slice(1)));
     }
     const replies = this.client.dispatch([Buffer.from("exec")]);

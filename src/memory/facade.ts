@@ -168,15 +168,15 @@ export class MemoryClient extends EventEmitter {
   }
 
   /**
-   * @internal PUBLISH from a batch: inside a MULTI queued in the engine and delivered at EXEC
-   * with its count in EXEC's array, as Redis does (Dispatcher.queueCall); in a pipeline at once.
+   * @internal PUBLISH through `call`, a pipeline or a MULTI (the engine has no PUBLISH: pub/sub
+   * lives in the facade): inside MULTI queued in the engine and delivered at EXEC with its count
+   * in EXEC's array, as Redis does (Dispatcher.queueCall); otherwise at once.
    */
-  publishFromBatch(argv: readonly Buffer[], queued: boolean): Reply {
+  publishArgv(argv: readonly Buffer[]): Reply {
     if (this.status === "end") return new ErrorReply("Connection is closed.");
     const arity = argv.length === 3 ? undefined : new ErrorReply("ERR wrong number of arguments for 'publish' command");
     const run = () => this.pubsub.publish(argv[1], argv[2]);
-    if (!queued) return arity ?? run();
-    return this.engine.queueCall(this.session, arity ?? { name: "publish", run }) ?? run();
+    return this.engine.queueCall(this.session, arity ?? { name: "publish", run }) ?? arity ?? run();
   }
 
   /** @internal Installs the scripts registered with `defineCommand` on a batch. */
@@ -212,7 +212,7 @@ export class MemoryClient extends EventEmitter {
     const name = command.toLowerCase();
     let reply: Reply | Promise<Reply>;
     try {
-      reply = this.engine.dispatch(this.session, argv);
+      reply = name === "publish" ? this.publishArgv(argv) : this.engine.dispatch(this.session, argv);
     } catch (error) {
       return Promise.reject(error);
     }

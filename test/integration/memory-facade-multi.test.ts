@@ -2,7 +2,8 @@
  * Issue 17 point 9 for the MemoryClient facade: PUBLISH inside `multi()` is queued and
  * delivered at EXEC with its receiver count in the results, as ioredis against redis-server
  * gets it (the facade refused it before: the engine has no PUBLISH); a PUBLISH with a wrong
- * argument count aborts the transaction with Redis's errors; in a pipeline it runs in order.
+ * argument count aborts the transaction with Redis's errors; in a pipeline and through `call`
+ * it runs at once.
  */
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -47,11 +48,13 @@ describe.skipIf(!standalone)("MemoryClient multi()/pipeline() with PUBLISH, like
       const results = shape(await client.multi().set("fm:k", "1").publish("fm:ch", "hello").call("publish", "fm:ch", "again").publish("fm:none", "x").get("fm:k").exec());
       await new Promise((r) => setTimeout(r, 50));
       const pipelined = shape(await client.pipeline().publish("fm:ch", "piped").get("fm:k").exec());
+      const called = await client.call("publish", "fm:ch", "called");
+      const arity = await client.call("publish", "fm:ch").catch((e: Error) => `!${e.message}`);
       await new Promise((r) => setTimeout(r, 50));
-      seen[side] = { results, pipelined, got: [...got] };
+      seen[side] = { results, pipelined, called, arity, got: [...got] };
     }
     expect(seen.memory).toEqual(seen.redis);
-    expect((seen.redis as { got: string[] }).got).toEqual(["hello", "again", "piped"]);
+    expect((seen.redis as { got: string[] }).got).toEqual(["hello", "again", "piped", "called"]);
   });
 
   it("PUBLISH with a wrong argument count aborts the MULTI (EXECABORT) with Redis's errors", async () => {
