@@ -1,6 +1,6 @@
 /**
  * Issue 17: DUMP / RESTORE in Redis's payload format, both ways against redis-server 7.0
- * (the harness's server, DB 13): a value of every type and encoding dumped by Redis restores in
+ * (a private server: the suite must not share DB 13 with the suites beside it): a value of every type and encoding dumped by Redis restores in
  * the engine and one dumped by the engine restores in Redis, with the same content (so Redis's
  * integer, LZF, quicklist, listpack and intset encodings are read, and the engine's payloads
  * pass Redis's checksum and loader); short strings dump byte for byte as Redis's; RESTORE's
@@ -9,9 +9,10 @@
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { crc64 } from "../../src/memory/rdb/crc64";
-import { openSides, redisUnavailable, type ExactSides } from "../support/engine-vs-redis";
+import { openPrivateSides, type ExactSides } from "../support/engine-vs-redis";
+import { hasRedisServer } from "../support/servers";
 
-const why = redisUnavailable();
+const why = hasRedisServer() ? undefined : "no redis-server on PATH (the suite starts its own)";
 type Side = "redis" | "memory";
 const SIDES: Side[] = ["redis", "memory"];
 const other = (s: Side): Side => (s === "redis" ? "memory" : "redis");
@@ -78,7 +79,7 @@ const VALUES: Record<string, Array<Array<string | Buffer | number>>> = {
 
 describe.skipIf(why !== undefined)(`DUMP/RESTORE vs redis-server${why ? `: not run, ${why}` : ""}`, () => {
   let sides: ExactSides;
-  beforeAll(async () => (sides = await openSides()));
+  beforeAll(async () => (sides = await openPrivateSides()));
   afterAll(async () => sides?.close());
 
   for (const [name, writes] of Object.entries(VALUES)) {

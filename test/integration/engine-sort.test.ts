@@ -1,21 +1,22 @@
 /**
  * Issue 17: SORT and SORT_RO against redis-server 7.0, reply by reply through ioredis on both
- * sides (the harness's server, DB 13): numeric and ALPHA order, ASC/DESC, LIMIT clamping, BY
+ * sides (a private redis-server: the suite must not share DB 13 with the suites beside it): numeric and ALPHA order, ASC/DESC, LIMIT clamping, BY
  * patterns (keys, `->field` hash fields, missing keys, constant = no sorting), GET (`#`,
  * missing → nil), STORE (list, TTL dropped, empty result deletes), the errors in Redis's
  * order; and a property test on random lists with random weights and options.
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openSides, redisUnavailable, reply, type ExactSides } from "../support/engine-vs-redis";
+import { openPrivateSides, reply, type ExactSides } from "../support/engine-vs-redis";
+import { hasRedisServer } from "../support/servers";
 
-const why = redisUnavailable();
+const why = hasRedisServer() ? undefined : "no redis-server on PATH (the suite starts its own)";
 type Side = "redis" | "memory";
 const SIDES: Side[] = ["redis", "memory"];
 
 describe.skipIf(why !== undefined)(`SORT vs redis-server${why ? `: not run, ${why}` : ""}`, () => {
   let sides: ExactSides;
-  beforeAll(async () => (sides = await openSides()));
+  beforeAll(async () => (sides = await openPrivateSides()));
   afterAll(async () => sides?.close());
 
   /**

@@ -7,10 +7,11 @@
  * LIST/INFO lines are normalized: they differ between any two servers).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EXACT_DB, openSides, redisUnavailable, type ExactSides } from "../support/engine-vs-redis";
-import { RawConnection, redisTarget, tokens, type RawTarget } from "../support/raw-resp";
+import { EXACT_DB, openPrivateSides, type ExactSides } from "../support/engine-vs-redis";
+import { RawConnection, tokens, type RawTarget } from "../support/raw-resp";
+import { hasRedisServer } from "../support/servers";
 
-const why = redisUnavailable() ?? (redisTarget() ? undefined : "no raw address for the redis-server");
+const why = hasRedisServer() ? undefined : "no redis-server on PATH (the suite starts its own)";
 const DB = String(EXACT_DB);
 
 /** What differs between two servers whatever they run: ids, INFO text, CLIENT LIST/INFO lines. */
@@ -26,12 +27,13 @@ function normalize(stream: string): string[] {
 }
 
 describe.skipIf(why !== undefined)(`MULTI with connection commands, serve vs redis-server${why ? `: not run, ${why}` : ""}`, () => {
-  let sides: ExactSides;
+  let sides: ExactSides & { readonly socket: string };
   let targets: Record<"redis" | "serve", RawTarget>;
   const open: RawConnection[] = [];
   beforeAll(async () => {
-    sides = await openSides();
-    targets = { redis: redisTarget()!, serve: { port: sides.server.port } };
+    // A private server: the suite must not share DB 13 (flushed by openSides) with the suites beside it.
+    sides = await openPrivateSides();
+    targets = { redis: { path: sides.socket }, serve: { port: sides.server.port } };
   });
   afterAll(async () => {
     for (const c of open) c.close();

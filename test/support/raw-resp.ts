@@ -5,20 +5,9 @@
  * be compared after normalizing what legitimately differs (client ids, INFO text).
  */
 import { connect, type Socket } from "node:net";
-import { inject } from "vitest";
 
 /** Where a raw connection goes: a TCP port on loopback or a unix socket path. */
 export type RawTarget = { port: number } | { path: string };
-
-/** The harness's redis-server as a raw target (undefined when it is external by URL). */
-export function redisTarget(): RawTarget | undefined {
-  const standalone = inject("standalone");
-  if (!standalone) return undefined;
-  if (standalone.path) return { path: standalone.path };
-  if (!standalone.url) return undefined;
-  const url = new URL(standalone.url);
-  return { port: Number(url.port || 6379) };
-}
 
 /** RESP2 encoding of one command. */
 export const encode = (...args: string[]): string => `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join("")}`;
