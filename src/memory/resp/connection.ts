@@ -8,7 +8,7 @@
  * it answers itself are queued and run at EXEC (connection-multi.ts).
  */
 import type { Socket } from "node:net";
-import { ErrorReply, StatusReply, type Dispatcher, type Reply, type Session } from "../protocol";
+import { ErrorReply, StatusReply, type Reply, type Session } from "../protocol";
 import type { ClientEndpoint } from "../tracking";
 import { NO_AUTH_COMMANDS, NOAUTH } from "./auth";
 import { type CommandConnection, type ConnectionHost, connectionCommand, ENGINE_CLIENT, NO_REPLY, type Outcome, queuedCommand } from "./connection-commands";
