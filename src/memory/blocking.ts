@@ -62,17 +62,20 @@ export class Blocking {
     }
   }
 
-  /** Unblocks every waiter of `owner` (a closed connection) with `reply`. */
-  cancel(owner: object, reply: Reply): void {
-    for (const byKey of this.waiters.values()) {
+  /** Unblocks every waiter of `owner` (a closed connection, CLIENT UNBLOCK) with `reply`; false when it waited for nothing. */
+  cancel(owner: object, reply: Reply): boolean {
+    let found = false;
+    for (const byKey of [...this.waiters.values()]) {
       for (const list of [...byKey.values()]) {
         for (const waiter of list.filter((w) => w.owner === owner)) {
+          found = true;
           this.remove(waiter);
           if (waiter.timer) clearTimeout(waiter.timer);
           waiter.resolve(reply);
         }
       }
     }
+    return found;
   }
 
   /** Number of blocked clients. */

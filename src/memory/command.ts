@@ -1,11 +1,12 @@
 /** The shape of a command implementation: its spec in the command table and the context it runs in. */
 import type { Keyspace } from "./keyspace";
-import type { Reply, Session } from "./protocol";
+import type { QueuedCall, Reply, Session } from "./protocol";
 import type { Engine } from "./engine";
 
 /** Per-connection transaction state (MULTI queue, WATCHed keys). */
 export interface ClientState {
-  multi: Array<readonly Buffer[]> | null;
+  /** Commands queued since MULTI: an argv, or a call the RESP connection answers itself (Dispatcher.queueCall). */
+  multi: Array<readonly Buffer[] | QueuedCall> | null;
   /** A queue-time error happened: EXEC answers EXECABORT. */
   multiError: boolean;
   /** A WATCHed key changed: EXEC answers nil. */

@@ -6,11 +6,12 @@
 import { Blocking } from "./blocking";
 import { Cursors } from "./scan";
 import type { ClientState, CommandSpec, Ctx } from "./command";
-import { CommandError, WRONG_ARITY } from "./errors";
+import { toErrorReply } from "./errors";
+import { CommandTable } from "./command-table";
 import { ActiveExpiry } from "./expiry";
 import { Keyspace } from "./keyspace";
 import { ErrorReply, StatusReply } from "./protocol";
-import type { Dispatcher, Reply, ScriptingHost, Session } from "./protocol";
+import type { ClientDescription, Dispatcher, QueuedCall, Reply, ScriptingHost, Session } from "./protocol";
 import { newClientState, touchWatchers, unwatchAll } from "./transactions-state";
 import { allCommands } from "./commands/index";
 import type { BusyScript } from "./commands/script-busy";
@@ -18,7 +19,7 @@ import type { ClientEndpoint } from "./tracking";
 import { Tracking } from "./tracking";
 import { readOnlyKeys } from "./tracking-keys";
 import { DEFAULT_MAX_REPLY_BYTES } from "./random";
-import { DENYOOM, Maxmemory, OOM_ERROR } from "./maxmemory";
+import { commandName, DENYOOM, Maxmemory, MULTI_CONTROL, OOM_ERROR, SCRIPT_COMMANDS } from "./maxmemory";
 import type { MaxmemoryOptions } from "./maxmemory";
 
 export const DATABASES = 16;
@@ -60,10 +61,11 @@ export class Engine implements Dispatcher {
   readonly memory: Maxmemory;
   /** @internal Open sessions and CLIENT TRACKING state (tracking.ts). */
   readonly tracking = new Tracking();
-  private readonly table = new Map<string, CommandSpec>();
+  private readonly table = new CommandTable(allCommands);
   private readonly clients = new WeakMap<Session, ClientState>();
   private readonly expiry: ActiveExpiry;
   private nextClientId = 1;
+  private dispatchDepth = 0;
 
   constructor(options: EngineOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -81,7 +83,6 @@ export class Engine implements Dispatcher {
     const keyClock = () => this.frozenAt ?? this.now();
     this.dbs = Array.from({ length: DATABASES }, (_, i) => new Keyspace(i, events, keyClock));
     this.memory = new Maxmemory(this.dbs, options);
-    for (const spec of allCommands) this.table.set(spec.name, spec);
     this.expiry = new ActiveExpiry(this.dbs, keyClock);
     this.expiry.start();
   }
@@ -121,7 +122,7 @@ export class Engine implements Dispatcher {
 
   /** Names of every command in the table (for COMMAND COUNT, the README list). */
   commandNames(): string[] {
-    return [...this.table.keys()].sort();
+    return this.table.names().sort();
   }
 
   /**
@@ -148,7 +149,7 @@ export class Engine implements Dispatcher {
     if (this.memory.enforce()) return undefined;
     // Inside MULTI every command but EXEC/DISCARD/QUIT/RESET is refused (queuing grows memory too), as in Redis 7.0.
     const queuing = client.multi !== null && !MULTI_CONTROL.has(name);
-    const denyoom = queuing || DENYOOM.has(name) || (name === "exec" && client.multi?.some((argv) => DENYOOM.has(commandName(argv))) === true);
+    const denyoom = queuing || DENYOOM.has(name) || (name === "exec" && client.multi?.some((q) => DENYOOM.has(Array.isArray(q) ? commandName(q as readonly Buffer[]) : (q as QueuedCall).name)) === true);
     return denyoom ? new ErrorReply(OOM_ERROR) : undefined;
   }
 
@@ -195,7 +196,7 @@ export class Engine implements Dispatcher {
       if (refused) return refused;
     }
     const client = this.clientState(session);
-    const resolved = this.resolve(argv);
+    const resolved = this.table.resolve(argv);
     if (resolved instanceof ErrorReply) {
       if (client.multi) client.multiError = true;
       return resolved;
@@ -212,19 +213,43 @@ export class Engine implements Dispatcher {
     const tracking = this.tracking;
     const previous = tracking.current;
     tracking.current = session;
+    this.dispatchDepth++;
     try {
       const reply = this.execute(resolved, session, client, argv, false, false);
-      this.blocking.serveReady();
+      // Blocked clients are served after the outermost command: a connection command run inside
+      // EXEC (INFO reads DBSIZE through dispatch) must not serve them in the middle of the transaction.
+      if (this.dispatchDepth === 1) this.blocking.serveReady();
       if (tracking.active && resolved.name.startsWith("client|") === false) tracking.commandDone(session, client.multi !== null);
       return reply;
     } finally {
+      this.dispatchDepth--;
       tracking.current = previous;
     }
   }
 
+  /** See {@link Dispatcher.describeClient}. */
+  describeClient(session: Session): ClientDescription {
+    const t = this.tracking.state(session);
+    const dirty = this.clients.get(session)?.dirty ?? false;
+    return { tracking: t !== undefined, redirect: t ? t.redirect : -1, brokenRedirect: t?.brokenRedirect ?? false, bcast: t?.bcast ?? false, dirty };
+  }
+
+  /** See {@link Dispatcher.queueCall}: maxmemory refuses it inside MULTI as any queued command (OOM, then EXECABORT). */
+  queueCall(session: Session, call: QueuedCall | ErrorReply): Reply | undefined {
+    const client = this.clientState(session);
+    if (!client.multi) return undefined;
+    const refused = call instanceof ErrorReply ? call : this.refuseOom({ name: call.name, arity: -1, handler: () => null }, client);
+    if (refused) {
+      client.multiError = true;
+      return refused;
+    }
+    client.multi.push(call as QueuedCall);
+    return new StatusReply("QUEUED");
+  }
+
   /** Runs a command from inside a script: synchronous, never blocks, no MULTI/WATCH. */
   dispatchInScript(session: Session, argv: readonly Buffer[], check?: (name: string) => ErrorReply | undefined): Reply {
-    const resolved = this.resolve(argv);
+    const resolved = this.table.resolve(argv);
     if (resolved instanceof ErrorReply) return resolved;
     // A container's flag covers its subcommands (SCRIPT KILL, CONFIG GET…), as in Redis's command table.
     if (resolved.noscript || this.table.get(argv[0]!.toString("latin1").toLowerCase())?.noscript) return new ErrorReply("ERR This Redis command is not allowed from script");
@@ -243,31 +268,11 @@ export class Engine implements Dispatcher {
 
   /** @internal Runs a queued command at EXEC time. */
   executeQueued(session: Session, client: ClientState, argv: readonly Buffer[]): Reply {
-    const resolved = this.resolve(argv);
+    const resolved = this.table.resolve(argv);
     if (resolved instanceof ErrorReply) return resolved;
     if (SCRIPT_COMMANDS.has(resolved.name)) this.beginScript();
     const reply = this.execute(resolved, session, client, argv, true, false);
     return reply instanceof Promise ? new ErrorReply("ERR blocking command in MULTI") : reply;
-  }
-
-  /** Finds the command (or subcommand) and checks its arity. */
-  private resolve(argv: readonly Buffer[]): CommandSpec | ErrorReply {
-    const nameArg = argv[0];
-    if (nameArg === undefined) return new ErrorReply("ERR unknown command '', with args beginning with: ");
-    const spec = this.table.get(nameArg.toString("latin1").toLowerCase());
-    if (!spec) {
-      let args = "";
-      for (let i = 1; i < argv.length && args.length < 128; i++) args += `'${argv[i]!.toString("latin1").slice(0, 128 - args.length)}' `;
-      return errorReply(`ERR unknown command '${nameArg.toString("latin1").slice(0, 128)}', with args beginning with: ${args}`);
-    }
-    if (spec.subcommands) {
-      if (argv.length < 2) return new ErrorReply(WRONG_ARITY(spec.name));
-      const subName = argv[1]!.toString("latin1").toLowerCase();
-      const sub = spec.subcommands.find((s) => s.name === `${spec.name}|${subName}`);
-      if (!sub) return errorReply(`ERR unknown subcommand '${argv[1]!.toString("latin1").slice(0, 128)}'. Try ${spec.name.toUpperCase()} HELP.`);
-      return arityOk(sub, argv.length) ? sub : new ErrorReply(WRONG_ARITY(sub.name));
-    }
-    return arityOk(spec, argv.length) ? spec : new ErrorReply(WRONG_ARITY(spec.name));
   }
 
   private execute(spec: CommandSpec, session: Session, client: ClientState, argv: readonly Buffer[], nested: boolean, inScript: boolean): Reply | Promise<Reply> {
@@ -285,30 +290,4 @@ export class Engine implements Dispatcher {
       }
     }
   }
-}
-
-/** Commands Redis still accepts inside MULTI when over maxmemory. */
-const MULTI_CONTROL = new Set(["exec", "discard", "quit", "reset"]);
-
-/** Commands that run a script: gated by maxmemory at their first write, not up front. */
-const SCRIPT_COMMANDS = new Set(["eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro"]);
-
-/** The command table name of a queued argv (`xgroup|create` for a subcommand). */
-function commandName(argv: readonly Buffer[]): string {
-  const name = argv[0]?.toString("latin1").toLowerCase() ?? "";
-  return name === "xgroup" || name === "function" ? `${name}|${argv[1]?.toString("latin1").toLowerCase() ?? ""}` : name;
-}
-
-function arityOk(spec: CommandSpec, argc: number): boolean {
-  return spec.arity >= 0 ? argc === spec.arity : argc >= -spec.arity;
-}
-
-/** Redis replaces CR/LF in error texts with spaces. */
-function errorReply(message: string): ErrorReply {
-  return new ErrorReply(message.replace(/[\r\n]/g, " "));
-}
-
-function toErrorReply(error: unknown): ErrorReply {
-  if (error instanceof CommandError) return new ErrorReply(error.message);
-  throw error;
 }

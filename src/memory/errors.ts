@@ -32,3 +32,9 @@ export const WRONG_ARITY = (cmd: string) => `ERR wrong number of arguments for '
 
 /** `WRONGTYPE` as a reply value. */
 export const wrongTypeReply = new ErrorReply(WRONGTYPE);
+
+/** A handler's CommandError as its ErrorReply; anything else is an engine bug and is rethrown. */
+export function toErrorReply(error: unknown): ErrorReply {
+  if (error instanceof CommandError) return new ErrorReply(error.message);
+  throw error;
+}

@@ -1,7 +1,8 @@
 /**
  * Active expiry: a bounded sweep every 100 ms (unref'd, so it never keeps the process
  * alive) that deletes up to 200 expired keys per database per tick, resuming where the
- * last tick stopped. Lazy expiry (Keyspace.lookup) covers every key that is accessed.
+ * last tick stopped. Lazy expiry (Keyspace.lookup) covers every key that is accessed. Each
+ * tick also refreshes the databases' access clock (OBJECT IDLETIME).
  */
 import type { Keyspace } from "./keyspace";
 
@@ -10,7 +11,8 @@ const CHECKS_PER_TICK = 200;
 
 export class ActiveExpiry {
   private timer: NodeJS.Timeout | undefined;
-  private readonly cursors = new Map<Keyspace, Iterator<[string, number]>>();
+  /** Where each database's sweep resumes, with the expiry map it walks (SWAPDB swaps the maps: then it restarts). */
+  private readonly cursors = new Map<Keyspace, { map: Keyspace["expires"]; it: Iterator<[string, number]> }>();
 
   constructor(
     private readonly dbs: readonly Keyspace[],
@@ -32,8 +34,10 @@ export class ActiveExpiry {
   sweep(): void {
     const now = this.now();
     for (const db of this.dbs) {
+      db.accessClock = now;
       if (db.expires.size === 0) continue;
-      let it = this.cursors.get(db) ?? db.expires.entries();
+      const cursor = this.cursors.get(db);
+      let it = cursor?.map === db.expires ? cursor.it : db.expires.entries();
       const expired: string[] = [];
       for (let i = 0; i < CHECKS_PER_TICK; i++) {
         let next = it.next();
@@ -44,7 +48,7 @@ export class ActiveExpiry {
         }
         if (next.value[1] <= now) expired.push(next.value[0]);
       }
-      this.cursors.set(db, it);
+      this.cursors.set(db, { map: db.expires, it });
       for (const key of expired) db.remove(key);
       if (expired.length > 0) this.cursors.delete(db);
     }

@@ -3,7 +3,8 @@
  * client side and run when `exec()` is called, all at once, so nothing interleaves: a
  * pipeline resolves `[error, result][]` like ioredis; a MULTI sends MULTI … EXEC through the
  * engine, so queue-time errors reject `exec()` with EXECABORT (and `previousErrors`), a
- * WATCH conflict resolves `null`, and run-time errors appear per command.
+ * WATCH conflict resolves `null`, and run-time errors appear per command. PUBLISH (which the
+ * engine does not know: pub/sub lives in the facade) is queued in the engine's MULTI too.
  */
 import type { MemoryClient } from "./facade";
 import { toArgv } from "./facade-args";
@@ -36,6 +37,11 @@ export class MemoryBatch {
     return this;
   }
 
+  /** Queues PUBLISH (delivered at EXEC inside a MULTI, as Redis does). */
+  publish(channel: unknown, message: unknown): this {
+    return this.enqueue("publish", false, [channel, message]);
+  }
+
   /** Queues a command (string replies). */
   call(command: string, ...args: unknown[]): this {
     return this.enqueue(command, false, args);
@@ -63,7 +69,7 @@ export class MemoryBatch {
     if (this.atomic) return this.execMulti(queue);
     const results: Array<[Error | null, unknown]> = [];
     for (const q of queue) {
-      const pending = this.client.dispatch(q.argv);
+      const pending = q.name === "publish" ? this.client.publishArgv(q.argv) : this.client.dispatch(q.argv);
       results.push(settle(pending instanceof Promise ? await pending : pending, q));
     }
     return results;
@@ -76,7 +82,7 @@ export class MemoryBatch {
     if (begin instanceof ErrorReply) throw replyError(begin, "multi", []);
     const queueErrors: ReplyError[] = [];
     for (const q of queue) {
-      const reply = this.client.dispatch(q.argv);
+      const reply = q.name === "publish" ? this.client.publishArgv(q.argv) : this.client.dispatch(q.argv);
       if (reply instanceof ErrorReply) queueErrors.push(replyError(reply, q.name, q.argv.slice(1)));
     }
     const replies = this.client.dispatch([Buffer.from("exec")]);

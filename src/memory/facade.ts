@@ -168,6 +168,18 @@ export class MemoryClient extends EventEmitter {
   }
 
   /**
+   * @internal PUBLISH through `call`, a pipeline or a MULTI (the engine has no PUBLISH: pub/sub
+   * lives in the facade): inside MULTI queued in the engine and delivered at EXEC with its count
+   * in EXEC's array, as Redis does (Dispatcher.queueCall); otherwise at once.
+   */
+  publishArgv(argv: readonly Buffer[]): Reply {
+    if (this.status === "end") return new ErrorReply("Connection is closed.");
+    const arity = argv.length === 3 ? undefined : new ErrorReply("ERR wrong number of arguments for 'publish' command");
+    const run = () => this.pubsub.publish(argv[1], argv[2]);
+    return this.engine.queueCall(this.session, arity ?? { name: "publish", run }) ?? arity ?? run();
+  }
+
+  /**
    * @internal Installs the scripts registered with `defineCommand` on a batch, as EVALSHA;
    * `uses(lua)` tells the batch which scripts to load before it runs (as ioredis does), since a
    * NOSCRIPT inside a batch cannot be retried in order.
@@ -204,7 +216,7 @@ export class MemoryClient extends EventEmitter {
     const name = command.toLowerCase();
     let reply: Reply | Promise<Reply>;
     try {
-      reply = this.engine.dispatch(this.session, argv);
+      reply = name === "publish" ? this.publishArgv(argv) : this.engine.dispatch(this.session, argv);
     } catch (error) {
       return Promise.reject(error);
     }

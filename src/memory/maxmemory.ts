@@ -116,3 +116,15 @@ export function parseMemory(text: string): number | undefined {
   const n = Number(m[1]) * factor;
   return Number.isSafeInteger(n) ? n : undefined;
 }
+
+/** Commands Redis still accepts inside MULTI when over maxmemory. */
+export const MULTI_CONTROL = new Set(["exec", "discard", "quit", "reset"]);
+
+/** Commands that run a script: gated by maxmemory at their first write, not up front. */
+export const SCRIPT_COMMANDS = new Set(["eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro"]);
+
+/** The command table name of a queued argv (`xgroup|create` for a subcommand). */
+export function commandName(argv: readonly Buffer[]): string {
+  const name = argv[0]?.toString("latin1").toLowerCase() ?? "";
+  return name === "xgroup" || name === "function" ? `${name}|${argv[1]?.toString("latin1").toLowerCase() ?? ""}` : name;
+}

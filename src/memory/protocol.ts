@@ -62,6 +62,38 @@ export interface Dispatcher {
   attachClient?(session: Session, endpoint: import("./tracking").ClientEndpoint): void;
   /** While a script runs past lua-time-limit: the BUSY error for a command the connection would answer itself (INFO, PUBLISH…). */
   refuseWhileBusy?(argv: readonly Buffer[]): ErrorReply | undefined;
+  /**
+   * Inside MULTI, queues a command the caller answers itself (the RESP server's PUBLISH, INFO,
+   * HELLO, SUBSCRIBE…, which the dispatcher does not know): `call.run()` runs at EXEC, in queue
+   * order, and its reply takes the command's place in EXEC's array. An ErrorReply is a
+   * queue-time error (arity, unknown subcommand): it is returned and EXEC answers EXECABORT.
+   * Returns undefined when the session is not in MULTI (the caller runs the command now).
+   */
+  queueCall?(session: Session, call: QueuedCall | ErrorReply): Reply | undefined;
+  /** What CLIENT LIST shows of a session's engine state (flags `t`, `B`, `R`, `d`; `redir=`). */
+  describeClient?(session: Session): ClientDescription;
+}
+
+/** A session's state as CLIENT LIST reports it (see {@link Dispatcher.describeClient}). */
+export interface ClientDescription {
+  /** CLIENT TRACKING is on (flag `t`). */
+  readonly tracking: boolean;
+  /** The redirect client id (0 without REDIRECT; -1 when not tracking). */
+  readonly redirect: number;
+  /** The redirect client went away (flag `R`). */
+  readonly brokenRedirect: boolean;
+  /** BCAST mode (flag `B`). */
+  readonly bcast: boolean;
+  /** A WATCHed key changed: EXEC will fail (flag `d`). */
+  readonly dirty: boolean;
+}
+
+/** A command queued inside MULTI through {@link Dispatcher.queueCall}. */
+export interface QueuedCall {
+  /** Lower-case command name (maxmemory's denyoom check). */
+  readonly name: string;
+  /** Runs the command at EXEC; its reply goes into EXEC's array. */
+  run(): Reply;
 }
 
 /** Runs commands from inside a Lua script: synchronous only (scripts are atomic; blocking commands act as non-blocking, as in Redis). */

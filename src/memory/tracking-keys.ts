@@ -9,7 +9,7 @@ const FIRST = new Set([
   "lrange", "lindex", "llen", "lpos",
   "scard", "smembers", "sismember", "smismember", "srandmember", "sscan",
   "zcard", "zscore", "zmscore", "zrange", "zrangebyscore", "zrevrangebyscore", "zrangebylex", "zrevrangebylex", "zrevrange",
-  "zrank", "zrevrank", "zcount", "zlexcount", "zscan", "zrandmember",
+  "zrank", "zrevrank", "zcount", "zlexcount", "zscan", "zrandmember", "sort_ro", "dump",
 ]);
 const ALL = new Set(["mget", "exists", "touch", "sinter", "sunion", "sdiff", "pfcount"]);
 const NUMKEYS = new Set(["sintercard", "zinter", "zunion", "zdiff", "zintercard"]);
@@ -18,6 +18,7 @@ const NUMKEYS = new Set(["sintercard", "zinter", "zunion", "zdiff", "zintercard"
 export function readOnlyKeys(name: string, argv: readonly Buffer[]): readonly Buffer[] | undefined {
   if (FIRST.has(name)) return argv.length > 1 ? [argv[1]!] : undefined;
   if (ALL.has(name)) return argv.slice(1);
+  if (name === "lcs") return argv.slice(1, 3);
   if (NUMKEYS.has(name)) {
     const n = Number(argv[1]?.toString("latin1"));
     return Number.isSafeInteger(n) && n > 0 ? argv.slice(2, 2 + n) : undefined;

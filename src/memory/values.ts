@@ -3,13 +3,19 @@ import type { Deque } from "./deque";
 import type { Stream } from "./stream";
 import type { ZSet } from "./zset";
 
-export type Value =
-  | { readonly type: "string"; v: Buffer }
+export type Value = (
+  // enc: OBJECT ENCODING when Redis does not pick it from the content: `raw` for strings written in
+  // place (APPEND to an existing key, SETRANGE, SETBIT, BITFIELD, BITOP, PFADD…), `embstr` for INCRBYFLOAT's result (never `int`).
+  | { readonly type: "string"; v: Buffer; enc?: "raw" | "embstr" }
   | { readonly type: "hash"; readonly v: Map<string, Buffer> }
   | { readonly type: "list"; readonly v: Deque<Buffer> }
   | { readonly type: "set"; readonly v: Set<string> }
   | { readonly type: "zset"; readonly v: ZSet }
-  | { readonly type: "stream"; readonly v: Stream };
+  | { readonly type: "stream"; readonly v: Stream }
+) & {
+  /** Last access by a command, ms on the key clock (OBJECT IDLETIME); unset until the first read. */
+  at?: number;
+};
 
 export type TypeName = Value["type"];
 interface TypeMap {

@@ -10,6 +10,7 @@ import { createEngine } from "../../src/memory/create-engine";
 import type { CreateEngineOptions } from "../../src/memory/create-engine";
 import type { Engine } from "../../src/memory/engine";
 import { startServer, type RunningServer } from "../../src/memory/resp";
+import { startStandalone } from "./servers";
 
 /** DB 13 of the private redis-server belongs to the suites using this helper. */
 export const EXACT_DB = 13;
@@ -50,6 +51,23 @@ export async function openSides(options: CreateEngineOptions = {}, privateServer
       memory.disconnect();
       await server.close();
       engine.close();
+    },
+  };
+}
+
+/**
+ * Like {@link openSides}, on a redis-server of its own (stopped by `close()`): for suites that
+ * flush, change server-wide state, or must not share DB 13 with the suites running beside them.
+ */
+export async function openPrivateSides(options: CreateEngineOptions = {}): Promise<ExactSides & { readonly socket: string }> {
+  const server = await startStandalone();
+  const sides = await openSides(options, { path: server.socket });
+  return {
+    ...sides,
+    socket: server.socket,
+    async close() {
+      await sides.close();
+      await server.stop();
     },
   };
 }

@@ -133,9 +133,9 @@ function bitfield(readonlyCommand: boolean) {
       write(buf!, op.offset, op.bits, stored);
       if (created || old !== stored) changes++;
     }
-    if (writes && changes > 0) ctx.db.set(key, { type: "string", v: buf! }, true);
+    if (writes && changes > 0) ctx.db.set(key, { type: "string", v: buf!, enc: "raw" }, true);
     else if (writes && created) {
-      ctx.db.data.set(key, { type: "string", v: buf! }); // grown, yet no change reported: Redis signals nothing
+      ctx.db.data.set(key, { type: "string", v: buf!, enc: "raw", at: ctx.db.accessClock }); // grown, yet no change reported: Redis signals nothing
       ctx.db.account(key);
     }
     return out;

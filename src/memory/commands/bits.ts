@@ -51,7 +51,7 @@ function setbit(ctx: Ctx): Reply {
     const out = grown(cur, byte + 1);
     const mask = 1 << (7 - (offset % 8));
     out[byte] = on ? out[byte]! | mask : out[byte]! & ~mask;
-    ctx.db.set(key, { type: "string", v: out }, true);
+    ctx.db.set(key, { type: "string", v: out, enc: "raw" }, true);
   }
   return old;
 }
@@ -181,7 +181,7 @@ function bitop(ctx: Ctx): Reply {
     }
     out[j] = v;
   }
-  ctx.db.set(dest, { type: "string", v: out });
+  ctx.db.set(dest, { type: "string", v: out, enc: "raw" });
   return maxLen;
 }
 

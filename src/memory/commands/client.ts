@@ -1,5 +1,5 @@
 /**
- * CLIENT in the engine: ID, GETNAME/SETNAME, LIST, KILL, and the client-side caching
+ * CLIENT in the engine: ID, GETNAME/SETNAME, LIST, KILL, UNBLOCK, and the client-side caching
  * subcommands TRACKING, CACHING, GETREDIR and TRACKINGINFO with Redis 7.0's checks and error
  * texts (see tracking.ts). The RESP server answers the connection-level ones (INFO, LIST with
  * addresses…) itself and forwards tracking and KILL here.
@@ -7,7 +7,7 @@
 import type { Ctx } from "../command";
 import { command } from "../command";
 import { fail, SYNTAX } from "../errors";
-import { MapReply, SetReply, StatusReply } from "../protocol";
+import { ErrorReply, MapReply, SetReply, StatusReply } from "../protocol";
 import type { Reply } from "../protocol";
 
 const OK = new StatusReply("OK");
@@ -151,6 +151,24 @@ function kill(ctx: Ctx): Reply {
   return killed;
 }
 
+/**
+ * CLIENT UNBLOCK id [TIMEOUT|ERROR]: a client waiting in a blocking command gets its timeout
+ * reply (nil) or `-UNBLOCKED …` at once; 1 when it was blocked, else 0. Redis's checks, in its order.
+ */
+function unblock(ctx: Ctx): Reply {
+  const { argv, engine } = ctx;
+  if (argv.length > 4) fail(`ERR unknown subcommand or wrong number of arguments for '${str(argv[1])}'. Try CLIENT HELP.`);
+  let error = false;
+  if (argv.length === 4) {
+    const reason = lower(argv[3]);
+    if (reason === "error") error = true;
+    else if (reason !== "timeout") fail("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+  }
+  const target = engine.tracking.sessions.get(integer(argv[2]))?.session;
+  if (!target) return 0;
+  return engine.blocking.cancel(target, error ? new ErrorReply("UNBLOCKED client unblocked via CLIENT UNBLOCK") : null) ? 1 : 0;
+}
+
 function list(ctx: Ctx): Reply {
   let out = "";
   for (const c of ctx.engine.tracking.sessions.values()) {
@@ -181,5 +199,6 @@ export const clientCommand = command("client", -2, () => null, {
       return s ? s.redirect : -1;
     }),
     command("client|trackinginfo", 2, trackingInfo),
+    command("client|unblock", -3, unblock),
   ],
 });

@@ -1,6 +1,7 @@
 /** Hash commands: HSET, HMSET, HSETNX, HGET, HMGET, HDEL, HLEN, HSTRLEN, HEXISTS, HKEYS, HVALS, HGETALL, HINCRBY, HINCRBYFLOAT, HRANDFIELD, HSCAN. */
 import { bytes, id, is } from "../bytes";
 import type { Ctx } from "../command";
+import { noteHashEntry } from "../encoding";
 import { command, keyAt } from "../command";
 import { fail, NAN_OR_INF, NOT_FLOAT, NOT_INTEGER, OVERFLOW, SYNTAX, WRONG_ARITY } from "../errors";
 import { addFloatStrings, inInt64, int, integerReply, parseBigInt, parseDouble } from "../numbers";
@@ -26,6 +27,7 @@ function hset(name: string) {
       const f = id(ctx.argv[i]!);
       if (!h.has(f)) added++;
       h.set(f, ctx.argv[i + 1]!);
+      noteHashEntry(h, f, ctx.argv[i + 1]!);
     }
     ctx.db.touch(keyAt(ctx, 1));
     return name === "hmset" ? new StatusReply("OK") : added;
@@ -119,6 +121,7 @@ export const hashCommands = [
     const f = id(ctx.argv[2]!);
     if (h.has(f)) return 0;
     h.set(f, ctx.argv[3]!);
+    noteHashEntry(h, f, ctx.argv[3]!);
     ctx.db.touch(keyAt(ctx, 1));
     return 1;
   }),

@@ -52,7 +52,7 @@ function pfadd(ctx: Ctx): Reply {
   }
   if (!updated) return 0;
   invalidateCache(v);
-  ctx.db.set(key, { type: "string", v }, true);
+  ctx.db.set(key, { type: "string", v, enc: "raw" }, true);
   return 1;
 }
 
@@ -77,7 +77,7 @@ function pfcount(ctx: Ctx): Reply {
   if ((v[15]! & 0x80) === 0) return Number(v.readBigUInt64LE(8));
   const n = estimate(regsOf(v));
   v.writeBigUInt64LE(BigInt(n), 8);
-  ctx.db.set(key, { type: "string", v }, true);
+  ctx.db.set(key, { type: "string", v, enc: "raw" }, true);
   return n;
 }
 
@@ -88,7 +88,7 @@ function pfmerge(ctx: Ctx): Reply {
   if (dense && v[4] !== 0) v = toDense(v, regsOf(v));
   for (let j = 0; j < regs.length; j++) if (regs[j]! > 0) v = setRegister(v, j, regs[j]!)[0];
   invalidateCache(v);
-  ctx.db.set(key, { type: "string", v }, true);
+  ctx.db.set(key, { type: "string", v, enc: "raw" }, true);
   return new StatusReply("OK");
 }
 

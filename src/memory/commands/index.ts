@@ -21,6 +21,10 @@ import { streamReadCommands } from "./stream-read";
 import { streamInfoCommands } from "./stream-info";
 import { bitCommands } from "./bits";
 import { bitfieldCommands } from "./bitfield";
+import { lcsCommands } from "./lcs";
+import { objectCommand } from "./object";
+import { sortCommands } from "./sort";
+import { dumpCommands } from "./dump";
 
 registerMemoryConfig(); // maxmemory and maxmemory-policy in CONFIG GET/SET (a call: sideEffects is false)
 
@@ -45,4 +49,8 @@ export const allCommands: readonly CommandSpec[] = [
   ...streamInfoCommands,
   ...bitCommands,
   ...bitfieldCommands,
+  ...lcsCommands,
+  objectCommand,
+  ...sortCommands,
+  ...dumpCommands,
 ];

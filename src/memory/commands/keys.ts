@@ -130,7 +130,7 @@ function flushArgs(ctx: Ctx): void {
 function cloneValue(v: Value): Value {
   switch (v.type) {
     case "string":
-      return { type: "string", v: Buffer.from(v.v) };
+      return { type: "string", v: Buffer.from(v.v), enc: v.enc };
     case "hash":
       return { type: "hash", v: new Map(v.v) };
     case "list":
@@ -241,6 +241,19 @@ export const keyCommands = [
   command("flushall", -1, (ctx) => {
     flushArgs(ctx);
     for (const db of ctx.engine.dbs) db.flush();
+    return OK;
+  }),
+  command("swapdb", 3, (ctx) => {
+    const index = (arg: Buffer, which: string) => {
+      const text = arg.toString("latin1");
+      if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(Number(text))) fail(`ERR invalid ${which} DB index`);
+      return Number(text);
+    };
+    const a = index(ctx.argv[1]!, "first");
+    const b = index(ctx.argv[2]!, "second");
+    const dbs = ctx.engine.dbs;
+    if (a < 0 || a >= dbs.length || b < 0 || b >= dbs.length) fail("ERR DB index is out of range");
+    if (a !== b) dbs[a]!.swapContents(dbs[b]!);
     return OK;
   }),
   command("select", 2, (ctx) => {

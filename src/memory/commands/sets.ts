@@ -1,6 +1,7 @@
 /** Set commands: SADD, SREM, SMEMBERS, SISMEMBER, SMISMEMBER, SCARD, SPOP, SRANDMEMBER, SMOVE, SINTER/SUNION/SDIFF(+STORE), SINTERCARD, SSCAN. */
 import { bytes, id, is } from "../bytes";
 import type { Ctx } from "../command";
+import { noteSetMember } from "../encoding";
 import { command, keyAt } from "../command";
 import { fail, MUST_BE_POSITIVE, SYNTAX } from "../errors";
 import { int } from "../numbers";
@@ -25,6 +26,7 @@ function sadd(ctx: Ctx): Reply {
     const k = id(m);
     if (!s.has(k)) {
       s.add(k);
+      noteSetMember(s, k);
       added++;
     }
   }
@@ -97,6 +99,7 @@ function smove(ctx: Ctx): Reply {
   // As Redis: the destination counts as modified (WATCH, tracking) only when the member was added.
   if (!d.has(m)) {
     d.add(m);
+    noteSetMember(d, m);
     ctx.db.touch(dstKey);
   }
   return 1;

@@ -52,8 +52,9 @@ function getString(ctx: Ctx, key: string): Buffer | undefined {
   return ctx.db.get(key, "string");
 }
 
-function setValue(ctx: Ctx, key: string, value: Buffer, keepTtl = false): void {
-  ctx.db.set(key, { type: "string", v: value }, keepTtl);
+/** `enc`: OBJECT ENCODING's answer when Redis does not derive it from the content (values.ts). */
+function setValue(ctx: Ctx, key: string, value: Buffer, keepTtl = false, enc?: "raw" | "embstr"): void {
+  ctx.db.set(key, { type: "string", v: value, enc }, keepTtl);
 }
 
 function set(ctx: Ctx): Reply {
@@ -130,7 +131,7 @@ function incrByFloat(ctx: Ctx): Reply {
   const out = addFloatStrings(currentText, incrText, a, b);
   if (out === undefined) fail(NAN_OR_INF);
   const buf = Buffer.from(out);
-  setValue(ctx, key, buf, true);
+  setValue(ctx, key, buf, true, "embstr");
   return buf;
 }
 
@@ -163,7 +164,7 @@ function setrange(ctx: Ctx): Reply {
   const out = Buffer.alloc(Math.max(base.length, offset + value.length));
   base.copy(out);
   value.copy(out, offset);
-  setValue(ctx, key, out, true);
+  setValue(ctx, key, out, true, "raw");
   return out.length;
 }
 
@@ -220,7 +221,7 @@ export const stringCommands = [
     const key = keyAt(ctx, 1);
     const current = getString(ctx, key);
     const out = current === undefined ? Buffer.from(ctx.argv[2]!) : Buffer.concat([current, ctx.argv[2]!]);
-    setValue(ctx, key, out, true);
+    setValue(ctx, key, out, true, current === undefined ? undefined : "raw");
     return out.length;
   }),
   command("strlen", 2, (ctx) => getString(ctx, keyAt(ctx, 1))?.length ?? 0),

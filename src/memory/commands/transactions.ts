@@ -2,8 +2,8 @@
 import type { Ctx } from "../command";
 import { command, keyAt } from "../command";
 import { fail } from "../errors";
-import { StatusReply } from "../protocol";
-import type { Reply } from "../protocol";
+import { ErrorReply, StatusReply } from "../protocol";
+import type { QueuedCall, Reply } from "../protocol";
 import { unwatchAll, watchedKeyExpired, watchKey } from "../transactions-state";
 
 const OK = new StatusReply("OK");
@@ -21,7 +21,16 @@ function exec(ctx: Ctx): Reply {
   const dirty = client.dirty || watchedKeyExpired(client, ctx.engine.now());
   unwatchAll(client);
   if (dirty) return null;
-  return queue.map((argv) => ctx.engine.executeQueued(ctx.session, client, argv));
+  return queue.map((q) => (Array.isArray(q) ? ctx.engine.executeQueued(ctx.session, client, q) : runCall(q as QueuedCall)));
+}
+
+/** A connection-level command queued inside MULTI (PUBLISH, INFO…): an exception costs its reply only. */
+function runCall(call: QueuedCall): Reply {
+  try {
+    return call.run();
+  } catch (error) {
+    return new ErrorReply(`ERR ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 export const transactionCommands = [

@@ -1,6 +1,7 @@
 /** Sorted-set commands: ZADD, ZINCRBY, ZREM, ZSCORE, ZMSCORE, ZCARD, ZCOUNT, ZLEXCOUNT, ZRANK, ZREVRANK, the ZRANGE family, ZRANGESTORE, ZREMRANGEBY*, ZSCAN. */
 import { id, is } from "../bytes";
 import type { Ctx } from "../command";
+import { noteZsetMember } from "../encoding";
 import { command, keyAt } from "../command";
 import { fail, NOT_FLOAT, SYNTAX } from "../errors";
 import { int, parseDouble } from "../numbers";
@@ -87,6 +88,7 @@ function zadd(ctx: Ctx, forceIncr = false): Reply {
           }
         } else if (!(flags & XX)) {
           z.set(member, score);
+          noteZsetMember(z, member);
           last = score;
           added++;
           processed++;

@@ -4,71 +4,70 @@
  * connection's pub/sub and authentication state. A bad frame gets `-ERR Protocol error…` and
  * closes only this client; a `POST`/`Host:` line (an HTTP request: cross-protocol scripting)
  * closes it at once, without its pending replies, as Redis does; output past
- * `client-output-buffer-limit` closes it too.
+ * `client-output-buffer-limit` closes it too (connection-output.ts). Inside MULTI the commands
+ * it answers itself are queued and run at EXEC (connection-multi.ts).
  */
 import type { Socket } from "node:net";
-import { ErrorReply, StatusReply, type Dispatcher, type Reply, type Session } from "../protocol";
+import { ErrorReply, StatusReply, type Reply, type Session } from "../protocol";
 import type { ClientEndpoint } from "../tracking";
-import { auth, NO_AUTH_COMMANDS, NOAUTH } from "./auth";
+import { NO_AUTH_COMMANDS, NOAUTH } from "./auth";
+import { type CommandConnection, type ConnectionHost, connectionCommand, ENGINE_CLIENT, NO_REPLY, type Outcome, queuedCommand } from "./connection-commands";
+import { ConnectionOutput } from "./connection-output";
+import { MultiCalls, QUEUED_BY_CONNECTION } from "./connection-multi";
 import { nilIsArray, QueuedNils } from "./null-array";
-import { OutputLimitCheck, UNLIMITED_REPLY_CAP } from "./output-limits";
 import { RequestParser } from "./parser";
-import type { PubSubHub } from "./pubsub";
-import * as ps from "./pubsub-commands";
 import * as cmd from "./server-commands";
-import type { ServeSettings } from "./settings";
-import { OutputLimitError, ReplyWriter } from "./writer";
+import { OutputLimitError } from "./writer";
 
-export interface ConnectionHost {
-  readonly dispatcher: Dispatcher;
-  readonly hub: PubSubHub;
-  readonly settings: ServeSettings;
-  info(): cmd.ServerInfo;
-  clients(): cmd.ClientView[];
-  /** True when the dispatcher (or the server) knows the command: NOAUTH goes to known commands only, as in Redis. */
-  knows(name: string): boolean;
-  /** Redis's warning-level log line. */
-  warn(message: string): void;
-  /** A `POST`/`Host:` command arrived (logged at most once a minute, as Redis does). */
-  securityAttack(): void;
-}
-
-const NO_REPLY = Symbol("no reply");
-type Outcome = Reply | Promise<Reply> | typeof NO_REPLY;
-
+/** Commands that block (CLIENT LIST flag `b`, INFO `blocked_clients`) when they answer with a promise. */
+const BLOCKING = new Set(["blpop", "brpop", "blmove", "brpoplpush", "blmpop", "bzpopmin", "bzpopmax", "bzmpop", "xread", "xreadgroup"]);
+/** Commands whose second argument names a subcommand in CLIENT LIST's `cmd=` (`client|list`). */
+const CONTAINERS = new Set(["client", "config", "script", "xinfo", "xgroup", "object", "pubsub", "command", "memory", "function", "slowlog", "latency", "acl", "cluster"]);
 const SUBSCRIBED_ALLOWED = new Set(["subscribe", "psubscribe", "unsubscribe", "punsubscribe", "ssubscribe", "sunsubscribe", "ping", "quit", "reset"]);
-const unknown = (r: Reply) => r instanceof ErrorReply && r.message.startsWith("ERR unknown command");
-/** CLIENT subcommands the engine answers (client-side caching, KILL). */
-const ENGINE_CLIENT = new Set(["tracking", "caching", "getredir", "trackinginfo", "kill"]);
-const INVALIDATE_CHANNEL = Buffer.from("__redis__:invalidate");
 /** Replies are sent once this many bytes are waiting, even in the middle of a batch. */
 const FLUSH_AT = 64 * 1024;
+const INVALIDATE_CHANNEL = Buffer.from("__redis__:invalidate");
 const errorOf = (e: unknown) => new ErrorReply(`ERR ${e instanceof Error ? e.message : String(e)}`);
 
-export class Connection implements ps.PubSubClient, cmd.ClientView, ClientEndpoint {
+export type { ConnectionHost } from "./connection-commands";
+
+export class Connection implements CommandConnection, ClientEndpoint {
   readonly channels = new Set<string>();
   readonly patterns = new Set<string>();
   readonly createdAt = Date.now();
   readonly address: string;
   readonly localAddress: string;
   private readonly parser = new RequestParser();
-  private readonly writer = new ReplyWriter();
-  private readonly limitCheck = new OutputLimitCheck();
+  private readonly output: ConnectionOutput;
   private readonly nils = new QueuedNils();
+  private readonly multi: MultiCalls;
+  /** See ClientView. */
+  blockedIn: string | undefined;
+  lastCommand = "NULL";
+  /** The protocol when the running EXEC started (a queued HELLO may change it while it runs). */
+  private execProtocol: 2 | 3 = 2;
   private queue: Buffer[][] = [];
   private busy = false;
   private closing = false;
   private protocolError: string | undefined;
-  private authenticated: boolean;
+  /** @internal AUTH / HELLO AUTH succeeded (or no password is required). */
+  authenticated: boolean;
 
   constructor(
     private readonly socket: Socket,
     readonly session: Session,
-    private readonly host: ConnectionHost,
+    /** @internal */
+    readonly host: ConnectionHost,
   ) {
     this.address = `${socket.remoteAddress}:${socket.remotePort}`;
     this.localAddress = `${socket.localAddress}:${socket.localPort}`;
     this.authenticated = !host.settings.password.required;
+    this.output = new ConnectionOutput(
+      socket,
+      () => (this.subscribed ? host.settings.outputLimits.pubsub : host.settings.outputLimits.normal),
+      () => this.closeForOutputLimit(),
+    );
+    this.multi = new MultiCalls(host.dispatcher, session);
     socket.setNoDelay(true);
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     host.dispatcher.attachClient?.(session, this);
@@ -90,6 +89,14 @@ export class Connection implements ps.PubSubClient, cmd.ClientView, ClientEndpoi
     return this.patterns.size;
   }
 
+  get queuedCount(): number {
+    return this.nils.count;
+  }
+
+  describe() {
+    return this.host.dispatcher.describeClient?.(this.session);
+  }
+
   /** CLIENT TRACKING: a RESP3 push, or (RESP2, redirected here, in pub/sub mode) a message on `__redis__:invalidate`. */
   invalidate(keys: readonly Buffer[] | null, redirected: boolean): void {
     if (this.session.protocol === 3) this.out(() => this.writer.push([Buffer.from("invalidate"), keys], 3));
@@ -105,9 +112,20 @@ export class Connection implements ps.PubSubClient, cmd.ClientView, ClientEndpoi
     this.out(() => this.writer.push(frame, this.session.protocol));
   }
 
-  /** A subscription confirmation (written with the batch's replies). */
+  /** A subscription confirmation (written with the batch's replies, or kept for EXEC's array). */
   confirm(items: Reply[]): void {
-    this.writer.push(items, this.session.protocol);
+    if (this.multi.capturing) this.multi.capturing.push(items);
+    else this.writer.push(items, this.session.protocol);
+  }
+
+  private get writer() {
+    return this.output.writer;
+  }
+
+  /** @internal QUIT: +OK, then the connection closes after this batch's replies. */
+  quit(): void {
+    this.writer.reply(new StatusReply("OK"), this.session.protocol);
+    this.closing = true;
   }
 
   /** CLIENT KILL. */
@@ -125,7 +143,7 @@ export class Connection implements ps.PubSubClient, cmd.ClientView, ClientEndpoi
   /** Output outside the command loop (pub/sub, invalidations), flushed at once. */
   private out(render: () => void): void {
     if (this.closing) return;
-    this.armLimit();
+    this.output.arm();
     try {
       render();
     } catch (error) {
@@ -161,7 +179,7 @@ export class Connection implements ps.PubSubClient, cmd.ClientView, ClientEndpoi
           if (blocked) await blocked;
           if (this.writer.length >= FLUSH_AT) this.flush();
           // A client that does not read its replies stops being read (bounded memory) until it does.
-          if (this.socket.writableNeedDrain && !this.closing) await this.writable();
+          if (this.output.full && !this.closing) await this.output.writable(() => this.protocolError === undefined);
         }
       }
     } catch (error) {
@@ -177,11 +195,15 @@ export class Connection implements ps.PubSubClient, cmd.ClientView, ClientEndpoi
   /** Runs one request and writes its reply. Synchronous unless the command blocks. */
   private runOne(argv: Buffer[]): Promise<void> | undefined {
     if (argv.length === 0) {
-      this.writer.reply(new ErrorReply(`ERR ${this.protocolError ?? "Protocol error"}`), this.session.protocol);
+      const error = new ErrorReply(`ERR ${this.protocolError ?? "Protocol error"}`);
+      this.host.errors.count(error);
+      this.writer.reply(error, this.session.protocol);
       this.closing = true;
       return undefined;
     }
     const name = argv[0]!.toString("latin1").toLowerCase();
+    if (name === "exec") this.execProtocol = this.session.protocol;
+    if (this.host.knows(name)) this.lastCommand = CONTAINERS.has(name) && argv.length > 1 ? `${name}|${argv[1]!.toString("latin1").toLowerCase()}` : name;
     let outcome: Outcome;
     try {
       outcome = this.execute(name, argv);
@@ -190,7 +212,11 @@ export class Connection implements ps.PubSubClient, cmd.ClientView, ClientEndpoi
     }
     if (outcome instanceof Promise) {
       this.flush();
-      return outcome.catch(errorOf).then((reply) => this.answer(name, argv.length, reply));
+      if (BLOCKING.has(name)) this.blockedIn = name;
+      return outcome.catch(errorOf).then((reply) => {
+        this.blockedIn = undefined;
+        this.answer(name, argv.length, reply);
+      });
     }
     if (outcome !== NO_REPLY) this.answer(name, argv.length, outcome);
     return undefined;
@@ -198,43 +224,17 @@ export class Connection implements ps.PubSubClient, cmd.ClientView, ClientEndpoi
 
   private answer(name: string, argc: number, reply: Reply): void {
     if (this.closing) return;
-    this.armLimit();
+    this.output.arm();
     const proto = this.session.protocol;
     const status = reply instanceof StatusReply ? reply.value : undefined;
-    if (name === "exec" && Array.isArray(reply)) this.writer.replyItems(reply as readonly Reply[], proto, this.nils.takeForExec());
+    this.host.errors.count(reply, name === "exec");
+    if (name === "exec" && Array.isArray(reply)) this.multi.render(this.writer, reply as readonly Reply[], this.execProtocol, this.nils.takeForExec());
     else this.writer.reply(reply, proto, reply === null && nilIsArray(name, argc));
     this.nils.observe(name, argc, status === "OK", status === "QUEUED");
   }
 
-  /** Stops reading and resolves when the socket can take more (or is gone). */
-  private writable(): Promise<void> {
-    this.socket.pause();
-    return new Promise((resolve) => {
-      const done = () => {
-        this.socket.off("drain", done);
-        this.socket.off("close", done);
-        if (this.protocolError === undefined) this.socket.resume();
-        resolve();
-      };
-      this.socket.on("drain", done);
-      this.socket.on("close", done);
-    });
-  }
-
   private flush(): void {
-    if (this.writer.length === 0 || this.socket.destroyed) return;
-    this.socket.write(this.writer.take());
-    if (this.limitCheck.exceeded(this.outputLimit(), this.socket.writableLength)) this.closeForOutputLimit();
-  }
-
-  private outputLimit() {
-    return this.subscribed ? this.host.settings.outputLimits.pubsub : this.host.settings.outputLimits.normal;
-  }
-
-  /** The writer may take what is left under the hard limit (or the cap for a single batch when there is none). */
-  private armLimit(): void {
-    const hard = this.outputLimit().hard;
-    this.writer.limit = hard > 0 ? Math.max(0, hard - this.socket.writableLength) : UNLIMITED_REPLY_CAP;
+    this.output.flush();
   }
 
   private closeForOutputLimit(): void {
@@ -260,90 +260,15 @@ export class Connection implements ps.PubSubClient, cmd.ClientView, ClientEndpoi
     if (!this.authenticated && !NO_AUTH_COMMANDS.has(name) && this.host.knows(name)) return NOAUTH;
     const busy = this.host.dispatcher.refuseWhileBusy?.(argv); // a script past lua-time-limit: BUSY (engine's script-busy.ts)
     if (busy) return busy;
-    const subscribed = this.subscribed;
-    if (subscribed && this.session.protocol === 2 && !SUBSCRIBED_ALLOWED.has(name)) {
+    if (this.subscribed && this.session.protocol === 2 && !SUBSCRIBED_ALLOWED.has(name)) {
       return new ErrorReply(
         `ERR Can't execute '${name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
       );
     }
-    switch (name) {
-      case "auth": {
-        const { reply, ok } = auth(argv, this.host.settings.password);
-        if (ok) this.authenticated = true;
-        return reply;
-      }
-      case "hello":
-        return cmd.hello(argv, this, this.helloAuth());
-      case "quit":
-        this.writer.reply(new StatusReply("OK"), this.session.protocol);
-        this.closing = true;
-        return NO_REPLY;
-      case "client":
-        if (ENGINE_CLIENT.has(argv[1]?.toString("latin1").toLowerCase() ?? "")) return this.host.dispatcher.dispatch(this.session, argv);
-        return cmd.client(argv, this, () => this.host.clients());
-      case "info":
-        return cmd.info(argv, this.host.info());
-      case "command":
-        return cmd.command(argv);
-      case "subscribe":
-      case "psubscribe":
-        return ps.subscribe(this.host.hub, this, argv, name === "psubscribe") ?? NO_REPLY;
-      case "unsubscribe":
-      case "punsubscribe":
-        ps.unsubscribe(this.host.hub, this, argv, name === "punsubscribe");
-        return NO_REPLY;
-      case "publish":
-        return argv.length === 3 ? this.host.hub.publish(argv[1]!, argv[2]!) : cmd.arity("publish");
-      case "pubsub":
-        return ps.pubsub(this.host.hub, argv);
-      case "reset":
-        return this.reset();
-      case "ping":
-        if (subscribed && this.session.protocol === 2) return [Buffer.from("pong"), argv[1] ?? Buffer.alloc(0)];
-        return this.withFallback(argv, () => cmd.ping(argv));
-      case "echo":
-        return this.withFallback(argv, () => cmd.echo(argv));
-      case "select":
-        return this.withFallback(argv, () => cmd.select(argv, this.session));
-      default:
-        return this.host.dispatcher.dispatch(this.session, argv);
+    if (QUEUED_BY_CONNECTION.has(name) && !(name === "client" && ENGINE_CLIENT.has(argv[1]?.toString("latin1").toLowerCase() ?? ""))) {
+      const queued = this.multi.queue(name, argv, () => queuedCommand(this, name, argv));
+      if (queued !== undefined) return queued;
     }
-  }
-
-  private helloAuth(): cmd.HelloAuth {
-    const password = this.host.settings.password;
-    // A getter: HELLO reads it after login() ran.
-    const connection = this;
-    return {
-      get authenticated() {
-        return connection.authenticated;
-      },
-      login: (user, pass) => {
-        if (!password.check(user, pass)) return false;
-        this.authenticated = true;
-        return true;
-      },
-    };
-  }
-
-  /** Asks the engine first (so PING/ECHO/SELECT queue inside MULTI when it implements them). */
-  private withFallback(argv: Buffer[], fallback: () => Reply): Reply | Promise<Reply> {
-    const r = this.host.dispatcher.dispatch(this.session, argv);
-    if (r instanceof Promise) return r.then((v) => (unknown(v) ? fallback() : v));
-    return unknown(r) ? fallback() : r;
-  }
-
-  /** RESET: leaves pub/sub, MULTI and WATCH, back to RESP2, db 0, no name, and (with a password) not authenticated. */
-  private reset(): Reply {
-    this.host.hub.remove(this);
-    for (const name of ["DISCARD", "UNWATCH"]) {
-      const r = this.host.dispatcher.dispatch(this.session, [Buffer.from(name)]);
-      if (r instanceof Promise) r.catch(() => undefined);
-    }
-    this.session.protocol = 2;
-    this.session.db = 0;
-    this.session.name = undefined;
-    this.authenticated = !this.host.settings.password.required;
-    return new StatusReply("RESET");
+    return connectionCommand(this, name, argv);
   }
 }

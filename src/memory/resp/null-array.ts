@@ -46,6 +46,11 @@ export class QueuedNils {
     else if (this.queued && queued) this.queued.push(nilIsArray(name, argc));
   }
 
+  /** Commands queued since MULTI (-1: not in MULTI), CLIENT LIST's `multi=`. */
+  get count(): number {
+    return this.queued === null ? -1 : this.queued.length;
+  }
+
   /** EXEC ran: which of its items are nil arrays (then forgets the queue). */
   takeForExec(): boolean[] {
     const q = this.queued ?? [];

@@ -4,8 +4,9 @@
  * know them). Pub/sub lives in connection.ts with the subscription state.
  */
 import { arch, platform } from "node:os";
-import { ErrorReply, MapReply, StatusReply, type Dispatcher, type Reply, type Session } from "../protocol";
+import { ErrorReply, MapReply, StatusReply, type ClientDescription, type Dispatcher, type Reply, type Session } from "../protocol";
 import { NOAUTH_HELLO, WRONGPASS } from "./auth";
+import type { ErrorStats } from "./server-stats";
 
 export const REDIS_VERSION = "7.0.15";
 export const DATABASES = 16;
@@ -16,6 +17,11 @@ export interface ServerInfo {
   readonly port: number;
   readonly startedAt: number;
   readonly clients: number;
+  /** Clients waiting in a blocking command (BLPOP, BZPOPMIN, XREAD BLOCK…). */
+  readonly blocked: number;
+  /** Clients with CLIENT TRACKING on. */
+  readonly tracking: number;
+  readonly errors: ErrorStats;
 }
 
 export interface ClientView {
@@ -25,6 +31,27 @@ export interface ClientView {
   readonly createdAt: number;
   readonly subscriptions: number;
   readonly patternCount: number;
+  /** The blocking command the client waits in (CLIENT LIST flag `b`), if any. */
+  readonly blockedIn: string | undefined;
+  /** Commands queued since MULTI (-1: not in MULTI). */
+  readonly queuedCount: number;
+  /** The last command run or queued, as Redis names it in CLIENT LIST (`client|list`). */
+  readonly lastCommand: string;
+  /** The engine's state of this client (tracking, dirty WATCH), when the dispatcher reports it. */
+  describe(): ClientDescription | undefined;
+}
+
+/** CLIENT LIST's flags in Redis's order: P (pub/sub), x (MULTI), b (blocked), t/R/B (tracking, broken redirect, BCAST), d (dirty WATCH), else N. */
+function flags(c: ClientView, d: ClientDescription | undefined): string {
+  let f = "";
+  if (c.subscriptions + c.patternCount > 0) f += "P";
+  if (c.queuedCount >= 0) f += "x";
+  if (c.blockedIn !== undefined) f += "b";
+  if (d?.tracking) f += "t";
+  if (d?.brokenRedirect) f += "R";
+  if (d?.bcast) f += "B";
+  if (d?.dirty) f += "d";
+  return f === "" ? "N" : f;
 }
 
 const str = (b: Buffer | undefined) => (b ? b.toString() : "");
@@ -74,11 +101,12 @@ export function hello(argv: readonly Buffer[], client: ClientView, auth?: HelloA
 
 function clientInfoLine(c: ClientView): string {
   const s = c.session;
+  const d = c.describe();
   const age = Math.floor((Date.now() - c.createdAt) / 1000);
   return (
-    `id=${s.id} addr=${c.address} laddr=${c.localAddress} fd=8 name=${s.name ?? ""} age=${age} idle=0 flags=N db=${s.db} ` +
-    `sub=${c.subscriptions} psub=${c.patternCount} ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 ` +
-    `oll=0 omem=0 tot-mem=0 events=r cmd=client|info user=default redir=-1 resp=${s.protocol}\n`
+    `id=${s.id} addr=${c.address} laddr=${c.localAddress} fd=8 name=${s.name ?? ""} age=${age} idle=0 flags=${flags(c, d)} db=${s.db} ` +
+    `sub=${c.subscriptions} psub=${c.patternCount} ssub=0 multi=${c.queuedCount} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 ` +
+    `oll=0 omem=0 tot-mem=0 events=r cmd=${c.lastCommand} user=default redir=${d?.tracking ? d.redirect : -1} resp=${s.protocol}\n`
   );
 }
 
@@ -148,7 +176,9 @@ export function info(argv: readonly Buffer[], server: ServerInfo): Reply {
       ].join("\r\n"),
     );
   }
-  if (want("clients")) sections.push(["# Clients", `connected_clients:${server.clients}`, "blocked_clients:0", "maxclients:10000"].join("\r\n"));
+  if (want("clients")) {
+    sections.push(["# Clients", `connected_clients:${server.clients}`, "cluster_connections:0", "maxclients:10000", `blocked_clients:${server.blocked}`, `tracking_clients:${server.tracking}`].join("\r\n"));
+  }
   if (want("memory")) {
     // The engine's own estimate, limit and policy (maxmemory) when it reports them; else the process's heap.
     const own = engineSection(server.dispatcher, "memory");
@@ -166,6 +196,9 @@ export function info(argv: readonly Buffer[], server: ServerInfo): Reply {
         ].join("\r\n"),
     );
   }
+  // Stats: the engine's counters (evicted_keys) and the error replies this server sent.
+  if (want("stats")) sections.push([engineSection(server.dispatcher, "stats") ?? "# Stats", `total_error_replies:${server.errors.total}`].join("\r\n"));
+  if (want("errorstats")) sections.push(server.errors.section());
   if (want("keyspace")) sections.push(keyspace(server.dispatcher));
   return bulk(sections.join("\r\n\r\n") + "\r\n");
 }

@@ -10,6 +10,7 @@ import { isLoopback, PROTECTED_MODE_DENIED } from "./auth";
 import { Connection } from "./connection";
 import { redisLogLine } from "./log";
 import { PubSubHub } from "./pubsub";
+import { ErrorStats } from "./server-stats";
 import { ServeSettings, type ServeSettingsOptions } from "./settings";
 
 export interface ServerOptions extends ServeSettingsOptions {
@@ -44,6 +45,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let nextId = 1;
   const createSession = options.createSession ?? ((): Session => ({ id: nextId++, db: 0, protocol: 2 }));
   const hub = new PubSubHub();
+  const errors = new ErrorStats();
   const connections = new Map<Socket, Connection>();
   const settings = new ServeSettings(options);
   const startedAt = Date.now();
@@ -57,7 +59,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     dispatcher: options.dispatcher,
     hub,
     settings,
-    info: () => ({ dispatcher: options.dispatcher, port, startedAt, clients: connections.size }),
+    errors,
+    info: () => {
+      let blocked = 0;
+      let tracking = 0;
+      for (const c of connections.values()) {
+        if (c.blockedIn !== undefined) blocked++;
+        if (c.describe()?.tracking) tracking++;
+      }
+      return { dispatcher: options.dispatcher, port, startedAt, clients: connections.size, blocked, tracking, errors };
+    },
     clients: () => [...connections.values()],
     knows: (name: string) => known === undefined || known.has(name),
     warn,

@@ -129,10 +129,9 @@ export class ReplyWriter {
     this.render(r, proto, 0);
   }
 
-  /** An array whose items each say whether their nil is a nil array (EXEC's reply). */
-  replyItems(items: readonly Reply[], proto: 2 | 3, nilArrays: readonly boolean[]): void {
-    this.header(42, items.length);
-    for (let i = 0; i < items.length; i++) this.reply(items[i]!, proto, nilArrays[i] ?? false);
+  /** An array header `*n` (EXEC's reply, whose items the caller writes). */
+  arrayHeader(n: number): void {
+    this.header(42, n);
   }
 
   private render(r: Reply, proto: 2 | 3, depth: number): void {
