@@ -12,6 +12,7 @@ import { ValidationError } from "./errors";
 import { BatchExecutor, DirectExecutor } from "./executors";
 import { DedicatedConnections } from "./dedicated-connections";
 import { ConnectionWatch } from "./connection-watch";
+import { ACCEPTED, connectionKind } from "./drivers/detect";
 import { KeySpace } from "./keys";
 import { Scope } from "./scope";
 import type { ScriptFunction, ScriptOptions } from "./script";
@@ -47,10 +48,6 @@ export interface DatabaseOptions {
 
 const DEFAULT_TIMEOUT_MS = 5000;
 
-function isClientLike(value: unknown): value is ClientLike {
-  return typeof value === "object" && value !== null && typeof (value as ClientLike).call === "function" && typeof (value as ClientLike).multi === "function";
-}
-
 /**
  * A Redis database seen through narwhal: a client, a key prefix, and factories for
  * containers, scripts, transactions and pipelines. Works with standalone Redis, Redis
@@ -78,7 +75,8 @@ export class Database extends Scope {
    *   resend unanswered commands nor have a `keyPrefix` (see client-safety.ts): create it with
    *   `{ autoResendUnfulfilledCommands: false }` (a Cluster: with {@link createCluster}).
    * @param options prefix and timeouts.
-   * @throws ValidationError for such a client, `keyPrefix` in options, or bad timeouts.
+   * @throws ValidationError for such a client, for any other client object or class instance
+   *   (it would otherwise be read as ioredis options), `keyPrefix` in options, or bad timeouts.
    */
   constructor(connection: Connection = "redis://127.0.0.1:6379", options: DatabaseOptions = {}) {
     super();
@@ -88,9 +86,14 @@ export class Database extends Scope {
     for (const [path, value] of [["connectTimeout", connectTimeout], ["commandTimeout", commandTimeout]] as const) {
       if (!Number.isFinite(value) || value <= 0) throw new ValidationError({ path, message: "must be a positive number of milliseconds" });
     }
-    if (isClientLike(connection)) {
-      assertSafeClient(connection);
-      this.client = connection;
+    const kind = connectionKind(connection);
+    if (kind === "node-redis") {
+      throw new ValidationError({ path: "connection", message: `got a node-redis client, which narwhal does not support yet; ${ACCEPTED}` });
+    }
+    if (kind === "ioredis") {
+      const client = connection as ClientLike;
+      assertSafeClient(client);
+      this.client = client;
       this.owned = false;
     } else {
       if (typeof connection === "object" && connection !== null && (connection as RedisOptions).keyPrefix) {
