@@ -18,7 +18,7 @@ const CLIENT_MARKERS = ["sendCommand", "connect", "isOpen", "isReady", "multi", 
 
 /** The accepted forms, named in every refusal. */
 export const ACCEPTED =
-  "accepted: a redis:// URL, ioredis options (a plain object), an ioredis Redis or Cluster, or use Database.memory()";
+  "accepted: a redis:// URL, ioredis options (a plain object), an ioredis Redis or Cluster, a node-redis client from createClient() or createCluster() (redis ≥ 5, with RESP: 2), or use Database.memory()";
 
 /** True for the ioredis shape narwhal uses directly (ioredis Redis/Cluster, the embedded engine's MemoryClient). */
 export function isIoredisShape(value: object): value is ClientLike {
@@ -26,10 +26,22 @@ export function isIoredisShape(value: object): value is ClientLike {
   return typeof v.call === "function" && typeof v.callBuffer === "function" && typeof v.multi === "function" && typeof v.pipeline === "function" && typeof v.duplicate === "function";
 }
 
-/** True for a node-redis (redis ≥ 5) `createClient()` or `createCluster()` instance. */
+/** True for anything of node-redis that has `sendCommand` and `isOpen` (client, cluster, pool, sentinel…). */
+function isNodeRedisFamily(value: object): boolean {
+  return typeof (value as { sendCommand?: unknown }).sendCommand === "function" && "isOpen" in value;
+}
+
+/**
+ * True for a node-redis (redis ≥ 5) `createClient()` (it has `unref` and `isPubSubActive`) or
+ * `createCluster()` (`masters`, `getNodeClientForKey`) instance. A pool or a sentinel client has
+ * other `sendCommand` signatures and is not one of them.
+ */
 export function isNodeRedisShape(value: object): boolean {
   const v = value as Record<string, unknown>;
-  return typeof v.sendCommand === "function" && typeof v.multi === "function" && typeof v.duplicate === "function" && "isOpen" in v && typeof v.connect === "function";
+  if (!isNodeRedisFamily(value) || typeof v.multi !== "function" || typeof v.duplicate !== "function" || typeof v.connect !== "function") return false;
+  const client = typeof v.unref === "function" && "isPubSubActive" in v;
+  const cluster = "masters" in v && typeof v.getNodeClientForKey === "function";
+  return client || cluster;
 }
 
 function isPlainObject(value: object): boolean {
@@ -39,6 +51,7 @@ function isPlainObject(value: object): boolean {
 
 /** A short description of `value` for error messages. */
 function describe(value: object): string {
+  if (isNodeRedisFamily(value)) return "a node-redis object that is neither a createClient() client nor a createCluster() cluster (a pool or a sentinel client?)";
   const markers = CLIENT_MARKERS.filter((m) => m in value);
   const name = (value as { constructor?: { name?: string } }).constructor?.name;
   const kind = isPlainObject(value) ? "a plain object" : name && name !== "Object" ? `an instance of ${name}` : "an object";

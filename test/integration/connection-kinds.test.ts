@@ -51,9 +51,19 @@ describe("new Database(x) refuses client objects it does not drive", () => {
 });
 
 describe.skipIf(!standalone)("a node-redis client", () => {
-  it("is not taken for ioredis options", () => {
-    const client = createClient(standalone!.path ? { socket: { path: standalone!.path, tls: false as const } } : { url: standalone!.url });
-    const error = refusal(client);
-    expect(error.message).toMatch(/node-redis/);
+  it("is never taken for ioredis options: driven through the adapter, or refused by name", async () => {
+    const where = standalone!.path ? { socket: { path: standalone!.path, tls: false as const } } : { url: standalone!.url };
+    // node-redis 6's default protocol is RESP3, which the adapter does not read (node-redis-safety.ts).
+    expect(refusal(createClient(where)).message).toMatch(/this node-redis client speaks .*RESP3.*RESP: 2/);
+    const client = createClient({ ...where, RESP: 2 });
+    await client.connect();
+    const db = new Database(client);
+    try {
+      expect((db.client as unknown as { driver?: string }).driver).toBe("node-redis");
+      expect(await db.client.call("ping")).toBe("PONG");
+    } finally {
+      await db.close();
+      await client.close();
+    }
   });
 });
