@@ -90,12 +90,8 @@ export class NodeRedisClusterAdapter extends EventEmitter implements ClientLike 
   }
 
   private send(args: NodeRedisArgument[], binary: boolean): Promise<unknown> {
-    const send = () =>
-      this.native
-        .sendCommand(firstKey(args), false, args, binary ? BUFFER_OPTIONS : STRING_OPTIONS)
-        .then((reply) => shaped(args, reply))
-        .catch(rethrowReply);
-    return this.native.isReady || !this.native.isOpen ? send() : this.connected().then(send);
+    const send = () => this.native.sendCommand(firstKey(args), false, args, binary ? BUFFER_OPTIONS : STRING_OPTIONS).then((reply) => shaped(args, reply));
+    return this.whenConnected(send).catch(rethrowReply);
   }
 
   /**
@@ -139,11 +135,16 @@ export class NodeRedisClusterAdapter extends EventEmitter implements ClientLike 
   }
 
   subscribe(...channels: string[]): Promise<unknown> {
-    return this.native.subscribe(channels, this.listener, true).catch(rethrowReply);
+    return this.whenConnected(() => this.native.subscribe(channels, this.listener, true)).catch(rethrowReply);
   }
 
   unsubscribe(...channels: string[]): Promise<unknown> {
-    return this.native.unsubscribe(channels, this.listener, true).catch(rethrowReply);
+    return this.whenConnected(() => this.native.unsubscribe(channels, this.listener, true)).catch(rethrowReply);
+  }
+
+  /** Runs `fn` now, or once the cluster still connecting has connected (it refuses commands before). */
+  private whenConnected<T>(fn: () => Promise<T>): Promise<T> {
+    return this.native.isReady || !this.native.isOpen ? fn() : this.connected().then(fn);
   }
 
   /** A new cluster client (RESP2, no command timeout, no reconnect when asked), connecting now. */
