@@ -147,12 +147,12 @@ export class NodeRedisClusterAdapter extends EventEmitter implements ClientLike 
     return this.native.isReady || !this.native.isOpen ? fn() : this.connected().then(fn);
   }
 
-  /** A new cluster client (RESP2, no command timeout, no reconnect when asked), connecting now. */
+  /** A new cluster client (RESP2, no command or socket timeout, no reconnect when asked), connecting now. */
   duplicate(...args: unknown[]): NodeRedisClusterAdapter {
     const io = duplicateOptions(args);
     const base: NodeRedisClusterOptions = this.native._options ?? {};
     const defaults = { ...base.defaults, disableOfflineQueue: false, commandOptions: { ...base.defaults?.commandOptions, timeout: undefined } };
-    if (noReconnect(io)) defaults.socket = { ...base.defaults?.socket, reconnectStrategy: false };
+    defaults.socket = { ...base.defaults?.socket, socketTimeout: undefined, ...(noReconnect(io) ? { reconnectStrategy: false } : {}) };
     const connection = this.native.duplicate({ RESP: 2, defaults });
     const adapter = new NodeRedisClusterAdapter(connection);
     connection.connect().catch(() => undefined);

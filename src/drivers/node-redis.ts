@@ -157,7 +157,7 @@ export class NodeRedisAdapter extends EventEmitter implements ClientLike {
 
   /**
    * A new connection to the same server, connecting now: RESP2 (pub/sub messages, CLIENT
-   * TRACKING redirects), no command timeout (a blocking call has narwhal's own deadline), no
+   * TRACKING redirects), no command or socket timeout (a blocking call has narwhal's own deadline), no
    * reconnect when asked (`retryStrategy: () => null`). Its commands wait for the first
    * connection (nothing of them was written before).
    */
@@ -168,7 +168,8 @@ export class NodeRedisAdapter extends EventEmitter implements ClientLike {
       RESP: 2,
       disableOfflineQueue: false,
       commandOptions: { ...base.commandOptions, timeout: undefined },
-      socket: noReconnect(io) ? { ...base.socket, reconnectStrategy: false } : base.socket,
+      // No idle-socket timeout either: a blocking call or a subscription is silent by nature.
+      socket: { ...base.socket, socketTimeout: undefined, ...(noReconnect(io) ? { reconnectStrategy: false } : {}) },
     };
     if ("connectionName" in io) overrides.name = io.connectionName;
     const connection = this.native.duplicate(overrides);
