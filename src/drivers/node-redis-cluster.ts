@@ -11,7 +11,8 @@
  * MOVED and ASK are followed by node-redis (the command did not run there); nothing else is
  * retried.
  *
- * Events: node-redis `connect` → `connect` + `ready`; `disconnect` → `close` + `end`.
+ * Events: node-redis `connect` → `connect` + `ready`; `node-ready` → `refresh`; `disconnect` →
+ * `close` + `end`.
  */
 import { EventEmitter } from "node:events";
 import { getKeyIndexes } from "@ioredis/commands";
@@ -61,6 +62,9 @@ export class NodeRedisClusterAdapter extends EventEmitter implements ClientLike 
       this.emit("connect");
       this.emit("ready");
     });
+    // A node connected (a new master after a failover or resharding, or one reconnected): the
+    // cache's coherence re-reads the masters on `refresh`, as on an ioredis Cluster.
+    native.on("node-ready", () => this.emit("refresh"));
     native.on("disconnect", () => {
       this.emit("close");
       this.emit("end");
