@@ -3,6 +3,7 @@
  * flight), round-trip counting, and a markdown table printer. Benchmarks report ratios
  * against a baseline measured in the same run; absolute times on shared machines are noise.
  */
+import { tracingChannel } from "node:diagnostics_channel";
 import { performance } from "node:perf_hooks";
 import { startStandalone } from "../test/support/servers";
 
@@ -95,9 +96,11 @@ interface WithStream {
 /**
  * Counts socket writes on a connected ioredis client while `fn` runs: with auto-pipelining
  * off, ioredis writes once per command and once per pipeline/MULTI, so this is the number
- * of round trips `fn` made.
+ * of round trips `fn` made. On narwhal's node-redis adapter, see {@link countNodeRedisWrites}.
  */
 export async function countRoundTrips(client: unknown, fn: () => Promise<unknown>): Promise<number> {
+  const native = (client as { driver?: string; native?: { _clientId?: string } }).driver === "node-redis" ? (client as { native: { _clientId?: string } }).native : undefined;
+  if (native) return countNodeRedisWrites(native, fn);
   const stream = (client as WithStream).stream;
   if (!stream) throw new Error("client has no connected stream (connect it first)");
   const original = stream.write;
@@ -127,4 +130,33 @@ export function table(title: string, header: string[], rows: Array<Array<string 
   console.log(`| ${header.join(" | ")} |`);
   console.log(`|${header.map(() => "---").join("|")}|`);
   for (const row of rows) console.log(`| ${row.map((c) => (typeof c === "number" ? fmt(c) : c)).join(" | ")} |`);
+}
+
+/**
+ * Counts the socket writes a node-redis client makes while `fn` runs. node-redis writes every
+ * command queued before its next `setImmediate` in one corked write; its diagnostics channels
+ * (`node-redis:command`, `node-redis:batch`) report each command and batch as it is queued, with
+ * the client's id. So each queueing that finds no write already scheduled is one write: the
+ * count mirrors node-redis's own scheduling, as the ioredis count mirrors its `stream.write`s.
+ */
+async function countNodeRedisWrites(native: { _clientId?: string }, fn: () => Promise<unknown>): Promise<number> {
+  const id = native._clientId;
+  if (id === undefined) throw new Error("node-redis client has no _clientId (node-redis ≥ 6 needed to count its writes)");
+  let writes = 0;
+  let scheduled = false;
+  const start = (context: unknown) => {
+    if ((context as { clientId?: string }).clientId !== id || scheduled) return;
+    writes++;
+    scheduled = true;
+    setImmediate(() => (scheduled = false));
+  };
+  const channels = [tracingChannel("node-redis:command"), tracingChannel("node-redis:batch")];
+  const handlers = { start };
+  for (const c of channels) c.subscribe(handlers as never);
+  try {
+    await fn();
+  } finally {
+    for (const c of channels) c.unsubscribe(handlers as never);
+  }
+  return writes;
 }

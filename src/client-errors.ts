@@ -4,14 +4,15 @@
  *
  * - An error reply (ioredis and the embedded engine reject with `name === "ReplyError"`)
  *   becomes its typed class through {@link fromReplyError}.
- * - Anything else is a {@link ConnectionError}. Its `mayHaveApplied` is true unless the
+ * - Anything else is a {@link ConnectionError} (node-redis's "The client is offline/closed"
+ *   refuse a command before writing it). Its `mayHaveApplied` is true unless the
  *   client says it never wrote the command: once a command is on the wire, a lost reply does
  *   not tell whether Redis ran it, and narwhal never resends it (house rule 13).
  */
 import { ConnectionError, fromReplyError, NarwhalError } from "./errors";
 
 /** Error texts with which a client refuses a command it never wrote to the connection. */
-const NEVER_SENT = /^Stream isn't writeable|enableOfflineQueue options is false|^Connection is closed before the command was sent/;
+const NEVER_SENT = /^Stream isn't writeable|enableOfflineQueue options is false|^Connection is closed before the command was sent|^The client is (offline|closed)$/;
 
 /** Prefixes of Redis error replies, for clients that reject with a plain Error carrying the reply's text. */
 const REPLY_PREFIX = /^(ERR|WRONGTYPE|NOSCRIPT|BUSY|OOM|NOPROTO|EXECABORT|CROSSSLOT|MOVED|ASK|TRYAGAIN|CLUSTERDOWN|READONLY|NOPERM|NOAUTH|UNKILLABLE|LOADING|MASTERDOWN)\b/;

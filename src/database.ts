@@ -6,12 +6,15 @@ import { Redis as IORedis, Cluster as IOCluster } from "ioredis";
 import type { Cluster, Redis, RedisOptions } from "ioredis";
 import type { ClientLike } from "./client";
 import { isClusterClient } from "./client";
-import { assertSafeClient, SAFE_CLUSTER_OPTIONS, SAFE_REDIS_OPTIONS } from "./client-safety";
+import { SAFE_CLUSTER_OPTIONS, SAFE_REDIS_OPTIONS } from "./client-safety";
 import type { Executor } from "./command";
 import { ValidationError } from "./errors";
 import { BatchExecutor, DirectExecutor } from "./executors";
 import { DedicatedConnections } from "./dedicated-connections";
 import { ConnectionWatch } from "./connection-watch";
+import { connectionKind } from "./drivers/detect";
+import { adaptClient } from "./drivers/adapt";
+import type { NodeRedisLike } from "./drivers/adapt";
 import { KeySpace } from "./keys";
 import { Scope } from "./scope";
 import type { ScriptFunction, ScriptOptions } from "./script";
@@ -30,8 +33,11 @@ import type { CounterOptions, DistributedLockOptions, RateLimiterOptions, Semaph
 import { Synced } from "./sync/synced";
 import type { SyncedOptions } from "./sync/options";
 
-/** What `new Database()` accepts: a URL, ioredis options, or an existing ioredis `Redis`/`Cluster`. */
-export type Connection = string | RedisOptions | Redis | Cluster | ClientLike;
+/**
+ * What `new Database()` accepts: a URL, ioredis options, an existing ioredis `Redis`/`Cluster`,
+ * or a node-redis (redis ≥ 5) client from `createClient({ RESP: 2 })` / `createCluster({ …, RESP: 2 })`.
+ */
+export type Connection = string | RedisOptions | Redis | Cluster | ClientLike | NodeRedisLike;
 
 /** Options of `new Database()`. */
 export interface DatabaseOptions {
@@ -48,17 +54,13 @@ export interface DatabaseOptions {
 
 const DEFAULT_TIMEOUT_MS = 5000;
 
-function isClientLike(value: unknown): value is ClientLike {
-  return typeof value === "object" && value !== null && typeof (value as ClientLike).call === "function" && typeof (value as ClientLike).multi === "function";
-}
-
 /**
  * A Redis database seen through narwhal: a client, a key prefix, and factories for
  * containers, scripts, transactions and pipelines. Works with standalone Redis, Redis
  * Cluster and the embedded engine alike.
  */
 export class Database extends Scope {
-  /** The underlying client (ioredis `Redis`/`Cluster`, or the embedded engine's facade). */
+  /** The underlying client (ioredis `Redis`/`Cluster`, the adapter over a node-redis client, or the embedded engine's facade). */
   readonly client: ClientLike;
   /** The key builder for this Database's prefix. */
   readonly keys: KeySpace;
@@ -74,12 +76,15 @@ export class Database extends Scope {
   private closed = false;
 
   /**
-   * @param connection a `redis://` URL, ioredis options, or an ioredis `Redis`/`Cluster`
-   *   (narwhal then never closes it). Default: `redis://127.0.0.1:6379`. A client must not
-   *   resend unanswered commands nor have a `keyPrefix` (see client-safety.ts): create it with
-   *   `{ autoResendUnfulfilledCommands: false }` (a Cluster: with {@link createCluster}).
+   * @param connection a `redis://` URL, ioredis options, an ioredis `Redis`/`Cluster`, or a
+   *   node-redis client/cluster (narwhal then never closes it). Default: `redis://127.0.0.1:6379`.
+   *   An ioredis client must not resend unanswered commands nor have a `keyPrefix` (see
+   *   client-safety.ts): create it with `{ autoResendUnfulfilledCommands: false }` (a Cluster:
+   *   with {@link createCluster}). A node-redis one must speak RESP2 (`RESP: 2`) and have no
+   *   `keyPrefix` (drivers/node-redis-safety.ts).
    * @param options prefix and timeouts.
-   * @throws ValidationError for such a client, `keyPrefix` in options, or bad timeouts.
+   * @throws ValidationError for such a client, for any other client object or class instance
+   *   (it would otherwise be read as ioredis options), `keyPrefix` in options, or bad timeouts.
    */
   constructor(connection: Connection = "redis://127.0.0.1:6379", options: DatabaseOptions = {}) {
     super();
@@ -89,9 +94,10 @@ export class Database extends Scope {
     for (const [path, value] of [["connectTimeout", connectTimeout], ["commandTimeout", commandTimeout]] as const) {
       if (!Number.isFinite(value) || value <= 0) throw new ValidationError({ path, message: "must be a positive number of milliseconds" });
     }
-    if (isClientLike(connection)) {
-      assertSafeClient(connection);
-      this.client = connection;
+    const kind = connectionKind(connection);
+    if (kind === "ioredis" || kind === "node-redis") {
+      // A client the caller made (node-redis: wrapped in an adapter); narwhal never closes it.
+      this.client = adaptClient(connection as object, kind);
       this.owned = false;
     } else {
       if (typeof connection === "object" && connection !== null && (connection as RedisOptions).keyPrefix) {

@@ -3,6 +3,7 @@
  */
 export { Database, createCluster } from "./database";
 export type { Connection, DatabaseOptions } from "./database";
+export type { NodeRedisLike } from "./drivers/adapt";
 export { Batch } from "./batch";
 export type { BatchResult } from "./batch";
 export { Scope } from "./scope";

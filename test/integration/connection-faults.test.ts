@@ -9,6 +9,8 @@ import { codecs } from "../../src/codec";
 import { createCluster, Database } from "../../src/database";
 import { ConnectionError, ValidationError } from "../../src/errors";
 import { field, Model, model } from "../../src/index";
+import { createClient } from "redis";
+import { driver } from "../support/backends";
 import { FaultProxy } from "../support/fault-proxy";
 import { rng } from "../support/random";
 
@@ -81,8 +83,24 @@ describe.skipIf(!standalone || standalone.external)("faults on a standalone serv
     raw.disconnect();
   });
 
-  const open = (prefix: string, extra: Record<string, unknown> = {}) =>
-    new Database({ host: "127.0.0.1", port: proxy.port, retryStrategy: () => 5, ...extra }, { prefix, connectTimeout: 1000, commandTimeout: 2000 });
+  // Under NARWHAL_DRIVER=node-redis the Database is given a node-redis client through the proxy
+  // (reconnecting every 5 ms, the same timeouts), so these faults run on that driver too. Its
+  // `timeout` covers a command already sent (as ioredis's commandTimeout does) only with
+  // `rejectInFlight: true`.
+  const nodeRedisClients: Array<{ isOpen: boolean; destroy(): void }> = [];
+  afterAll(() => {
+    for (const c of nodeRedisClients) if (c.isOpen) c.destroy();
+  });
+  const open = (prefix: string, extra: { commandTimeout?: number } = {}) => {
+    if (driver !== "node-redis") {
+      return new Database({ host: "127.0.0.1", port: proxy.port, retryStrategy: () => 5, ...extra }, { prefix, connectTimeout: 1000, commandTimeout: 2000 });
+    }
+    const client = createClient({ RESP: 2, socket: { host: "127.0.0.1", port: proxy.port, reconnectStrategy: () => 5, connectTimeout: 1000 }, commandOptions: { timeout: extra.commandTimeout ?? 2000, rejectInFlight: true } });
+    client.on("error", () => undefined);
+    client.connect().catch(() => undefined);
+    nodeRedisClients.push(client);
+    return new Database(client, { prefix });
+  };
 
   const increments: Array<[string, (db: Database, run: number) => Promise<() => Promise<unknown>>, (prefix: string, run: number) => Promise<number>]> = [
     ["hash.incr", async (db, run) => () => db.hash<number>("h", { codec: codecs.integer }).incr(`f${run}`, 1), async (prefix, run) => Number(await raw.hget(`${prefix}:h`, `f${run}`))],

@@ -66,7 +66,11 @@ function project(name: string, type: "commonjs" | "module", tsconfig: object | u
   const unpacked = join(dir, "node_modules", pkg.name);
   mkdirSync(unpacked, { recursive: true });
   run("tar", ["-xzf", tarball, "-C", unpacked, "--strip-components=1"], dir);
-  for (const dep of [...Object.keys(pkg.dependencies), "ioredis"]) symlinkSync(join(root, "node_modules", dep), join(dir, "node_modules", dep), "dir");
+  for (const dep of [...Object.keys(pkg.dependencies), "ioredis"]) {
+    // A scoped dependency (@ioredis/commands) needs its scope's folder first.
+    mkdirSync(dirname(join(dir, "node_modules", dep)), { recursive: true });
+    symlinkSync(join(root, "node_modules", dep), join(dir, "node_modules", dep), "dir");
+  }
   symlinkSync(join(root, "node_modules/@types/node"), join(dir, "node_modules/@types/node"), "dir");
   for (const f of readdirSync(fixtures)) cpSync(join(fixtures, f), join(dir, f));
   if (tsconfig) writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));

@@ -1,15 +1,20 @@
 /**
  * The backends every behavioural suite runs on. A suite is written once with
  * {@link describeBackends} and runs on each backend: standalone redis-server, a 3-master
- * cluster (and, once it exists, the embedded memory engine). Each suite gets a Database
+ * cluster and the embedded memory engine. The server backends' Databases get ioredis 6
+ * clients, or ioredis 5 (`NARWHAL_IOREDIS=5`), or node-redis (`NARWHAL_DRIVER=node-redis`). Each suite gets a Database
  * with a prefix of its own, so suites never see each other's keys and nothing is flushed.
  */
 import { randomBytes } from "node:crypto";
 import { Redis as Redis6, Cluster as Cluster6 } from "ioredis";
 import { Redis as Redis5, Cluster as Cluster5 } from "ioredis5";
+import { createClient, createCluster } from "redis";
 import { afterAll, beforeAll, describe, inject } from "vitest";
 import type { ClientLike } from "../../src/client";
 import { Database } from "../../src/database";
+import { nodeRedisAdapter } from "../../src/drivers/node-redis";
+import { nodeRedisClusterAdapter } from "../../src/drivers/node-redis-cluster";
+import type { NodeRedisClient, NodeRedisCluster } from "../../src/drivers/node-redis-shape";
 import { createEngine } from "../../src/memory/create-engine";
 import { MemoryClient } from "../../src/memory/facade";
 
@@ -29,6 +34,8 @@ export interface Backend {
    * (CLIENT SETNAME, restored on reconnect), so a test can kill its own connections only.
    */
   client(name?: string): ClientLike;
+  /** A client for asserting raw state (ioredis whatever the driver); default {@link client}. */
+  rawClient?(name?: string): ClientLike;
 }
 
 /** Which ioredis major the suites use: `NARWHAL_IOREDIS=5` selects ioredis 5 (CI runs both). */
@@ -38,24 +45,57 @@ type AnyRedisCtor = new (...args: unknown[]) => unknown;
 const RedisClass = (ioredisMajor === 5 ? Redis5 : Redis6) as unknown as AnyRedisCtor;
 const ClusterClass = (ioredisMajor === 5 ? Cluster5 : Cluster6) as unknown as AnyRedisCtor;
 
+/**
+ * Which driver the standalone and cluster backends hand to `new Database()`:
+ * `NARWHAL_DRIVER=node-redis` selects node-redis (`createClient`/`createCluster`, RESP2);
+ * default ioredis. The suites' `raw` assertion client stays ioredis either way (an independent
+ * witness of what the Database wrote).
+ */
+export const driver = process.env.NARWHAL_DRIVER === "node-redis" ? "node-redis" : "ioredis";
+
+/** A connected node-redis client (its adapter: the suites call `.call()`/`.on()` on clients); `new Database(adapter)` checks the node-redis client under it. */
+function nodeRedisStandalone(where: { url?: string; path?: string }, name?: string): ClientLike {
+  const client = createClient({ RESP: 2, name, url: where.url, socket: where.path ? { path: where.path, tls: false as const } : undefined });
+  const adapter = nodeRedisAdapter(client as unknown as NodeRedisClient);
+  client.connect().catch(() => undefined);
+  return adapter;
+}
+
+function nodeRedisCluster(nodes: Array<{ host: string; port: number }>, name?: string): ClientLike {
+  const cluster = createCluster({ RESP: 2, rootNodes: nodes.map((n) => ({ socket: { host: n.host, port: n.port } })), defaults: { name } });
+  const adapter = nodeRedisClusterAdapter(cluster as unknown as NodeRedisCluster);
+  cluster.connect().catch(() => undefined);
+  return adapter;
+}
+
+/** What the suite's Database is given: for node-redis the node-redis client itself (detection and safety checks included). */
+export function connectionOf(client: ClientLike): ClientLike {
+  return ((client as { native?: ClientLike }).native ?? client) as ClientLike;
+}
+
 export function backends(): Backend[] {
   const standalone = inject("standalone");
   const cluster = inject("cluster");
   // narwhal refuses clients that resend unanswered commands after a reconnect (client-safety.ts).
   const quiet = { maxRetriesPerRequest: 1, commandTimeout: 10000, autoResendUnfulfilledCommands: false };
+  const ioStandalone = (name?: string) =>
+    (standalone?.url
+      ? new RedisClass(standalone.url, { ...quiet, connectionName: name })
+      : new RedisClass({ path: standalone?.path, ...quiet, connectionName: name })) as unknown as ClientLike;
+  const ioCluster = (name?: string) => new ClusterClass(cluster?.nodes ?? [], { retryDelayOnFailover: 0, redisOptions: { ...quiet, connectionName: name } }) as unknown as ClientLike;
+  const nodeRedis = driver === "node-redis";
   return [
     {
       name: "standalone",
       unavailable: standalone ? undefined : "no redis-server on PATH and no REDIS_URL",
-      client: (name) =>
-        (standalone?.url
-          ? new RedisClass(standalone.url, { ...quiet, connectionName: name })
-          : new RedisClass({ path: standalone?.path, ...quiet, connectionName: name })) as unknown as ClientLike,
+      client: nodeRedis ? (name) => nodeRedisStandalone(standalone ?? {}, name) : ioStandalone,
+      rawClient: ioStandalone,
     },
     {
       name: "cluster",
       unavailable: cluster ? undefined : "no redis-server on PATH and no REDIS_CLUSTER_URL",
-      client: (name) => new ClusterClass(cluster?.nodes ?? [], { retryDelayOnFailover: 0, redisOptions: { ...quiet, connectionName: name } }) as unknown as ClientLike,
+      client: nodeRedis ? (name) => nodeRedisCluster(cluster?.nodes ?? [], name) : ioCluster,
+      rawClient: ioCluster,
     },
     memoryBackend(),
   ];
@@ -104,7 +144,8 @@ async function cleanup(raw: ClientLike, prefix: string): Promise<void> {
 /** Runs `body` once per backend, inside `describe("<title> [<backend>]")`. */
 export function describeBackends(title: string, body: (ctx: () => SuiteContext) => void, options: SuiteOptions = {}): void {
   for (const backend of backends()) {
-    const name = `${title} [${backend.name}]`;
+    // The driver is named when it is not the default, so a report says what ran.
+    const name = driver !== "ioredis" && backend.name !== "memory" ? `${title} [${backend.name}, ${driver}]` : `${title} [${backend.name}]`;
     if (backend.unavailable) {
       describe.skip(`${name}: not run, ${backend.unavailable}`, () => body(() => ({}) as SuiteContext));
       continue;
@@ -118,8 +159,8 @@ export function describeBackends(title: string, body: (ctx: () => SuiteContext) 
       let ctx: SuiteContext | undefined;
       beforeAll(async () => {
         const prefix = `t${randomBytes(4).toString("hex")}`;
-        const db = new Database(backend.client(), { prefix });
-        const raw = backend.client();
+        const db = new Database(connectionOf(backend.client()), { prefix });
+        const raw = backend.rawClient?.() ?? backend.client();
         ctx = { backend, db, raw, prefix };
       });
       afterAll(async () => {

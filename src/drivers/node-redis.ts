@@ -1,0 +1,205 @@
+/**
+ * A node-redis (redis ≥ 5) standalone client seen as narwhal's {@link ClientLike}: commands
+ * with `sendCommand` (RESP2 replies shaped as ioredis's, see node-redis-replies.ts), MULTI
+ * and pipelines (node-redis-batch.ts), dedicated connections with `duplicate()`, pub/sub, and
+ * ioredis's connection events and `status`, which connection-watch.ts, the cache and the
+ * coordination primitives read:
+ *
+ *   node-redis `connect` → `connect`; `ready` → `ready`; `reconnecting` (the socket was lost)
+ *   → `close` then `reconnecting`; `end`, or an `error` after which the client is no longer
+ *   open (no reconnect strategy) → `close` then `end`.
+ *
+ * No blind resend: when its socket closes, node-redis rejects every command already written
+ * (`Socket closed unexpectedly`, reported by narwhal as possibly applied) and only writes,
+ * after the reconnect, the ones still in its offline queue, which never reached Redis.
+ *
+ * One adapter per node-redis client ({@link nodeRedisAdapter}); narwhal never closes a client
+ * it was given, only the duplicates it opened.
+ */
+import { EventEmitter } from "node:events";
+import type { ClientLike } from "../client";
+import type { Arg } from "../command";
+import { NodeRedisBatch, BUFFER_OPTIONS, STRING_OPTIONS } from "./node-redis-batch";
+import type { NodeRedisClient, NodeRedisListener, NodeRedisOptions } from "./node-redis-shape";
+import { rethrowReply, shaped, toArgs } from "./node-redis-replies";
+
+/** Where a connection goes, as ioredis's `options` say it (describeServer, the cache's per-master connections). */
+export interface AdapterOptions {
+  readonly host?: string;
+  readonly port?: number;
+  readonly path?: string;
+  /** The client's per-command timeout (ms), if it has one. */
+  readonly commandTimeout?: number;
+}
+
+/** ioredis-style options narwhal passes to `duplicate()`, translated for node-redis. */
+interface DuplicateOptions {
+  readonly connectionName?: string;
+  readonly retryStrategy?: (times: number) => number | null | undefined;
+}
+
+const adapters = new WeakMap<object, NodeRedisAdapter>();
+
+/** The adapter of a node-redis client (one per client: its listeners are added once). */
+export function nodeRedisAdapter(client: NodeRedisClient, where?: AdapterOptions): NodeRedisAdapter {
+  let adapter = adapters.get(client);
+  if (!adapter) adapters.set(client, (adapter = new NodeRedisAdapter(client, where)));
+  return adapter;
+}
+
+/** Host/port/path of a node-redis client's options. */
+export function whereOf(options: NodeRedisOptions | undefined): AdapterOptions {
+  const socket = options?.socket ?? {};
+  let host = socket.host;
+  let port = socket.port;
+  if (options?.url && host === undefined) {
+    const url = new URL(options.url);
+    host = url.hostname;
+    port = url.port ? Number(url.port) : 6379;
+  }
+  return { host, port, path: socket.path, commandTimeout: options?.commandOptions?.timeout };
+}
+
+/** The last plain-object argument of `duplicate(...)` (a Cluster passes `([], options)`). */
+export function duplicateOptions(args: readonly unknown[]): DuplicateOptions {
+  for (let i = args.length - 1; i >= 0; i--) {
+    const a = args[i];
+    if (typeof a === "object" && a !== null && !Array.isArray(a)) return a as DuplicateOptions;
+  }
+  return {};
+}
+
+/** True when ioredis-style options ask for no reconnect (`retryStrategy: () => null`). */
+export function noReconnect(options: DuplicateOptions): boolean {
+  return typeof options.retryStrategy === "function" && options.retryStrategy(1) == null;
+}
+
+export class NodeRedisAdapter extends EventEmitter implements ClientLike {
+  readonly isCluster = false;
+  /** Which driver this is (tests, diagnostics). */
+  readonly driver = "node-redis";
+  readonly options: AdapterOptions;
+  private everReady: boolean;
+  private ended = false;
+  private readonly listener: NodeRedisListener = (message, channel) => {
+    this.emit("messageBuffer", channel, message);
+    const text = message === null || message === undefined ? null : Array.isArray(message) ? message.map(String) : String(message);
+    this.emit("message", String(channel), text);
+  };
+
+  constructor(
+    /** The node-redis client. */
+    readonly native: NodeRedisClient,
+    where?: AdapterOptions,
+  ) {
+    super();
+    this.options = where ?? whereOf(native.options);
+    this.everReady = native.isReady;
+    native.on("connect", () => {
+      this.ended = false;
+      this.emit("connect");
+    });
+    native.on("ready", () => {
+      this.everReady = true;
+      this.emit("ready");
+    });
+    native.on("reconnecting", () => {
+      this.emit("close");
+      this.emit("reconnecting");
+    });
+    native.on("end", () => this.end());
+    native.on("error", (error: unknown) => {
+      // An EventEmitter throws an 'error' nobody listens to; narwhal's own listeners are optional.
+      if (this.listenerCount("error") > 0) this.emit("error", error);
+      if (!native.isOpen) this.end();
+    });
+  }
+
+  /** ioredis's status names: `ready`, `connecting` (first connection), `reconnecting`, `end`, or `wait` (never connected). */
+  get status(): string {
+    if (this.native.isReady) return "ready";
+    if (this.native.isOpen) return this.everReady ? "reconnecting" : "connecting";
+    return this.ended || this.everReady ? "end" : "wait";
+  }
+
+  /** The socket, as far as tracking-connection.ts uses it: `unref()` so it never keeps the process alive. */
+  get stream(): { unref(): void } {
+    return { unref: () => this.native.unref() };
+  }
+
+  call(command: string, ...args: Arg[]): Promise<unknown> {
+    const a = toArgs(command, args);
+    const sent = this.native.sendCommand(a, STRING_OPTIONS);
+    return (a[0] === "hgetall" || a[0] === "HGETALL" ? sent.then((r) => shaped(a, r)) : sent).catch(rethrowReply);
+  }
+
+  callBuffer(command: string, ...args: Arg[]): Promise<unknown> {
+    const a = toArgs(command, args);
+    const sent = this.native.sendCommand(a, BUFFER_OPTIONS);
+    return (a[0] === "hgetall" || a[0] === "HGETALL" ? sent.then((r) => shaped(a, r)) : sent).catch(rethrowReply);
+  }
+
+  multi(): NodeRedisBatch {
+    return new NodeRedisBatch(() => this.native, true);
+  }
+
+  pipeline(): NodeRedisBatch {
+    return new NodeRedisBatch(() => this.native, false);
+  }
+
+  subscribe(...channels: string[]): Promise<unknown> {
+    return this.native.subscribe(channels, this.listener, true).catch(rethrowReply);
+  }
+
+  unsubscribe(...channels: string[]): Promise<unknown> {
+    return this.native.unsubscribe(channels, this.listener, true).catch(rethrowReply);
+  }
+
+  /**
+   * A new connection to the same server, connecting now: RESP2 (pub/sub messages, CLIENT
+   * TRACKING redirects), no command or socket timeout (a blocking call has narwhal's own deadline), no
+   * reconnect when asked (`retryStrategy: () => null`). Its commands wait for the first
+   * connection (nothing of them was written before).
+   */
+  duplicate(...args: unknown[]): NodeRedisAdapter {
+    const io = duplicateOptions(args);
+    const base = this.native.options ?? {};
+    const overrides: Partial<NodeRedisOptions> = {
+      RESP: 2,
+      disableOfflineQueue: false,
+      commandOptions: { ...base.commandOptions, timeout: undefined },
+      // No idle-socket timeout either: a blocking call or a subscription is silent by nature.
+      socket: { ...base.socket, socketTimeout: undefined, ...(noReconnect(io) ? { reconnectStrategy: false } : {}) },
+    };
+    if ("connectionName" in io) overrides.name = io.connectionName;
+    const connection = this.native.duplicate(overrides);
+    const adapter = new NodeRedisAdapter(connection, this.options);
+    // A failed connect reaches the adapter's 'error' listeners and its status.
+    connection.connect().catch(() => undefined);
+    return adapter;
+  }
+
+  /** Closes the connection after the replies already due (node-redis `close()`). */
+  async quit(): Promise<unknown> {
+    if (!this.native.isOpen) return "OK";
+    await this.native.close();
+    return "OK";
+  }
+
+  /** Closes the connection at once (node-redis `destroy()`); pending commands reject. */
+  disconnect(): void {
+    if (!this.native.isOpen) return this.end();
+    try {
+      this.native.destroy();
+    } catch {
+      // Closed meanwhile.
+    }
+  }
+
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.emit("close");
+    this.emit("end");
+  }
+}
