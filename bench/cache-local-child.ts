@@ -8,7 +8,8 @@ import { BentoCache, bentostore } from "bentocache";
 import { memoryDriver } from "bentocache/drivers/memory";
 import { redisBusDriver, redisDriver } from "bentocache/drivers/redis";
 import { Redis } from "ioredis";
-import { Database } from "../src/database";
+import type { Database } from "../src/database";
+import { narwhalModule } from "./narwhal-module";
 
 type Command =
   | { op: "init"; socket: string; prefix: string }
@@ -26,7 +27,7 @@ async function handle(cmd: Command): Promise<unknown> {
   switch (cmd.op) {
     case "init":
       raw = new Redis({ path: cmd.socket, autoResendUnfulfilledCommands: false });
-      db = new Database({ path: cmd.socket }, { prefix: cmd.prefix });
+      db = new (await narwhalModule()).Database({ path: cmd.socket }, { prefix: cmd.prefix });
       bento = new BentoCache({
         default: "multi",
         stores: {

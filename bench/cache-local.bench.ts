@@ -20,8 +20,7 @@ import { fileURLToPath } from "node:url";
 import { BentoCache, bentostore } from "bentocache";
 import { memoryDriver } from "bentocache/drivers/memory";
 import { redisBusDriver, redisDriver } from "bentocache/drivers/redis";
-import { Database } from "../src/database";
-import { CACHE_CHANNELS } from "../src/cache/events";
+import { narwhalModule } from "./narwhal-module";
 import { fmt, privateRedis, table } from "./support";
 
 const BATCH = 1000;
@@ -60,6 +59,8 @@ function child() {
 export default async function run(): Promise<void> {
   const redis = await privateRedis();
   const prefix = "bl";
+  const { Database, CACHE_CHANNELS, source } = await narwhalModule();
+  console.log(`\nnarwhal loaded from ${source}`);
   const db = new Database({ path: redis.socket }, { prefix });
   const other = child();
   const bento = new BentoCache({
