@@ -16,6 +16,19 @@ export type ConnectionKind = "url" | "options" | "ioredis" | "node-redis";
 /** Methods or properties that only a client object has (ioredis, node-redis, GLIDE, redis v3…), never ioredis options. */
 const CLIENT_MARKERS = ["sendCommand", "connect", "isOpen", "isReady", "multi", "pipeline", "duplicate", "quit", "disconnect", "exec", "customCommand", "createClient"];
 
+/**
+ * Why a Valkey GLIDE client (`@valkey/valkey-glide` 2.x) is refused, each checked against
+ * redis-server 7.0 (test/integration/glide-blockers.test.ts fails when one stops being true):
+ * narwhal's local cache tier needs a connection that receives CLIENT TRACKING invalidations,
+ * which GLIDE cannot host (pub/sub only on RESP3, where Redis sends `invalidate` pushes that
+ * GLIDE drops); GLIDE reconnects without telling (no connection events, a new CLIENT ID, the
+ * tracking state gone), so narwhal cannot notice lost invalidations nor fail fast while down;
+ * and `customCommand` reshapes replies by command name (HGETALL as `{ key, value }` records,
+ * scores as numbers, HSETNX/EXPIRE as booleans) and rewrites error texts ("WRONGTYPE: …").
+ */
+export const GLIDE_REFUSAL =
+  "narwhal does not drive Valkey GLIDE clients: GLIDE allows pub/sub only on RESP3 and drops the RESP3 `invalidate` pushes that CLIENT TRACKING sends (narwhal's local cache tier needs them), and it reconnects without any event (a new connection without tracking, unnoticed); pass an ioredis or node-redis client (or a URL) for the same server instead";
+
 /** The accepted forms, named in every refusal. */
 export const ACCEPTED =
   "accepted: a redis:// URL, ioredis options (a plain object), an ioredis Redis or Cluster, a node-redis client from createClient() or createCluster() (redis ≥ 5, with RESP: 2), or use Database.memory()";
@@ -44,6 +57,15 @@ export function isNodeRedisShape(value: object): boolean {
   return client || cluster;
 }
 
+/**
+ * True for a Valkey GLIDE `GlideClient` or `GlideClusterClient` (their common BaseClient has
+ * `customCommand`, `exec` and the pub/sub accessors `getPubSubMessage`/`tryGetPubSubMessage`).
+ */
+export function isGlideShape(value: object): boolean {
+  const v = value as Record<string, unknown>;
+  return typeof v.customCommand === "function" && typeof v.exec === "function" && typeof v.tryGetPubSubMessage === "function" && typeof v.getPubSubMessage === "function";
+}
+
 function isPlainObject(value: object): boolean {
   const proto = Object.getPrototypeOf(value) as unknown;
   return proto === Object.prototype || proto === null;
@@ -69,6 +91,11 @@ export function connectionKind(connection: unknown): ConnectionKind {
   }
   if (isIoredisShape(connection)) return "ioredis";
   if (isNodeRedisShape(connection)) return "node-redis";
+  if (isGlideShape(connection)) {
+    const name = (connection as { constructor?: { name?: string } }).constructor?.name;
+    const what = name === "GlideClusterClient" || name === "GlideClient" ? `a Valkey GLIDE ${name}` : "a Valkey GLIDE client";
+    throw new ValidationError({ path: "connection", message: `got ${what}; ${GLIDE_REFUSAL}. ${ACCEPTED}` });
+  }
   // ioredis options are a plain object with none of a client's members; anything else would be
   // misread as options (and connect to 127.0.0.1:6379).
   if (isPlainObject(connection) && !CLIENT_MARKERS.some((m) => m in connection)) return "options";

@@ -1,12 +1,14 @@
 /**
  * What `new Database(x)` takes `x` for (src/drivers/detect.ts), on real client objects that
  * are created but never connected: ioredis, node-redis client/cluster/pool/sentinel, the
- * embedded engine's MemoryClient, plain options and anything else.
+ * embedded engine's MemoryClient, Valkey GLIDE clients (lazyConnect), plain options and anything else.
  */
+import { GlideClient, GlideClusterClient } from "@valkey/valkey-glide";
 import { Cluster, Redis } from "ioredis";
 import { createClient, createClientPool, createCluster, createSentinel } from "redis";
 import { describe, expect, it } from "vitest";
 import { connectionKind } from "../../src/drivers/detect";
+import { Database } from "../../src/database";
 import { ValidationError } from "../../src/errors";
 import { MemoryClient } from "../../src/memory/facade";
 
@@ -45,6 +47,20 @@ describe("connectionKind", () => {
     expect(connectionKind(createCluster({ rootNodes: [{ url: "redis://10.0.0.1:7000" }], RESP: 2 }))).toBe("node-redis");
     expect(refused(createClientPool({ RESP: 2 }))).toMatch(/a node-redis object that is neither a createClient\(\) client nor a createCluster\(\) cluster/);
     expect(refused(createSentinel({ name: "m", sentinelRootNodes: [{ host: "127.0.0.1", port: 1 }], RESP: 2 }))).toMatch(/neither a createClient\(\) client/);
+  });
+
+  it("Valkey GLIDE clients are refused by name, with the blocker (not taken for options, not connected to 6379)", async () => {
+    // lazyConnect: created without reaching any server (port 1 is never listened on).
+    const client = await GlideClient.createClient({ addresses: [{ host: "127.0.0.1", port: 1 }], lazyConnect: true });
+    const cluster = await GlideClusterClient.createClient({ addresses: [{ host: "127.0.0.1", port: 1 }], lazyConnect: true });
+    try {
+      expect(refused(client)).toMatch(/^connection: got a Valkey GLIDE GlideClient; narwhal does not drive Valkey GLIDE clients: GLIDE allows pub\/sub only on RESP3 and drops the RESP3 `invalidate` pushes/);
+      expect(refused(cluster)).toMatch(/got a Valkey GLIDE GlideClusterClient; .*reconnects without any event.*pass an ioredis or node-redis client/);
+      expect(() => new Database(client as never)).toThrow(ValidationError);
+    } finally {
+      client.close();
+      cluster.close();
+    }
   });
 
   it("anything else that is not plain options is refused, naming what it got and what is accepted", () => {
