@@ -9,6 +9,7 @@ import { setCommands } from "./sets";
 import { zsetOpCommands } from "./zset-ops";
 import { zsetCommands } from "./zsets";
 import { scriptingCommands } from "./scripting";
+import { functionCommands } from "./functions";
 import { configCommands } from "./config";
 import { registerMemoryConfig } from "./memory-config";
 import { serverCommands } from "./server";
@@ -41,6 +42,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...hllCommands,
   ...transactionCommands,
   ...scriptingCommands,
+  ...functionCommands,
   ...configCommands,
   ...streamCommands,
   ...streamGroupCommands,

@@ -30,6 +30,8 @@ export class BusyScript {
     readonly effects: ScriptEffects,
     /** EVAL/EVALSHA, or FCALL: which KILL may end it and which BUSY text others get. */
     readonly kind: "eval" | "function",
+    /** For FUNCTION STATS: the function's name, the command that runs it, when it started. */
+    readonly detail?: { readonly name: string; readonly argv: readonly Buffer[]; readonly started: number },
   ) {}
 
   /** The BUSY error for `argv`, or undefined when the command may run now. */

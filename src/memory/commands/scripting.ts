@@ -21,7 +21,7 @@ import { BusyScript, NOTBUSY, READONLY_SCRIPT_WRITE, refusedInReadOnlyScript, WR
 
 export const NO_SCRIPTING = "ERR scripting is not available: this embedded engine was created without a Lua host";
 
-function host(ctx: Ctx): ScriptingHost {
+export function host(ctx: Ctx): ScriptingHost {
   const h = ctx.engine.scripting;
   if (!h) fail(NO_SCRIPTING);
   return h;
@@ -51,9 +51,9 @@ export function runOptions(ctx: Ctx): ScriptRunOptions {
 }
 
 /** Marks the engine busy while a script that went past lua-time-limit runs; the reply when it ends. */
-export function whileBusy(ctx: Ctx, reply: Reply | RunningScript, effects: ScriptEffects, kind: "eval" | "function"): Reply | Promise<Reply> {
+export function whileBusy(ctx: Ctx, reply: Reply | RunningScript, effects: ScriptEffects, kind: "eval" | "function", detail?: BusyScript["detail"]): Reply | Promise<Reply> {
   if (!(reply instanceof Promise)) return reply;
-  const busy = new BusyScript(reply, effects, kind);
+  const busy = new BusyScript(reply, effects, kind, detail);
   ctx.engine.busyScript = busy;
   return reply.finally(() => {
     if (ctx.engine.busyScript === busy) ctx.engine.busyScript = null;
@@ -70,9 +70,13 @@ function evalCommand(name: string, bySha: boolean, readOnly: boolean) {
 }
 
 function evalHandler(bySha: boolean, readOnly: boolean) {
-  const run = evalRun(bySha, readOnly);
+  return withFrozenKeyClock(evalRun(bySha, readOnly));
+}
+
+/** Runs a script command with the key clock frozen at its start (Redis: keys expire by the script's start time while it runs). */
+export function withFrozenKeyClock(run: (ctx: Ctx) => Reply | Promise<Reply>) {
   return (ctx: Ctx): Reply | Promise<Reply> => {
-    const thaw = ctx.engine.freezeKeyClock(); // Redis: keys expire by the script's start time while it runs
+    const thaw = ctx.engine.freezeKeyClock();
     let reply: Reply | Promise<Reply>;
     try {
       reply = run(ctx);
