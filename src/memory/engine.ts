@@ -185,14 +185,29 @@ export class Engine implements Dispatcher {
     return state;
   }
 
-  /** The BUSY error for `argv` while a script runs past lua-time-limit (undefined: it may run). */
-  refuseWhileBusy(argv: readonly Buffer[]): ErrorReply | undefined {
-    return this.busyScript?.refuse(argv);
+  /**
+   * The BUSY error for `argv` while a script runs past lua-time-limit (undefined: it may run).
+   * As Redis's rejectCommand, a refusal inside MULTI flags the transaction, and a refused EXEC
+   * discards it ("EXECABORT Transaction discarded because of: BUSY …").
+   */
+  refuseWhileBusy(argv: readonly Buffer[], session?: Session): ErrorReply | undefined {
+    const refused = this.busyScript?.refuse(argv);
+    if (!refused || !session) return refused;
+    const client = this.clientState(session);
+    if (!client.multi) return refused;
+    if (argv[0]!.toString("latin1").toLowerCase() === "exec") {
+      client.multi = null;
+      client.multiError = false;
+      unwatchAll(client);
+      return new ErrorReply(`EXECABORT Transaction discarded because of: ${refused.message}`);
+    }
+    client.multiError = true;
+    return refused;
   }
 
   dispatch(session: Session, argv: readonly Buffer[]): Reply | Promise<Reply> {
     if (this.busyScript) {
-      const refused = this.busyScript.refuse(argv);
+      const refused = this.refuseWhileBusy(argv, session);
       if (refused) return refused;
     }
     const client = this.clientState(session);

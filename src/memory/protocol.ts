@@ -61,7 +61,7 @@ export interface Dispatcher {
   /** How the dispatcher reaches a session's client (CLIENT TRACKING invalidations, CLIENT KILL); see tracking.ts. */
   attachClient?(session: Session, endpoint: import("./tracking").ClientEndpoint): void;
   /** While a script runs past lua-time-limit: the BUSY error for a command the connection would answer itself (INFO, PUBLISH…). */
-  refuseWhileBusy?(argv: readonly Buffer[]): ErrorReply | undefined;
+  refuseWhileBusy?(argv: readonly Buffer[], session?: Session): ErrorReply | undefined;
   /**
    * Inside MULTI, queues a command the caller answers itself (the RESP server's PUBLISH, INFO,
    * HELLO, SUBSCRIBE…, which the dispatcher does not know): `call.run()` runs at EXEC, in queue
