@@ -14,7 +14,7 @@ import { ErrorReply, StatusReply } from "./protocol";
 import type { ClientDescription, Dispatcher, QueuedCall, Reply, ScriptingHost, Session } from "./protocol";
 import { newClientState, touchWatchers, unwatchAll } from "./transactions-state";
 import { allCommands } from "./commands/index";
-import type { BusyScript } from "./commands/script-busy";
+import { refuseBusy, type BusyScript } from "./commands/script-busy";
 import type { ClientEndpoint } from "./tracking";
 import { Tracking } from "./tracking";
 import { readOnlyKeys } from "./tracking-keys";
@@ -26,6 +26,8 @@ export const DATABASES = 16;
 
 /** Commands that run immediately even inside MULTI. */
 const NOT_QUEUED = new Set(["exec", "discard", "multi", "watch", "quit", "reset"]);
+/** Redis 7.0's `no-multi` commands the engine has (SAVE, SYNC, PSYNC are the others): refused inside MULTI, flagging it. */
+const NO_MULTI = new Set(["shutdown"]);
 
 export interface EngineOptions extends MaxmemoryOptions {
   /** The Lua host for EVAL/EVALSHA/SCRIPT (see protocol.ts); without one those commands answer an error. */
@@ -185,24 +187,9 @@ export class Engine implements Dispatcher {
     return state;
   }
 
-  /**
-   * The BUSY error for `argv` while a script runs past lua-time-limit (undefined: it may run).
-   * As Redis's rejectCommand, a refusal inside MULTI flags the transaction, and a refused EXEC
-   * discards it ("EXECABORT Transaction discarded because of: BUSY …").
-   */
+  /** The BUSY error for `argv` while a script runs past lua-time-limit (undefined: it may run); see {@link refuseBusy}. */
   refuseWhileBusy(argv: readonly Buffer[], session?: Session): ErrorReply | undefined {
-    const refused = this.busyScript?.refuse(argv);
-    if (!refused || !session) return refused;
-    const client = this.clientState(session);
-    if (!client.multi) return refused;
-    if (argv[0]!.toString("latin1").toLowerCase() === "exec") {
-      client.multi = null;
-      client.multiError = false;
-      unwatchAll(client);
-      return new ErrorReply(`EXECABORT Transaction discarded because of: ${refused.message}`);
-    }
-    client.multiError = true;
-    return refused;
+    return this.busyScript ? refuseBusy(this.busyScript, argv, session && this.clientState(session)) : undefined;
   }
 
   dispatch(session: Session, argv: readonly Buffer[]): Reply | Promise<Reply> {
@@ -215,6 +202,10 @@ export class Engine implements Dispatcher {
     if (resolved instanceof ErrorReply) {
       if (client.multi) client.multiError = true;
       return resolved;
+    }
+    if (client.multi && NO_MULTI.has(resolved.name)) {
+      client.multiError = true;
+      return new ErrorReply("ERR Command not allowed inside a transaction");
     }
     const oom = this.refuseOom(resolved, client);
     if (oom) {

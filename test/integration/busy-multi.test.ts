@@ -3,7 +3,8 @@
  * like Redis's rejectCommand, a refused command flags the transaction (EXEC then answers
  * EXECABORT … previous errors) and a refused EXEC discards it ("EXECABORT Transaction discarded
  * because of: BUSY …"), leaving the connection out of MULTI. Engine served over RESP and a
- * private redis-server, `lua-time-limit` 10 ms, reply by reply.
+ * private redis-server, `lua-time-limit` 10 ms, reply by reply. Also SHUTDOWN inside MULTI
+ * (Redis's `no-multi`: refused at queue time, EXEC aborts).
  */
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -46,6 +47,19 @@ describe.skipIf(!hasRedisServer())("BUSY inside MULTI vs a private redis-server 
     ["a command during the script, EXEC after", [["multi"], ["incr", "xx"]], [["incr", "xx"]], [["exec"]]],
     ["just EXEC during the script", [["multi"], ["incr", "xx"]], [["exec"]], []],
   ];
+  it("SHUTDOWN inside MULTI is refused (Redis's no-multi flag) and EXEC aborts", async () => {
+    const replies = async (c: Redis) => {
+      const out: unknown[] = [];
+      for (const argv of [["multi"], ["set", "foo", "bar"], ["shutdown"], ["shutdown", "nosave"], ["exec"], ["get", "foo"], ["ping"]]) {
+        out.push(await settled(c.call(argv[0]!, ...argv.slice(1))));
+      }
+      return out;
+    };
+    const expected = await replies(sides.redis);
+    expect(expected[2]).toEqual({ error: "ERR Command not allowed inside a transaction" });
+    expect(await replies(sides.memory)).toEqual(expected);
+  });
+
   for (const [title, before, during, after] of CASES) {
     it(title, async () => {
       const expected = await scenario(sides.redis, before, during, after);
