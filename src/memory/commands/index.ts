@@ -26,6 +26,7 @@ import { lcsCommands } from "./lcs";
 import { objectCommand } from "./object";
 import { sortCommands } from "./sort";
 import { dumpCommands } from "./dump";
+import { memoryCommand } from "./memory-usage";
 
 registerMemoryConfig(); // maxmemory and maxmemory-policy in CONFIG GET/SET (a call: sideEffects is false)
 
@@ -55,4 +56,5 @@ export const allCommands: readonly CommandSpec[] = [
   objectCommand,
   ...sortCommands,
   ...dumpCommands,
+  memoryCommand,
 ];
