@@ -35,6 +35,7 @@ declare module "fengari" {
     function lua_isstring(L: LuaState, idx: number): boolean;
     function lua_isfunction(L: LuaState, idx: number): boolean;
     function lua_gettable(L: LuaState, idx: number): number;
+    function lua_checkstack(L: LuaState, n: number): boolean;
     function lua_absindex(L: LuaState, idx: number): number;
     function lua_gettop(L: LuaState): number;
     function lua_settop(L: LuaState, idx: number): void;
