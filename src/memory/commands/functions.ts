@@ -13,7 +13,8 @@ import { ErrorReply, MapReply, SetReply, StatusReply, type FunctionHost, type Re
 import { BadFormat, RdbReader, RdbWriter, verifyPayload } from "../rdb/format";
 import { lzfDecompress } from "../rdb/lzf";
 import { BUSY_EVAL, NOTBUSY, type ScriptEffects } from "./script-busy";
-import { host, runOptions, scriptCall, whileBusy, withFrozenKeyClock } from "./scripting";
+import { deniedByOom, host, runOptions, scriptCall, whileBusy, withFrozenKeyClock } from "./scripting";
+import { OOM_ERROR } from "../maxmemory";
 import { subcommandSyntax } from "./stream-groups";
 
 const OK = new StatusReply("OK");
@@ -159,6 +160,7 @@ function fcall(readOnly: boolean) {
     const numkeys = Number(text);
     if (numkeys > ctx.argv.length - 3) return new ErrorReply("ERR Number of keys can't be greater than number of args");
     if (numkeys < 0) return new ErrorReply("ERR Number of keys can't be negative");
+    if (deniedByOom(ctx, fn.flags)) return new ErrorReply(OOM_ERROR); // processCommand's gate, before the *_RO check
     if (readOnly && !fn.flags.noWrites) return new ErrorReply("ERR Can not execute a script with write flag using *_ro command.");
     const effects: ScriptEffects = { wrote: false, readOnly: readOnly || fn.flags.noWrites };
     const keys = ctx.argv.slice(3, 3 + numkeys);

@@ -15,7 +15,8 @@ import { command } from "../command";
 import { fail, SYNTAX } from "../errors";
 import { int } from "../numbers";
 import { ErrorReply, StatusReply } from "../protocol";
-import type { Reply, RunningScript, ScriptCall, ScriptRunOptions, ScriptingHost } from "../protocol";
+import type { Reply, RunningScript, ScriptCall, ScriptFlags, ScriptRunOptions, ScriptingHost } from "../protocol";
+import { OOM_ERROR } from "../maxmemory";
 import { configValue } from "./config";
 import { BusyScript, NOTBUSY, READONLY_SCRIPT_WRITE, refusedInReadOnlyScript, WRITE_COMMANDS, type ScriptEffects } from "./script-busy";
 
@@ -43,6 +44,15 @@ export function scriptCall(ctx: Ctx, effects: ScriptEffects): ScriptCall {
     return undefined;
   };
   return (argv) => ctx.engine.dispatchInScript(session, argv, check);
+}
+
+/**
+ * scriptPrepareForRun's OOM check: a script with flags (a shebang script, any function) that is
+ * neither `allow-oom` nor `no-writes` is refused up front while the engine is over maxmemory.
+ */
+export function deniedByOom(ctx: Ctx, flags: ScriptFlags): boolean {
+  const memory = ctx.engine.memory;
+  return !flags.allowOom && !flags.noWrites && memory.limit > 0 && !memory.enforce();
 }
 
 /** Options for one run: may yield past lua-time-limit, except inside EXEC (nested), which needs the reply now. */
@@ -106,6 +116,8 @@ function evalRun(bySha: boolean, readOnly: boolean) {
     if (loaded instanceof ErrorReply) return loaded;
     const flags = h.flags(loaded);
     if (!flags) return new ErrorReply("NOSCRIPT No matching script. Please use EVAL.");
+    // processCommand's OOM gate (the flags make the script a denyoom command) comes before the *_RO check.
+    if (flags.shebang && deniedByOom(ctx, flags)) return new ErrorReply(OOM_ERROR);
     if (readOnly && flags.shebang && !flags.noWrites) return new ErrorReply("ERR Can not execute a script with write flag using *_ro command.");
     const effects: ScriptEffects = { wrote: false, readOnly: readOnly || flags.noWrites };
     return whileBusy(ctx, h.evalSha(loaded, keys, args, scriptCall(ctx, effects), options), effects, "eval");
