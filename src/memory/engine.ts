@@ -14,7 +14,7 @@ import { ErrorReply, StatusReply } from "./protocol";
 import type { ClientDescription, Dispatcher, QueuedCall, Reply, ScriptingHost, Session } from "./protocol";
 import { newClientState, touchWatchers, unwatchAll } from "./transactions-state";
 import { allCommands } from "./commands/index";
-import type { BusyScript } from "./commands/script-busy";
+import { refuseBusy, type BusyScript } from "./commands/script-busy";
 import type { ClientEndpoint } from "./tracking";
 import { Tracking } from "./tracking";
 import { readOnlyKeys } from "./tracking-keys";
@@ -26,6 +26,8 @@ export const DATABASES = 16;
 
 /** Commands that run immediately even inside MULTI. */
 const NOT_QUEUED = new Set(["exec", "discard", "multi", "watch", "quit", "reset"]);
+/** Redis 7.0's `no-multi` commands the engine has (SAVE, SYNC, PSYNC are the others): refused inside MULTI, flagging it. */
+const NO_MULTI = new Set(["shutdown"]);
 
 export interface EngineOptions extends MaxmemoryOptions {
   /** The Lua host for EVAL/EVALSHA/SCRIPT (see protocol.ts); without one those commands answer an error. */
@@ -185,14 +187,14 @@ export class Engine implements Dispatcher {
     return state;
   }
 
-  /** The BUSY error for `argv` while a script runs past lua-time-limit (undefined: it may run). */
-  refuseWhileBusy(argv: readonly Buffer[]): ErrorReply | undefined {
-    return this.busyScript?.refuse(argv);
+  /** The BUSY error for `argv` while a script runs past lua-time-limit (undefined: it may run); see {@link refuseBusy}. */
+  refuseWhileBusy(argv: readonly Buffer[], session?: Session): ErrorReply | undefined {
+    return this.busyScript ? refuseBusy(this.busyScript, argv, session && this.clientState(session)) : undefined;
   }
 
   dispatch(session: Session, argv: readonly Buffer[]): Reply | Promise<Reply> {
     if (this.busyScript) {
-      const refused = this.busyScript.refuse(argv);
+      const refused = this.refuseWhileBusy(argv, session);
       if (refused) return refused;
     }
     const client = this.clientState(session);
@@ -200,6 +202,10 @@ export class Engine implements Dispatcher {
     if (resolved instanceof ErrorReply) {
       if (client.multi) client.multiError = true;
       return resolved;
+    }
+    if (client.multi && NO_MULTI.has(resolved.name)) {
+      client.multiError = true;
+      return new ErrorReply("ERR Command not allowed inside a transaction");
     }
     const oom = this.refuseOom(resolved, client);
     if (oom) {

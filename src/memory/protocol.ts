@@ -61,7 +61,7 @@ export interface Dispatcher {
   /** How the dispatcher reaches a session's client (CLIENT TRACKING invalidations, CLIENT KILL); see tracking.ts. */
   attachClient?(session: Session, endpoint: import("./tracking").ClientEndpoint): void;
   /** While a script runs past lua-time-limit: the BUSY error for a command the connection would answer itself (INFO, PUBLISH…). */
-  refuseWhileBusy?(argv: readonly Buffer[]): ErrorReply | undefined;
+  refuseWhileBusy?(argv: readonly Buffer[], session?: Session): ErrorReply | undefined;
   /**
    * Inside MULTI, queues a command the caller answers itself (the RESP server's PUBLISH, INFO,
    * HELLO, SUBSCRIBE…, which the dispatcher does not know): `call.run()` runs at EXEC, in queue
@@ -133,6 +133,47 @@ export interface ScriptingHost {
    * it is not cached. A host without this method runs every script in compatibility mode.
    */
   flags?(sha: string): ScriptFlags | undefined;
+  /** How many scripts are cached (INFO memory's `number_of_cached_scripts`). */
+  cachedScripts?(): number;
+  /** Redis 7.0 Functions (FUNCTION LOAD…, FCALL): absent when the host has none. */
+  readonly functions?: FunctionHost;
+}
+
+/** One function of a library, as FUNCTION LIST shows it. */
+export interface FunctionInfo {
+  readonly name: string;
+  readonly description: Buffer | null;
+  /** Redis's flag names in Redis's order (no-writes, allow-oom, allow-stale, no-cluster, allow-cross-slot-keys). */
+  readonly flagNames: readonly string[];
+  readonly flags: ScriptFlags;
+}
+
+/** A loaded library: its name, its code (with the `#!lua name=` line) and its functions. */
+export interface FunctionLibrary {
+  readonly name: string;
+  readonly code: Buffer;
+  readonly functions: readonly FunctionInfo[];
+}
+
+/** FUNCTION RESTORE's policy. */
+export type RestorePolicy = "flush" | "append" | "replace";
+
+/**
+ * The libraries of Redis 7.0 Functions and their runner (FUNCTION LOAD/DELETE/FLUSH/LIST/DUMP/
+ * RESTORE, FCALL, FCALL_RO); error replies carry Redis's texts.
+ */
+export interface FunctionHost {
+  /** FUNCTION LOAD [REPLACE]: the library's name, or the error. */
+  load(code: Buffer, replace: boolean): string | ErrorReply;
+  /** FUNCTION RESTORE of the library codes a payload held. */
+  restore(codes: readonly Buffer[], policy: RestorePolicy): ErrorReply | undefined;
+  libraries(): readonly FunctionLibrary[];
+  find(name: string): FunctionInfo | undefined;
+  /** FUNCTION DELETE: false when there is no such library. */
+  delete(library: string): boolean;
+  flush(): void;
+  /** FCALL of a function {@link find} found. */
+  call(name: string, keys: readonly Buffer[], args: readonly Buffer[], call: ScriptCall, options?: ScriptRunOptions): Reply | RunningScript;
 }
 
 /** A script's shebang flags (Redis 7.0's `#!lua flags=…`); all false without a shebang ("compatibility mode"). */

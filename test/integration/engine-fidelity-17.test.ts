@@ -52,6 +52,14 @@ describe.skipIf(why !== undefined)(`issue 17 fidelity vs redis-server${why ? `: 
     expect(await reply(sides.memory, "sintercard", "x", "a")).toBe("!ERR numkeys should be greater than 0");
   });
 
+  it("CLIENT KILL ID with a bad id answers Redis's one text (introspection.tcl)", async () => {
+    for (const id of ["str", "-1", "0", "1.5", "99999999999999999999"]) {
+      const argv = ["client", "kill", "id", id];
+      expect(await reply(sides.memory, ...argv), argv.join(" ")).toEqual(await reply(sides.redis, ...argv));
+    }
+    expect(await reply(sides.memory, "client", "kill", "id", "str")).toBe("!ERR client-id should be greater than 0");
+  });
+
   /** WATCH dst on one connection, SMOVE on another, then MULTI/EXEC on the first: the EXEC reply. */
   async function watchThenSmove(main: Redis, other: Redis, member: string): Promise<unknown> {
     await main.del("src", "dst");

@@ -124,8 +124,10 @@ function kill(ctx: Ctx): Reply {
     const f = lower(argv[j]);
     const v = argv[j + 1];
     if (f === "id") {
-      id = integer(v);
-      if (id <= 0) fail("ERR client-id should be greater than 0");
+      // getRangeLongFromObjectOrReply(1, LONG_MAX): any bad or out-of-range value gets this one text.
+      const text = str(v);
+      id = /^-?\d+$/.test(text) ? Number(text) : NaN;
+      if (!(id >= 1 && id <= Number.MAX_SAFE_INTEGER)) fail("ERR client-id should be greater than 0");
     } else if (f === "addr") addr = str(v);
     else if (f === "type") {
       type = lower(v);

@@ -9,6 +9,7 @@ import { setCommands } from "./sets";
 import { zsetOpCommands } from "./zset-ops";
 import { zsetCommands } from "./zsets";
 import { scriptingCommands } from "./scripting";
+import { functionCommands } from "./functions";
 import { configCommands } from "./config";
 import { registerMemoryConfig } from "./memory-config";
 import { serverCommands } from "./server";
@@ -25,6 +26,7 @@ import { lcsCommands } from "./lcs";
 import { objectCommand } from "./object";
 import { sortCommands } from "./sort";
 import { dumpCommands } from "./dump";
+import { memoryCommand } from "./memory-usage";
 
 registerMemoryConfig(); // maxmemory and maxmemory-policy in CONFIG GET/SET (a call: sideEffects is false)
 
@@ -41,6 +43,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...hllCommands,
   ...transactionCommands,
   ...scriptingCommands,
+  ...functionCommands,
   ...configCommands,
   ...streamCommands,
   ...streamGroupCommands,
@@ -53,4 +56,5 @@ export const allCommands: readonly CommandSpec[] = [
   objectCommand,
   ...sortCommands,
   ...dumpCommands,
+  memoryCommand,
 ];

@@ -5,6 +5,8 @@
  * SHUTDOWN, AUTH, HELLO, MULTI, DISCARD, WATCH, UNWATCH, RESET, QUIT).
  */
 import { ErrorReply, type Reply, type RunningScript } from "../protocol";
+import type { ClientState } from "../command";
+import { unwatchAll } from "../transactions-state";
 
 export const BUSY_EVAL = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
 export const BUSY_FUNCTION = "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
@@ -30,6 +32,8 @@ export class BusyScript {
     readonly effects: ScriptEffects,
     /** EVAL/EVALSHA, or FCALL: which KILL may end it and which BUSY text others get. */
     readonly kind: "eval" | "function",
+    /** For FUNCTION STATS: the function's name, the command that runs it, when it started. */
+    readonly detail?: { readonly name: string; readonly argv: readonly Buffer[]; readonly started: number },
   ) {}
 
   /** The BUSY error for `argv`, or undefined when the command may run now. */
@@ -74,4 +78,22 @@ export const READONLY_SCRIPT_WRITE = "ERR Write commands are not allowed from re
 /** Whether a read-only script (`#!lua flags=no-writes`, EVAL_RO) must refuse command `name` (a spec name). */
 export function refusedInReadOnlyScript(name: string): boolean {
   return WRITE_COMMANDS.has(name) || MAY_REPLICATE.has(name);
+}
+
+/**
+ * The BUSY error for `argv` (undefined: it may run). As Redis's rejectCommand, a refusal inside
+ * MULTI flags the transaction, and a refused EXEC discards it ("EXECABORT Transaction discarded
+ * because of: BUSY …").
+ */
+export function refuseBusy(busy: BusyScript, argv: readonly Buffer[], client: ClientState | undefined): ErrorReply | undefined {
+  const refused = busy.refuse(argv);
+  if (!refused || !client?.multi) return refused;
+  if (argv[0]!.toString("latin1").toLowerCase() === "exec") {
+    client.multi = null;
+    client.multiError = false;
+    unwatchAll(client);
+    return new ErrorReply(`EXECABORT Transaction discarded because of: ${refused.message}`);
+  }
+  client.multiError = true;
+  return refused;
 }

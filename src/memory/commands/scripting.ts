@@ -15,13 +15,14 @@ import { command } from "../command";
 import { fail, SYNTAX } from "../errors";
 import { int } from "../numbers";
 import { ErrorReply, StatusReply } from "../protocol";
-import type { Reply, RunningScript, ScriptCall, ScriptRunOptions, ScriptingHost } from "../protocol";
+import type { Reply, RunningScript, ScriptCall, ScriptFlags, ScriptRunOptions, ScriptingHost } from "../protocol";
+import { OOM_ERROR } from "../maxmemory";
 import { configValue } from "./config";
 import { BusyScript, NOTBUSY, READONLY_SCRIPT_WRITE, refusedInReadOnlyScript, WRITE_COMMANDS, type ScriptEffects } from "./script-busy";
 
 export const NO_SCRIPTING = "ERR scripting is not available: this embedded engine was created without a Lua host";
 
-function host(ctx: Ctx): ScriptingHost {
+export function host(ctx: Ctx): ScriptingHost {
   const h = ctx.engine.scripting;
   if (!h) fail(NO_SCRIPTING);
   return h;
@@ -45,15 +46,24 @@ export function scriptCall(ctx: Ctx, effects: ScriptEffects): ScriptCall {
   return (argv) => ctx.engine.dispatchInScript(session, argv, check);
 }
 
+/**
+ * scriptPrepareForRun's OOM check: a script with flags (a shebang script, any function) that is
+ * neither `allow-oom` nor `no-writes` is refused up front while the engine is over maxmemory.
+ */
+export function deniedByOom(ctx: Ctx, flags: ScriptFlags): boolean {
+  const memory = ctx.engine.memory;
+  return !flags.allowOom && !flags.noWrites && memory.limit > 0 && !memory.enforce();
+}
+
 /** Options for one run: may yield past lua-time-limit, except inside EXEC (nested), which needs the reply now. */
 export function runOptions(ctx: Ctx): ScriptRunOptions {
   return { busyAfterMs: configValue(ctx.engine, "lua-time-limit"), sync: ctx.nested };
 }
 
 /** Marks the engine busy while a script that went past lua-time-limit runs; the reply when it ends. */
-export function whileBusy(ctx: Ctx, reply: Reply | RunningScript, effects: ScriptEffects, kind: "eval" | "function"): Reply | Promise<Reply> {
+export function whileBusy(ctx: Ctx, reply: Reply | RunningScript, effects: ScriptEffects, kind: "eval" | "function", detail?: BusyScript["detail"]): Reply | Promise<Reply> {
   if (!(reply instanceof Promise)) return reply;
-  const busy = new BusyScript(reply, effects, kind);
+  const busy = new BusyScript(reply, effects, kind, detail);
   ctx.engine.busyScript = busy;
   return reply.finally(() => {
     if (ctx.engine.busyScript === busy) ctx.engine.busyScript = null;
@@ -70,9 +80,13 @@ function evalCommand(name: string, bySha: boolean, readOnly: boolean) {
 }
 
 function evalHandler(bySha: boolean, readOnly: boolean) {
-  const run = evalRun(bySha, readOnly);
+  return withFrozenKeyClock(evalRun(bySha, readOnly));
+}
+
+/** Runs a script command with the key clock frozen at its start (Redis: keys expire by the script's start time while it runs). */
+export function withFrozenKeyClock(run: (ctx: Ctx) => Reply | Promise<Reply>) {
   return (ctx: Ctx): Reply | Promise<Reply> => {
-    const thaw = ctx.engine.freezeKeyClock(); // Redis: keys expire by the script's start time while it runs
+    const thaw = ctx.engine.freezeKeyClock();
     let reply: Reply | Promise<Reply>;
     try {
       reply = run(ctx);
@@ -102,6 +116,8 @@ function evalRun(bySha: boolean, readOnly: boolean) {
     if (loaded instanceof ErrorReply) return loaded;
     const flags = h.flags(loaded);
     if (!flags) return new ErrorReply("NOSCRIPT No matching script. Please use EVAL.");
+    // processCommand's OOM gate (the flags make the script a denyoom command) comes before the *_RO check.
+    if (flags.shebang && deniedByOom(ctx, flags)) return new ErrorReply(OOM_ERROR);
     if (readOnly && flags.shebang && !flags.noWrites) return new ErrorReply("ERR Can not execute a script with write flag using *_ro command.");
     const effects: ScriptEffects = { wrote: false, readOnly: readOnly || flags.noWrites };
     return whileBusy(ctx, h.evalSha(loaded, keys, args, scriptCall(ctx, effects), options), effects, "eval");

@@ -28,6 +28,7 @@ function memorySection(ctx: Ctx): string[] {
   const memory = ctx.engine.memory;
   const used = memory.used();
   const human = (n: number) => `${(n / 1048576).toFixed(2)}M`;
+  const libraries = ctx.engine.scripting?.functions?.libraries() ?? [];
   return [
     "# Memory",
     `used_memory:${used}`,
@@ -37,6 +38,9 @@ function memorySection(ctx: Ctx): string[] {
     `maxmemory_human:${human(memory.limit)}`,
     `maxmemory_policy:${memory.policy}`,
     "mem_allocator:v8",
+    `number_of_cached_scripts:${ctx.engine.scripting?.cachedScripts?.() ?? 0}`,
+    `number_of_functions:${libraries.reduce((n, lib) => n + lib.functions.length, 0)}`,
+    `number_of_libraries:${libraries.length}`,
   ];
 }
 

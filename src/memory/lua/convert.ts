@@ -115,24 +115,60 @@ export function stringField(L: LuaState, idx: number, key: Uint8Array): string |
   return value;
 }
 
+/**
+ * How deep Redis 7.0 converts nested tables: its Lua stack (LUAI_MAXCSTACK 8000 slots) runs out
+ * there and the element becomes "-ERR reached lua stack limit" inside the arrays around it
+ * (measured: 7995 arrays on redis-server 7.0.15), so a recursive table does not fail the reply.
+ */
+export const MAX_REPLY_DEPTH = 7995;
+
+/** A scalar's reply (string, number, boolean, anything else nil). */
+function scalarReply(L: LuaState, index: number, type: number): Reply {
+  if (type === lua.LUA_TSTRING) return asBuffer(lua.lua_tolstring(L, index)!);
+  if (type === lua.LUA_TNUMBER) return toInteger(lua.lua_tonumber(L, index));
+  if (type === lua.LUA_TBOOLEAN) return lua.lua_toboolean(L, index) ? 1 : null;
+  return null;
+}
+
 /** Converts the Lua value at `idx` into a reply. */
-export function toReply(L: LuaState, idx: number): Reply {
+export function toReply(L: LuaState, idx: number, depth = 0): Reply {
   const index = lua.lua_absindex(L, idx);
-  switch (lua.lua_type(L, index)) {
-    case lua.LUA_TSTRING:
-      return asBuffer(lua.lua_tolstring(L, index)!);
-    case lua.LUA_TNUMBER:
-      return toInteger(lua.lua_tonumber(L, index));
-    case lua.LUA_TBOOLEAN:
-      return lua.lua_toboolean(L, index) ? 1 : null;
-    case lua.LUA_TTABLE:
-      return tableToReply(L, index);
-    default:
-      return null;
+  const type = lua.lua_type(L, index);
+  if (type !== lua.LUA_TTABLE) return scalarReply(L, index, type);
+  if (depth >= MAX_REPLY_DEPTH) return new ErrorReply("ERR reached lua stack limit");
+  const special = specialTable(L, index, depth + 1);
+  if (special !== undefined) return special;
+  // Plain arrays nest without recursion (a recursive table nests 7995 deep, past JS's stack).
+  lua.lua_pushvalue(L, index);
+  const frames: Array<{ table: number; items: Reply[]; i: number }> = [{ table: lua.lua_gettop(L), items: [], i: 1 }];
+  for (;;) {
+    const frame = frames[frames.length - 1]!;
+    const t = lua.lua_rawgeti(L, frame.table, frame.i);
+    if (t === lua.LUA_TNIL) {
+      lua.lua_settop(L, frame.table - 1);
+      frames.pop();
+      const parent = frames[frames.length - 1];
+      if (!parent) return frame.items;
+      parent.items.push(frame.items);
+      parent.i++;
+      continue;
+    }
+    const level = depth + frames.length;
+    if (t === lua.LUA_TTABLE) {
+      const nested = level >= MAX_REPLY_DEPTH || !lua.lua_checkstack(L, 4) ? new ErrorReply("ERR reached lua stack limit") : specialTable(L, lua.lua_gettop(L), level + 1);
+      if (nested === undefined) {
+        frames.push({ table: lua.lua_gettop(L), items: [], i: 1 });
+        continue;
+      }
+      frame.items.push(nested);
+    } else frame.items.push(scalarReply(L, lua.lua_gettop(L), t));
+    lua.lua_pop(L, 1);
+    frame.i++;
   }
 }
 
-function tableToReply(L: LuaState, index: number): Reply {
+/** The reply of an error, status, double, map or set table; undefined for a plain array. */
+function specialTable(L: LuaState, index: number, depth: number): Reply | undefined {
   lauxlib.luaL_checkstack(L, 4, "reply too deep");
   const err = stringField(L, index, ERR);
   if (err !== undefined) return new ErrorReply(noNewlines(err));
@@ -152,7 +188,7 @@ function tableToReply(L: LuaState, index: number): Reply {
       const entries: Array<[Reply, Reply]> = [];
       lua.lua_pushnil(L);
       while (lua.lua_next(L, inner) !== 0) {
-        entries.push([toReply(L, -2), key === MAP ? toReply(L, -1) : null]);
+        entries.push([toReply(L, -2, depth), key === MAP ? toReply(L, -1, depth) : null]);
         lua.lua_pop(L, 1);
       }
       lua.lua_pop(L, 1);
@@ -160,13 +196,5 @@ function tableToReply(L: LuaState, index: number): Reply {
     }
     lua.lua_pop(L, 1);
   }
-  const items: Reply[] = [];
-  for (let i = 1; ; i++) {
-    if (lua.lua_rawgeti(L, index, i) === lua.LUA_TNIL) {
-      lua.lua_pop(L, 1);
-      return items;
-    }
-    items.push(toReply(L, -1));
-    lua.lua_pop(L, 1);
-  }
+  return undefined;
 }

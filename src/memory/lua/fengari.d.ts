@@ -29,6 +29,13 @@ declare module "fengari" {
     const LUA_TFUNCTION: number;
     const LUA_MASKCOUNT: number;
     function lua_sethook(L: LuaState, fn: ((L: LuaState, ar: unknown) => void) | null, mask: number, count: number): void;
+    function lua_gethook(L: LuaState): ((L: LuaState, ar: unknown) => void) | null;
+    function lua_gethookmask(L: LuaState): number;
+    function lua_gethookcount(L: LuaState): number;
+    function lua_isstring(L: LuaState, idx: number): boolean;
+    function lua_isfunction(L: LuaState, idx: number): boolean;
+    function lua_gettable(L: LuaState, idx: number): number;
+    function lua_checkstack(L: LuaState, n: number): boolean;
     function lua_absindex(L: LuaState, idx: number): number;
     function lua_gettop(L: LuaState): number;
     function lua_settop(L: LuaState, idx: number): void;

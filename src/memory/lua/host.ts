@@ -14,7 +14,8 @@ import { SCRIPT_KILLED, ScriptRunner, type RunResult, type ScriptRun, type Stall
 import { resetCjsonConfig } from "./cjson-lib";
 import { heapBytes } from "./gc-estimate";
 import { COMPAT_FLAGS, parseShebang } from "./shebang";
-import { rewriteLua53Tokens } from "./syntax51";
+import { compileChunk } from "./compile";
+import { createFunctionHost } from "./function-host";
 
 const SOURCE = to_luastring("source");
 const LINE = to_luastring("line");
@@ -26,7 +27,7 @@ export function sha1hex(body: Buffer | string): string {
   return createHash("sha1").update(body).digest("hex");
 }
 
-function pushStrings(L: LuaState, items: readonly Buffer[]): void {
+export function pushStrings(L: LuaState, items: readonly Buffer[]): void {
   lua.lua_createtable(L, items.length, 0);
   for (let i = 0; i < items.length; i++) {
     lua.lua_pushstring(L, items[i]!);
@@ -34,8 +35,8 @@ function pushStrings(L: LuaState, items: readonly Buffer[]): void {
   }
 }
 
-/** The error reply for the handler's error object on the top of the stack. */
-function scriptFailure(L: LuaState, sha: string): ErrorReply {
+/** The error reply for the handler's error object on the top of the stack (`name`: the script's SHA1, or the function's name). */
+export function scriptFailure(L: LuaState, sha: string): ErrorReply {
   if (lua.lua_type(L, -1) !== lua.LUA_TTABLE) {
     const msg = lua.lua_tojsstring(L, -1) ?? "execution failure";
     return new ErrorReply(`ERR Error running script ${sha}, ${msg.slice(0, 100)}`.replace(/[\r\n]/g, " "));
@@ -86,16 +87,10 @@ export function createScriptingHost(options: ScriptingHostOptions = {}): LuaScri
     if (typeof shebang === "string") return new ErrorReply(`ERR ${shebang}`);
     // Redis compiles the script without the shebang's text but keeps its line feed (same line numbers).
     if (shebang) body = body.subarray(shebang.length);
-    const rewritten = rewriteLua53Tokens(body);
-    const source = rewritten?.source ?? body;
-    if (lauxlib.luaL_loadbuffer(L, source, source.length, "@user_script") !== lua.LUA_OK) {
-      const msg = String(lua.lua_tojsstring(L, -1));
+    const failure = compileChunk(L, body, "@user_script");
+    if (failure !== null) {
       lua.lua_settop(L, 0);
-      // 5.1 quotes these tokens in its messages ("'<eof>' expected near 'x'"), 5.3 does not.
-      const text = (rewritten ? rewritten.message(msg) : msg)
-        .replace(" near <eof>", " near '<eof>'")
-        .replace(/: <(eof|name|string|number)> expected/, ": '<$1>' expected");
-      return new ErrorReply(`ERR Error compiling script (new function): ${text}`.replace(/[\r\n]/g, " "));
+      return new ErrorReply(`ERR Error compiling script (new function): ${failure}`.replace(/[\r\n]/g, " "));
     }
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, envRef);
     lua.lua_setupvalue(L, -2, 1); // _ENV
@@ -166,6 +161,10 @@ export function createScriptingHost(options: ScriptingHostOptions = {}): LuaScri
       const sha = sha1hex(body);
       const ref = compile(body, sha);
       return ref instanceof ErrorReply ? ref : sha;
+    },
+    functions: createFunctionHost(options),
+    cachedScripts() {
+      return scripts.size;
     },
     exists(sha: string) {
       return scripts.has(sha.toLowerCase());

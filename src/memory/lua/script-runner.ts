@@ -69,11 +69,14 @@ export class ScriptRunner {
   private stalled = false;
   private fnRef = 0;
   private handlerRef = 0;
+  /** Pushes the function's arguments (FCALL's keys and args tables), returns how many. */
+  private pushArgs: ((T: LuaState) => number) | undefined;
   /** What the thread runs: the script under its error handler, yieldable (lua_pcallk). */
   private readonly body = (T: LuaState): number => {
     lua.lua_rawgeti(T, lua.LUA_REGISTRYINDEX, this.handlerRef);
     lua.lua_rawgeti(T, lua.LUA_REGISTRYINDEX, this.fnRef);
-    return finish(T, lua.lua_pcallk(T, 0, 1, 1, 0, finish));
+    const nargs = this.pushArgs ? this.pushArgs(T) : 0;
+    return finish(T, lua.lua_pcallk(T, nargs, 1, 1, 0, finish));
   };
 
   constructor(
@@ -125,11 +128,12 @@ export class ScriptRunner {
    * Runs the function at registry `fnRef` with the error handler at registry `handlerRef`;
    * a result now, or a {@link ScriptRun} once the script went past the busy threshold.
    */
-  run(fnRef: number, handlerRef: number, options: RunOptions = {}): RunResult | ScriptRun {
+  run(fnRef: number, handlerRef: number, options: RunOptions = {}, pushArgs?: (T: LuaState) => number): RunResult | ScriptRun {
     const T = this.thread();
     lua.lua_settop(T, 0);
     this.fnRef = fnRef;
     this.handlerRef = handlerRef;
+    this.pushArgs = pushArgs;
     lua.lua_pushjsfunction(T, this.body);
     const start = Date.now();
     this.killReason = null;

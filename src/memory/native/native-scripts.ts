@@ -71,5 +71,7 @@ export function withNativeScripts(host: ScriptingHost, natives: readonly NativeS
     exists: (sha) => host.exists(sha),
     flush: () => host.flush(),
     flags: (sha) => host.flags?.(sha),
+    cachedScripts: () => host.cachedScripts?.() ?? 0,
+    functions: host.functions,
   };
 }

@@ -258,7 +258,7 @@ export class Connection implements CommandConnection, ClientEndpoint {
       return NO_REPLY;
     }
     if (!this.authenticated && !NO_AUTH_COMMANDS.has(name) && this.host.knows(name)) return NOAUTH;
-    const busy = this.host.dispatcher.refuseWhileBusy?.(argv); // a script past lua-time-limit: BUSY (engine's script-busy.ts)
+    const busy = this.host.dispatcher.refuseWhileBusy?.(argv, this.session); // a script past lua-time-limit: BUSY (engine's script-busy.ts)
     if (busy) return busy;
     if (this.subscribed && this.session.protocol === 2 && !SUBSCRIBED_ALLOWED.has(name)) {
       return new ErrorReply(
