@@ -4,6 +4,7 @@
  * subcommands and wrong argument counts.
  */
 import type { CommandSpec } from "./command";
+import { commandName } from "./command-name";
 import { WRONG_ARITY } from "./errors";
 import { ErrorReply } from "./protocol";
 
@@ -28,7 +29,7 @@ export class CommandTable {
   resolve(argv: readonly Buffer[]): CommandSpec | ErrorReply {
     const nameArg = argv[0];
     if (nameArg === undefined) return new ErrorReply("ERR unknown command '', with args beginning with: ");
-    const spec = this.table.get(nameArg.toString("latin1").toLowerCase());
+    const spec = this.table.get(commandName(nameArg));
     if (!spec) {
       let args = "";
       for (let i = 1; i < argv.length && args.length < 128; i++) args += `'${argv[i]!.toString("latin1").slice(0, 128 - args.length)}' `;

@@ -19,6 +19,32 @@ export function parseBigInt(buf: Buffer): bigint | undefined {
   return n > MAX || n < MIN ? undefined : n;
 }
 
+/**
+ * {@link parseBigInt} for at most 15 bytes (|n| < 10^15, exact in a double), as a number: the
+ * INCR/DECR fast path, with no string or bigint made. Undefined when it is not such an integer
+ * (the caller then takes the bigint path, which gives the error or handles the big value).
+ */
+export function parseSmallInt(buf: Buffer): number | undefined {
+  const len = buf.length;
+  if (len === 0 || len > 15) return undefined;
+  let i = 0;
+  let negative = false;
+  if (buf[0] === 45 /* - */) {
+    if (len === 1) return undefined;
+    negative = true;
+    i = 1;
+  }
+  // string2ll: "0" alone, never a leading zero ("01", "-0").
+  if (buf[i] === 48 /* 0 */) return len === 1 ? 0 : undefined;
+  let n = 0;
+  for (; i < len; i++) {
+    const d = buf[i]! - 48;
+    if (d < 0 || d > 9) return undefined;
+    n = n * 10 + d;
+  }
+  return negative ? -n : n;
+}
+
 const SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** A 64-bit integer reply: a `number` when a double holds it exactly, else the `bigint` itself (exact on the wire). */

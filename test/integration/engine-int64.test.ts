@@ -54,6 +54,19 @@ describe.skipIf(why !== undefined)(`64-bit integers vs redis-server${why ? `: no
     expect(await reply(sides.memory, "decrby", "i0", "-9223372036854775808")).toBe("!ERR decrement would overflow");
   });
 
+  it("INCR/DECR/INCRBY around the engine's small-counter fast path (15 digits, 10^15 steps) and malformed values", async () => {
+    const values = ["0", "-0", "01", " 1", "1 ", "-", "", "+1", "1e3", "12a", "-1", "1023", "1024", "999999999999999", "-999999999999999", "9999999999999999", "9223372036854775807"];
+    const steps = [["incr"], ["decr"], ["incrby", "999999999999999"], ["incrby", "1000000000000000"], ["decrby", "-999999999999999"], ["incrby", "-9223372036854775808"]];
+    for (const value of values) {
+      for (const [cmd, ...by] of steps) {
+        for (const c of [sides.redis, sides.memory]) await c.call("set", "k", value);
+        const argv = [cmd!, "k", ...by];
+        expect(await reply(sides.memory, ...argv), `${JSON.stringify(value)} ${argv.join(" ")}`).toEqual(await reply(sides.redis, ...argv));
+        expect(await reply(sides.memory, "get", "k")).toEqual(await reply(sides.redis, "get", "k"));
+      }
+    }
+  });
+
   it("random sequences give identical replies and stored values (property)", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 12 }), async (seq) => {

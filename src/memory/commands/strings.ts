@@ -3,7 +3,7 @@ import { is } from "../bytes";
 import type { Ctx } from "../command";
 import { command, keyAt } from "../command";
 import { fail, INVALID_EXPIRE, NAN_OR_INF, NOT_FLOAT, NOT_INTEGER, OVERFLOW, SYNTAX, WRONG_ARITY } from "../errors";
-import { addFloatStrings, inInt64, int, integerReply, parseBigInt, parseDouble } from "../numbers";
+import { addFloatStrings, inInt64, int, integerReply, parseBigInt, parseDouble, parseSmallInt } from "../numbers";
 import { StatusReply } from "../protocol";
 import type { Reply } from "../protocol";
 
@@ -98,8 +98,19 @@ function getex(ctx: Ctx): Reply {
   return value;
 }
 
+/** |n| below this: `current + by` stays far inside a double's exact integers. */
+const SMALL_STEP = 1e15;
+const SMALL_STEP_BIG = BigInt(SMALL_STEP);
+
 function incrBy(ctx: Ctx, key: string, by: bigint): Reply {
   const current = getString(ctx, key);
+  // Fast path (INCR on a counter): numbers, no bigint or string made for the arithmetic.
+  const small = current === undefined ? 0 : parseSmallInt(current);
+  if (small !== undefined && by < SMALL_STEP_BIG && by > -SMALL_STEP_BIG) {
+    const result = small + Number(by);
+    setValue(ctx, key, Buffer.from(String(result), "latin1"), true);
+    return result;
+  }
   let n = 0n;
   if (current !== undefined) {
     const parsed = parseBigInt(current);

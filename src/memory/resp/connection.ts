@@ -10,6 +10,7 @@
 import type { Socket } from "node:net";
 import { ErrorReply, StatusReply, type Reply, type Session } from "../protocol";
 import type { ClientEndpoint } from "../tracking";
+import { commandName } from "../command-name";
 import { NO_AUTH_COMMANDS, NOAUTH } from "./auth";
 import { type CommandConnection, type ConnectionHost, connectionCommand, ENGINE_CLIENT, NO_REPLY, type Outcome, queuedCommand } from "./connection-commands";
 import { ConnectionOutput } from "./connection-output";
@@ -201,7 +202,7 @@ export class Connection implements CommandConnection, ClientEndpoint {
       this.closing = true;
       return undefined;
     }
-    const name = argv[0]!.toString("latin1").toLowerCase();
+    const name = commandName(argv[0]!);
     if (name === "exec") this.execProtocol = this.session.protocol;
     if (this.host.knows(name)) this.lastCommand = CONTAINERS.has(name) && argv.length > 1 ? `${name}|${argv[1]!.toString("latin1").toLowerCase()}` : name;
     let outcome: Outcome;

@@ -132,7 +132,10 @@ export class RequestParser {
           return;
         }
         // A copy: a stored value must not pin the whole socket chunk it arrived in.
-        this.argv!.push(Buffer.from(buf.subarray(this.pos, this.pos + this.bulkLen)));
+        // (allocUnsafe takes small ones from Node's pool; copy() avoids a subarray view per argument.)
+        const arg = Buffer.allocUnsafe(this.bulkLen);
+        buf.copy(arg, 0, this.pos, this.pos + this.bulkLen);
+        this.argv!.push(arg);
         // Like Redis, the two bytes after the payload are skipped without looking at them.
         this.pos += this.bulkLen + 2;
         this.bulkLen = -1;

@@ -64,12 +64,14 @@ export class ReplyWriter {
     }
     if (n < 10) buf[at++] = 48 + n;
     else if (n < 1e15) {
-      const start = at;
-      while (n > 0) {
-        buf[at++] = 48 + (n % 10);
+      // Count the digits, then write them from the last one back (no view or string per header).
+      let digits = 1;
+      for (let m = n; m >= 10; m = Math.floor(m / 10)) digits++;
+      at += digits;
+      for (let i = at - 1; n > 0; i--) {
+        buf[i] = 48 + (n % 10);
         n = Math.floor(n / 10);
       }
-      buf.subarray(start, at).reverse();
     } else at += buf.write(String(BigInt(n)), at, "latin1");
     buf[at++] = 13;
     buf[at++] = 10;
