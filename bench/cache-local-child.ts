@@ -15,7 +15,7 @@ type Command =
   | { op: "init"; socket: string; prefix: string }
   | { op: "write"; key: string; value: string }
   | { op: "bento-write"; key: string; value: string }
-  | { op: "stampede"; kind: "lock" | "nolock" | "bento"; key: string; calls: number; startAt: string; fnMs: number }
+  | { op: "stampede"; kind: "lock" | "nolock" | "bento" | "plain"; key: string; calls: number; startAt: string; fnMs: number }
   | { op: "exit" };
 
 let raw: Redis;
@@ -57,7 +57,9 @@ async function handle(cmd: Command): Promise<unknown> {
         return { ok: true };
       };
       const call =
-        cmd.kind === "bento"
+        cmd.kind === "plain"
+          ? fn
+          : cmd.kind === "bento"
           ? () => bento.getOrSet({ key: cmd.key, factory: fn, ttl: "1m" })
           : (() => {
               const wrapped = db.cache({ namespace: "stampede" }).wrap(fn, { name: cmd.key, ttl: 60, lock: cmd.kind === "lock" ? { ttl: 5, wait: 5 } : false });

@@ -178,9 +178,9 @@ export default async function run(): Promise<void> {
 
     // 3. Stampede: ROUNDS rounds per contender, interleaved, each on a cold key of its own.
     const ROUNDS = 7;
-    const kinds = ["lock", "nolock", "bento"] as const;
-    const walls: Record<(typeof kinds)[number], number[]> = { lock: [], nolock: [], bento: [] };
-    const executions: Record<(typeof kinds)[number], number[]> = { lock: [], nolock: [], bento: [] };
+    const kinds = ["lock", "nolock", "bento", "plain"] as const;
+    const walls: Record<(typeof kinds)[number], number[]> = { lock: [], nolock: [], bento: [], plain: [] };
+    const executions: Record<(typeof kinds)[number], number[]> = { lock: [], nolock: [], bento: [], plain: [] };
     for (let round = 0; round < ROUNDS; round++) {
       for (const kind of kinds) {
         const key = `stampede-${kind}-${round}-${Date.now()}`;
@@ -191,7 +191,9 @@ export default async function run(): Promise<void> {
           return { ok: true };
         };
         const call =
-          kind === "bento"
+          kind === "plain"
+            ? fn
+            : kind === "bento"
             ? () => bento.getOrSet({ key, factory: fn, ttl: "1m" })
             : (() => {
                 const w = db.cache({ namespace: "stampede" }).wrap(fn, { name: key, ttl: 60, lock: kind === "lock" ? { ttl: 5, wait: 5 } : false });
@@ -215,6 +217,7 @@ export default async function run(): Promise<void> {
       lock: "narwhal wrap({ lock: true }): waiters woken by the entry's invalidation",
       nolock: "narwhal wrap() without lock (in-process single flight only)",
       bento: "BentoCache getOrSet (L1 + L2 + bus)",
+      plain: "no cache: the 1,000 calls run fn itself (the floor of this machine)",
     };
     const rowsStampede = kinds.map((kind) => {
       const w = [...walls[kind]].sort((a, b) => a - b);
