@@ -148,6 +148,14 @@ export class Autocomplete<Data = unknown> {
     return ["A", key, String(score === 0 ? 0 : score), titleWords(title, this.text).join(" "), title, data];
   }
 
+  /** Runs a write of the index: this process's local answers are dropped when it is sent and when it is answered. */
+  private changing<T>(command: Command<T>): Promise<T> {
+    const local = this.local;
+    if (local === undefined) return this.ctx.executor.run(command);
+    local.changed();
+    return this.ctx.executor.run(command).finally(() => local.changed());
+  }
+
   private write(ops: Arg[]): Command<number[]> {
     return scriptCmd(
       libraryScript("autocomplete-write"),
@@ -163,7 +171,7 @@ export class Autocomplete<Data = unknown> {
    * One script (autocomplete-write).
    */
   add(item: AutocompleteItem<Data>): Promise<boolean> {
-    return this.fail(() => this.ctx.executor.run(this.write(this.encodeItem(item))).then((r) => r[0] === 1));
+    return this.fail(() => this.changing(this.write(this.encodeItem(item))).then((r) => r[0] === 1));
   }
 
   /**
@@ -183,7 +191,7 @@ export class Autocomplete<Data = unknown> {
     const flush = async () => {
       if (count === 0) return;
       const n = count;
-      const p = this.ctx.executor.run(this.write(ops)).then(() => {
+      const p = this.changing(this.write(ops)).then(() => {
         written += n;
         options.onProgress?.(written);
       });
@@ -206,7 +214,7 @@ export class Autocomplete<Data = unknown> {
 
   /** Removes an item; resolves true when it existed. One script (autocomplete-write). */
   remove(id: string, type?: string): Promise<boolean> {
-    return this.fail(() => this.ctx.executor.run(this.write(["R", this.key(id, type)])).then((r) => r[0] === 1));
+    return this.fail(() => this.changing(this.write(["R", this.key(id, type)])).then((r) => r[0] === 1));
   }
 
   /** True when the item exists. HEXISTS. */
@@ -236,7 +244,7 @@ export class Autocomplete<Data = unknown> {
     this.assertDirect("clear");
     const script = libraryScript("autocomplete-clear");
     for (;;) {
-      const left = await this.ctx.executor.run(scriptCmd(script, [this.k.d, this.k.w, this.k.b], [this.tag, 2000], toInteger));
+      const left = await this.changing(scriptCmd(script, [this.k.d, this.k.w, this.k.b], [this.tag, 2000], toInteger));
       if (left === 0) return;
     }
   }
@@ -256,7 +264,7 @@ export class Autocomplete<Data = unknown> {
       else if (typeof target === "object" && target !== null && "type" in target) member = `t\0${checkType(target.type)}`;
       else invalid("target", "must be an id, { id } or { type }");
       // One script: the boost and a move of the generation (cached answers never outlive it).
-      return this.ctx.executor.run(scriptCmd(libraryScript("autocomplete-boost"), [this.k.b, this.ctx.keys.tagged(this.tag, "g")], [member, String(f)], () => undefined));
+      return this.changing(scriptCmd(libraryScript("autocomplete-boost"), [this.k.b, this.ctx.keys.tagged(this.tag, "g")], [member, String(f)], () => undefined));
     });
   }
 

@@ -56,6 +56,12 @@ export class LocalAnswers {
     if (ticket !== undefined && this.coherence.finish(ticket) && pairs !== undefined) this.store.set(query, { value: pairs }, undefined);
   }
 
+  /** A change of the index made through this process: drop every answer, spoil the searches in flight (read your writes before Redis's invalidation arrives). */
+  changed(): void {
+    this.store.clear();
+    this.coherence.evict(this.generationKey);
+  }
+
   /** Resolves once every change Redis reported before the call is applied (see `Cache.sync`). */
   sync(): Promise<void> {
     return this.coherence.barrier();

@@ -104,6 +104,26 @@ describeBackends("autocomplete local answer tier", (ctx) => {
     }
   });
 
+  it("read your writes: this process's add, remove, boost and clear are seen by its next search at once", async () => {
+    const { db } = ctx();
+    const ac = db.autocomplete(unique("ryw"), { local: { maxEntries: 10 } });
+    await up(ac);
+    await ac.add({ id: "1", title: "Bordeaux", score: 1 });
+    expect(titles(await ac.search("bor"))).toEqual(["Bordeaux"]);
+    expect(titles(await ac.search("bor"))).toEqual(["Bordeaux"]); // kept
+    await ac.add({ id: "2", title: "Borneo", score: 2 });
+    expect(titles(await ac.search("bor"))).toEqual(["Borneo", "Bordeaux"]);
+    await ac.boost("1", 5);
+    expect(titles(await ac.search("bor"))).toEqual(["Bordeaux", "Borneo"]);
+    await ac.remove("1");
+    expect(titles(await ac.search("bor"))).toEqual(["Borneo"]);
+    await ac.addMany([{ id: "3", title: "Bora Bora", score: 9 }]);
+    expect(titles(await ac.search("bor"))).toEqual(["Bora Bora", "Borneo"]);
+    await ac.clear();
+    expect(await ac.search("bor")).toEqual([]);
+    ac.close();
+  });
+
   it("a closed tier is off: searches go to Redis", async () => {
     const { db } = ctx();
     const ac = db.autocomplete(unique("loc"), { local: { maxEntries: 10 } });
