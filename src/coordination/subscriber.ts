@@ -124,13 +124,32 @@ export class PubSubNotifier implements Notifier {
       const options = (client as unknown as { options?: { redisOptions?: Record<string, unknown> } }).options ?? {};
       connection = client.duplicate([], { ...options, ...SAFE_CLUSTER_OPTIONS, redisOptions: { ...options.redisOptions, commandTimeout: undefined, ...SAFE_REDIS_OPTIONS } });
     } else {
-      connection = client.duplicate({ commandTimeout: undefined, ...SAFE_REDIS_OPTIONS });
+      // autoResubscribe off: ioredis's own resubscription after a reconnect leaves its promise
+      // unobserved (an unhandled rejection when that connection is killed again at once); the
+      // 'ready' handler below resubscribes with an observed promise instead.
+      connection = client.duplicate({ commandTimeout: undefined, ...SAFE_REDIS_OPTIONS, autoResubscribe: false });
     }
     connection.on("error", () => undefined);
     connection.on("message", (channel: unknown) => {
       this.channels.get(String(channel))?.waiters.wakeOne();
     });
     const subscriber = connection as SubscriberClient;
+    if (!isClusterClient(client)) {
+      let connected = false;
+      connection.on("ready", () => {
+        if (!connected) {
+          connected = true; // the first connection sends the SUBSCRIBEs queued below
+          return;
+        }
+        if (this.connection !== subscriber) return;
+        const channels = [...this.channels.keys()];
+        subscriber.subscribe(ANCHOR, ...channels).then(
+          // Live again: a release may have come while it was down, so one waiter per channel looks again.
+          () => channels.forEach((channel) => this.channels.get(channel)?.waiters.wakeOne()),
+          () => undefined,
+        );
+      });
+    }
     subscriber.subscribe(ANCHOR).catch(() => undefined);
     this.connection = subscriber;
     return subscriber;
