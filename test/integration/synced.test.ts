@@ -317,14 +317,20 @@ describeBackends(
       const otherDb = new Database(backend.client(), { prefix });
       const b = otherDb.synced<Settings>(name);
       await Promise.all([a.ready(), b.ready()]);
-      const hub = (a as unknown as { hub: { coherence: { connectionInfo(): Array<{ id?: number; server: string }> } } }).hub;
+      type Observer = { invalidated(key: string | null): void; changed(state: string): void };
+      const hub = (a as unknown as { hub: { coherence: { connectionInfo(): Array<{ id?: number; server: string }>; observers: Set<Observer> } } }).hub;
       const nodes = (raw as unknown as { nodes?: (r: string) => Array<ClientLike & { options: { host: string; port: number } }> }).nodes?.("master");
-      // Kill the feed; on the first sign of it (status: stale) write from the other process.
+      // Kill the feed; on the first sign of it (the feed goes down: status stale) write from the
+      // other process. Observed, not polled: a reconnect can end the stale spell within a poll.
+      let wentDown = false;
+      const observer: Observer = { invalidated: () => undefined, changed: (state) => void (wentDown ||= state !== "up") };
+      hub.coherence.observers.add(observer);
       for (const { server, id } of hub.coherence.connectionInfo()) {
         const node = nodes ? nodes.find((n) => `${n.options.host}:${n.options.port}` === server)! : raw;
         await node.call("client", "kill", "id", id!);
       }
-      await until(() => a.status().stale, "stale");
+      await until(() => wentDown, "stale");
+      hub.coherence.observers.delete(observer);
       await b.set("theme", "while-down");
       await until(() => a.get("theme") === "while-down" && !a.status().stale, "re-read on reconnect");
       await a.close();
