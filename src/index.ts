@@ -95,7 +95,7 @@ export type { CreateEngineOptions as CreateMemoryEngineOptions } from "./memory/
 export { createEngine as createMemoryEngine } from "./memory/create-engine";
 export type { MemoryBatch } from "./memory/facade-batch";
 export { StatusReply, ErrorReply, DoubleReply, MapReply, SetReply } from "./memory/protocol";
-export type { Reply, Session, Dispatcher, QueuedCall, ClientDescription, ScriptCall, ScriptingHost, ScriptRunOptions, RunningScript, ScriptFlags } from "./memory/protocol";
+export type { Reply, Session, Dispatcher, QueuedCall, ClientDescription, ScriptCall, ScriptingHost, ScriptRunOptions, RunningScript, ScriptFlags, FunctionHost, FunctionLibrary, FunctionInfo, RestorePolicy } from "./memory/protocol";
 export type { ScriptingHostOptions, StallListener } from "./memory/lua";
 export {
   NarwhalError,

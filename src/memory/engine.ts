@@ -187,7 +187,7 @@ export class Engine implements Dispatcher {
     return state;
   }
 
-  /** The BUSY error for `argv` while a script runs past lua-time-limit (undefined: it may run); see {@link refuseBusy}. */
+  /** The BUSY error for `argv` while a script runs past lua-time-limit (undefined: it may run) (commands/script-busy.ts `refuseBusy`). */
   refuseWhileBusy(argv: readonly Buffer[], session?: Session): ErrorReply | undefined {
     return this.busyScript ? refuseBusy(this.busyScript, argv, session && this.clientState(session)) : undefined;
   }
