@@ -8,7 +8,7 @@
 import fc from "fast-check";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openSides, reply, type ExactSides } from "../support/engine-vs-redis";
+import { openSides, reply, sameReplies, type ExactSides } from "../support/engine-vs-redis";
 import { hasRedisServer, startStandalone } from "../support/servers";
 
 type Side = "redis" | "memory";
@@ -37,15 +37,7 @@ describe.skipIf(!hasRedisServer())("LCS, SWAPDB, CLIENT UNBLOCK vs a private red
   };
 
   /** Runs the commands on both sides and expects the same replies, in order. */
-  async function same(commands: Array<Array<string | number>>): Promise<unknown[]> {
-    const out = {} as Record<Side, unknown[]>;
-    for (const side of SIDES) {
-      out[side] = [];
-      for (const c of commands) out[side].push(await reply(sides[side], ...c));
-    }
-    expect(out.memory).toEqual(out.redis);
-    return out.redis;
-  }
+  const same = (commands: Array<Array<string | number>>): Promise<unknown[]> => sameReplies(sides, commands);
 
   it("LCS: the string, LEN, IDX with MINMATCHLEN / WITHMATCHLEN, and the errors", async () => {
     const got = await same([

@@ -5,7 +5,7 @@
  * IDLETIME (whole seconds, not touched by OBJECT itself), FREQ, HELP and the errors.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openPrivateSides, reply, type ExactSides } from "../support/engine-vs-redis";
+import { openPrivateSides, reply, sameReplies, type ExactSides } from "../support/engine-vs-redis";
 import { hasRedisServer } from "../support/servers";
 
 type Side = "redis" | "memory";
@@ -17,15 +17,7 @@ describe.skipIf(!hasRedisServer())("OBJECT vs a private redis-server (skipped wi
   afterAll(async () => sides?.close());
 
   /** Runs the commands on both sides and expects the same replies, in order. */
-  async function same(commands: Array<Array<string | number>>): Promise<unknown[]> {
-    const out = {} as Record<Side, unknown[]>;
-    for (const side of SIDES) {
-      out[side] = [];
-      for (const c of commands) out[side].push(await reply(sides[side], ...c));
-    }
-    expect(out.memory).toEqual(out.redis);
-    return out.redis;
-  }
+  const same = (commands: Array<Array<string | number>>): Promise<unknown[]> => sameReplies(sides, commands);
 
   it("OBJECT ENCODING across types, thresholds and the commands that fix a string's encoding", async () => {
     const many = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);

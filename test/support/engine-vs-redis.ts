@@ -5,7 +5,7 @@
  * integers arrive as their exact decimal text.
  */
 import { Redis } from "ioredis";
-import { inject } from "vitest";
+import { expect, inject } from "vitest";
 import { createEngine } from "../../src/memory/create-engine";
 import type { CreateEngineOptions } from "../../src/memory/create-engine";
 import type { Engine } from "../../src/memory/engine";
@@ -85,4 +85,12 @@ function show(value: unknown): unknown {
   if (Buffer.isBuffer(value)) return value.toString("latin1");
   if (Array.isArray(value)) return value.map(show);
   return value;
+}
+
+/** Runs `commands` on redis-server, then on the engine, and expects the same replies in order; resolves redis-server's. */
+export async function sameReplies(sides: ExactSides, commands: ReadonlyArray<ReadonlyArray<string | number>>): Promise<unknown[]> {
+  const out: Record<"redis" | "memory", unknown[]> = { redis: [], memory: [] };
+  for (const side of ["redis", "memory"] as const) for (const c of commands) out[side].push(await reply(sides[side], ...c));
+  expect(out.memory).toEqual(out.redis);
+  return out.redis;
 }
