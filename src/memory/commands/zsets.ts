@@ -88,7 +88,7 @@ function zadd(ctx: Ctx, forceIncr = false): Reply {
           }
         } else if (!(flags & XX)) {
           z.set(member, score);
-          noteZsetMember(z, member);
+          noteZsetMember(z, member, ctx.engine.encodingLimits);
           last = score;
           added++;
           processed++;
