@@ -7,14 +7,14 @@
  * `raw`, INCRBYFLOAT `embstr`). Lists `quicklist`, streams `stream`.
  *
  * Hashes, sets and sorted sets are decided on writes, as Redis converts them, with the thresholds
- * of that moment: a container starts compact (listpack/intset) when its content allows it
- * ({@link noteWrite} derives it once, on the first write of a new container object), and is
- * converted for good by the writes Redis checks, with its rules (the note functions, O(1), called
- * by HSET, HSETNX, HINCRBY* — any field set —, SADD, SMOVE, ZADD, ZINCRBY — a new element —):
- * past the entry limit, or a long or non-integer element. Redis never converts back, nor does this, but
- * for the values it builds anew: stores (SINTERSTORE…, ZUNIONSTORE…, ZRANGESTORE), RESTORE and
- * SPOP's "keep the remaining elements" path create a new container, derived from its content.
- * COPY keeps the source's encoding ({@link copyEncoding}), as Redis's dup functions do.
+ * of that moment: a container starts compact (listpack/intset) and is converted for good by the
+ * writes Redis checks, with its rules (the note functions, O(1), called by HSET, HSETNX, HINCRBY*
+ * — any field set —, SADD, SMOVE, ZADD, ZINCRBY — a new element —): past the entry limit, or a
+ * long or non-integer element. Redis never converts back, nor does this, but for the values it
+ * builds whole: stores (SINTERSTORE…, ZUNIONSTORE…, ZRANGESTORE), RESTORE and SPOP's "keep the
+ * remaining elements" path, derived from their content ({@link deriveEncoding}). COPY keeps the
+ * source's encoding ({@link copyEncoding}), as Redis's dup functions do; RENAME and MOVE keep the
+ * value itself. Only converted containers are remembered (a WeakSet): nothing per compact key.
  */
 import type { Value } from "./values";
 
@@ -41,8 +41,8 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const INTSET_CAP = 2 ** 30;
 
-/** Per container object: false while compact (listpack/intset), true once converted. Absent: not decided yet. */
-const converted = new WeakMap<object, boolean>();
+/** Containers in their big encoding (hashtable/skiplist); absent: compact (listpack/intset). */
+const converted = new WeakSet<object>();
 
 type Container = Extract<Value, { type: "hash" | "set" | "zset" }>;
 
@@ -52,8 +52,8 @@ function entryLimit(value: Container, limits: EncodingLimits): number {
   return Math.min(limits.intsetEntries, INTSET_CAP);
 }
 
-/** Whether Redis would hold this content in its big encoding (a value it builds anew: stores, RESTORE). */
-function derive(value: Container, limits: EncodingLimits): boolean {
+/** Whether Redis would hold this content in its big encoding. */
+function isBig(value: Container, limits: EncodingLimits): boolean {
   if (value.v.size > entryLimit(value, limits)) return true;
   switch (value.type) {
     case "hash":
@@ -69,16 +69,15 @@ function derive(value: Container, limits: EncodingLimits): boolean {
 }
 
 /**
- * After every write of a container (Keyspace.account): a container object not seen before (a new
- * key, a store's result, RESTORE) is derived from its content, once; later writes decide through
- * the note functions. O(1) but for that first sight.
+ * A value built whole (SINTERSTORE/SUNIONSTORE/SDIFFSTORE, ZUNIONSTORE/ZINTERSTORE/ZDIFFSTORE,
+ * ZRANGESTORE, RESTORE) or rebuilt (SPOP with a count that keeps few members): its encoding
+ * derived from its content with the current thresholds, as Redis does for these. O(n), like the
+ * command that built it.
  */
-export function noteWrite(value: Value, limits: EncodingLimits): void {
-  if ((value.type === "hash" || value.type === "set" || value.type === "zset") && !converted.has(value.v)) converted.set(value.v, derive(value, limits));
-}
-
-function convert(container: object): void {
-  if (converted.get(container) !== true) converted.set(container, true);
+export function deriveEncoding(value: Value, limits: EncodingLimits): void {
+  if (value.type !== "hash" && value.type !== "set" && value.type !== "zset") return;
+  if (isBig(value, limits)) converted.add(value.v);
+  else converted.delete(value.v);
 }
 
 /**
@@ -87,28 +86,22 @@ function convert(container: object): void {
  * has more than `hash-max-listpack-entries` fields (an update counts too, as in Redis).
  */
 export function noteHashEntry(h: Map<string, Buffer>, field: string, value: Buffer, limits: EncodingLimits): void {
-  if (field.length > limits.hashValue || value.length > limits.hashValue || h.size > limits.hashEntries) convert(h);
+  if (field.length > limits.hashValue || value.length > limits.hashValue || h.size > limits.hashEntries) converted.add(h);
 }
 
 /** A new set member was added (SADD, SMOVE; after the write): a non-integer, or more than `set-max-intset-entries` members, converts an intset. */
 export function noteSetMember(s: Set<string>, member: string, limits: EncodingLimits): void {
-  if (converted.get(s) !== true && (s.size > Math.min(limits.intsetEntries, INTSET_CAP) || !isInt64(member))) converted.set(s, true);
+  if (!converted.has(s) && (s.size > Math.min(limits.intsetEntries, INTSET_CAP) || !isInt64(member))) converted.add(s);
 }
 
 /** A new sorted-set member was inserted (ZADD, ZINCRBY; after the write): one past `zset-max-listpack-value`, or more than `zset-max-listpack-entries` members, converts it. */
 export function noteZsetMember(z: { readonly size: number }, member: string, limits: EncodingLimits): void {
-  if (member.length > limits.zsetValue || z.size > limits.zsetEntries) convert(z);
-}
-
-/** The container was rebuilt in place (SPOP's path that keeps the remaining elements in a new set): derive it again. */
-export function forgetEncoding(container: object): void {
-  converted.delete(container);
+  if (member.length > limits.zsetValue || z.size > limits.zsetEntries) converted.add(z);
 }
 
 /** COPY: the copy keeps the source's encoding (Redis's hashTypeDup, setTypeDup, zsetDup). */
 export function copyEncoding(from: Value, to: Value): void {
-  const state = converted.get(from.v);
-  if (state !== undefined) converted.set(to.v, state);
+  if (converted.has(from.v)) converted.add(to.v);
 }
 
 /** Redis's string2ll: a canonical signed 64-bit integer ("0", no sign on 0, no leading zeros, no spaces). */
@@ -119,7 +112,7 @@ export function isInt64(text: string): boolean {
 }
 
 /** OBJECT ENCODING of a value. */
-export function encodingOf(value: Value, limits: EncodingLimits): string {
+export function encodingOf(value: Value): string {
   switch (value.type) {
     case "string": {
       if (value.enc) return value.enc;
@@ -132,7 +125,7 @@ export function encodingOf(value: Value, limits: EncodingLimits): string {
     case "stream":
       return "stream";
     default: {
-      const big = converted.get(value.v) ?? derive(value, limits);
+      const big = converted.has(value.v);
       if (value.type === "hash") return big ? "hashtable" : "listpack";
       if (value.type === "set") return big ? "hashtable" : "intset";
       return big ? "skiplist" : "listpack";

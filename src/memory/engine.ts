@@ -86,7 +86,7 @@ export class Engine implements Dispatcher {
     };
     // Keys expire by the key clock: frozen while a script runs (see freezeKeyClock).
     const keyClock = () => this.frozenAt ?? this.now();
-    this.dbs = Array.from({ length: DATABASES }, (_, i) => new Keyspace(i, events, keyClock, this.encodingLimits));
+    this.dbs = Array.from({ length: DATABASES }, (_, i) => new Keyspace(i, events, keyClock));
     this.memory = new Maxmemory(this.dbs, options);
     this.expiry = new ActiveExpiry(this.dbs, keyClock);
     this.expiry.start();

@@ -4,7 +4,6 @@
  */
 import type { ClientState } from "./command";
 import { fail, WRONGTYPE } from "./errors";
-import { type EncodingLimits, noteWrite } from "./encoding";
 import { ExpiryMap } from "./expiry-map";
 import { elementCount, estimateKeyBytes, SAMPLES, sampleElementBytes } from "./memory-size";
 import type { TypeName, Value, ValueOf } from "./values";
@@ -45,8 +44,6 @@ export class Keyspace {
     readonly index: number,
     private readonly events: KeyspaceEvents,
     private readonly now: () => number,
-    /** The engine's CONFIG encoding thresholds (OBJECT ENCODING), shared by its databases. */
-    readonly limits: EncodingLimits,
   ) {
     this.accessClock = now();
   }
@@ -209,7 +206,6 @@ export class Keyspace {
       if (value.type !== "string") {
         // Re-sample small containers always, large ones every 64th size (the average drifts slowly).
         const n = elementCount(value);
-        noteWrite(value, this.limits); // OBJECT ENCODING: decided on writes, as Redis converts
         const cached = this.elementBytes.get(key);
         if (cached === undefined || n <= SAMPLES || (n & 63) === 0) this.elementBytes.set(key, (avg = sampleElementBytes(value)));
         else avg = cached;

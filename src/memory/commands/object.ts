@@ -41,7 +41,7 @@ const lruPolicy = (ctx: Ctx) => ctx.engine.memory.policy.endsWith("-lru");
 
 export const objectCommand = command("object", -2, () => null, {
   subcommands: [
-    command("object|encoding", 3, withValue((v, ctx) => Buffer.from(encodingOf(v, ctx.engine.encodingLimits)))),
+    command("object|encoding", 3, withValue((v) => Buffer.from(encodingOf(v)))),
     command("object|refcount", 3, withValue((v, ctx) => refcountOf(v, ctx.engine.memory.limit > 0 && lruPolicy(ctx)))),
     command(
       "object|idletime",

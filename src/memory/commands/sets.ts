@@ -1,7 +1,7 @@
 /** Set commands: SADD, SREM, SMEMBERS, SISMEMBER, SMISMEMBER, SCARD, SPOP, SRANDMEMBER, SMOVE, SINTER/SUNION/SDIFF(+STORE), SINTERCARD, SSCAN. */
 import { bytes, id, is } from "../bytes";
 import type { Ctx } from "../command";
-import { forgetEncoding, noteSetMember } from "../encoding";
+import { deriveEncoding, noteSetMember } from "../encoding";
 import { command, keyAt } from "../command";
 import { fail, MUST_BE_POSITIVE, SYNTAX } from "../errors";
 import { int } from "../numbers";
@@ -68,7 +68,7 @@ function spop(ctx: Ctx): Reply {
   const picked = pickDistinct([...s], count);
   for (const m of picked) s.delete(m);
   // Redis's case 3 (few elements remain): it builds a new set of the remaining ones, its encoding derived anew.
-  if (s.size > 0 && s.size * SPOP_MOVE_STRATEGY_MUL <= count) forgetEncoding(s);
+  if (s.size > 0 && s.size * SPOP_MOVE_STRATEGY_MUL <= count) deriveEncoding({ type: "set", v: s }, ctx.engine.encodingLimits);
   ctx.db.touch(key);
   ctx.db.deleteIfEmpty(key);
   return setReply(picked);
@@ -149,7 +149,9 @@ function store(ctx: Ctx, result: Set<string>): Reply {
     ctx.db.delete(dst);
     return 0;
   }
-  ctx.db.set(dst, { type: "set", v: result });
+  const value = { type: "set", v: result } as const;
+  deriveEncoding(value, ctx.engine.encodingLimits); // Redis builds the result member by member: intset while it can be
+  ctx.db.set(dst, value);
   return result.size;
 }
 
