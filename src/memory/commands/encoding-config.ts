@@ -9,7 +9,6 @@
  */
 import type { Engine } from "../engine";
 import type { EncodingLimits } from "../encoding";
-import { parseMemory } from "../maxmemory";
 import { registerConfig } from "./config";
 
 const INT64_MIN = -(2n ** 63n);
@@ -33,9 +32,20 @@ function sizeT(text: string): number | string {
   return n < 0n ? SIZE_RANGE : Number(n);
 }
 
-/** A size_t MEMORY_CONFIG (memtoull: digits with an optional b/k/kb/m/mb/g/gb unit, no sign). */
+const UNITS: Record<string, bigint> = { "": 1n, b: 1n, k: 1000n, kb: 1024n, m: 1000n ** 2n, mb: 1024n ** 2n, g: 1000n ** 3n, gb: 1024n ** 3n };
+
+/**
+ * A size_t MEMORY_CONFIG bounded 0..LONG_MAX, parsed as Redis's memtoull: leading digits (none
+ * reads as 0; strtoull saturates), an optional b/k/kb/m/mb/g/gb unit, the product wrapping at
+ * 2^64 as in C; then the bounds check.
+ */
 function memory(text: string): number | string {
-  return parseMemory(text) ?? "argument must be a memory value";
+  const m = /^(\d*)(.*)$/s.exec(text)!;
+  const mul = UNITS[m[2]!.toLowerCase()];
+  if (text.startsWith("-") || mul === undefined || m[1]!.length >= 128) return "argument must be a memory value";
+  const digits = m[1] === "" ? 0n : BigInt(m[1]!);
+  const value = ((digits > 2n ** 64n - 1n ? 2n ** 64n - 1n : digits) * mul) % 2n ** 64n;
+  return value > INT64_MAX ? SIZE_RANGE : Number(value);
 }
 
 /** An int INTEGER_CONFIG bounded lower..INT_MAX. */
