@@ -6,6 +6,7 @@
  * ignored (no LFU policies), IDLETIME sets what OBJECT IDLETIME reports.
  */
 import type { Ctx } from "../command";
+import { deriveEncoding } from "../encoding";
 import { command, keyAt } from "../command";
 import { fail, NOT_INTEGER, SYNTAX } from "../errors";
 import { StatusReply } from "../protocol";
@@ -65,6 +66,7 @@ function restore(ctx: Ctx): Reply {
   if (ttl > 0 && !absttl) ttl += now;
   // Already expired: nothing is created (a replaced key is gone), and the reply is still OK.
   if (ttl > 0 && ttl <= now) return new StatusReply("OK");
+  deriveEncoding(value, ctx.engine.encodingLimits); // rdbLoadObject converts by content and the current thresholds
   db.set(key, value);
   if (ttl > 0) db.expires.set(key, ttl);
   if (idle >= 0) value.at = db.accessClock - idle * 1000;

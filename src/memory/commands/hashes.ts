@@ -27,7 +27,7 @@ function hset(name: string) {
       const f = id(ctx.argv[i]!);
       if (!h.has(f)) added++;
       h.set(f, ctx.argv[i + 1]!);
-      noteHashEntry(h, f, ctx.argv[i + 1]!);
+      noteHashEntry(h, f, ctx.argv[i + 1]!, ctx.engine.encodingLimits);
     }
     ctx.db.touch(keyAt(ctx, 1));
     return name === "hmset" ? new StatusReply("OK") : added;
@@ -54,7 +54,9 @@ function hincrby(ctx: Ctx): Reply {
     ctx.db.deleteIfEmpty(keyAt(ctx, 1));
     fail(OVERFLOW);
   }
-  h.set(f, Buffer.from(result.toString()));
+  const text = Buffer.from(result.toString());
+  h.set(f, text);
+  noteHashEntry(h, f, text, ctx.engine.encodingLimits);
   ctx.db.touch(keyAt(ctx, 1));
   return integerReply(result);
 }
@@ -81,6 +83,7 @@ function hincrbyfloat(ctx: Ctx): Reply {
   }
   const buf = Buffer.from(out);
   h.set(f, buf);
+  noteHashEntry(h, f, buf, ctx.engine.encodingLimits);
   ctx.db.touch(key);
   return buf;
 }
@@ -121,7 +124,7 @@ export const hashCommands = [
     const f = id(ctx.argv[2]!);
     if (h.has(f)) return 0;
     h.set(f, ctx.argv[3]!);
-    noteHashEntry(h, f, ctx.argv[3]!);
+    noteHashEntry(h, f, ctx.argv[3]!, ctx.engine.encodingLimits);
     ctx.db.touch(keyAt(ctx, 1));
     return 1;
   }),
