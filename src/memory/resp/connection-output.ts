@@ -32,9 +32,14 @@ export class ConnectionOutput {
     this.writer.limit = hard > 0 ? Math.max(0, hard - this.socket.writableLength) : UNLIMITED_REPLY_CAP;
   }
 
-  /** True when the socket's buffer is full: stop reading until {@link writable} resolves. */
+  /**
+   * True when the socket's buffer is full and the client's class has no hard limit: stop
+   * reading until {@link writable} resolves (bounded memory where Redis would grow without
+   * end). Under a hard limit Redis keeps executing a client that does not read and closes it
+   * at the limit, and so does this (the limit bounds the memory).
+   */
   get full(): boolean {
-    return this.socket.writableNeedDrain;
+    return this.socket.writableNeedDrain && this.limit().hard === 0;
   }
 
   /** Stops reading and resolves when the socket can take more (or is gone); reading resumes unless `resume` says no. */
