@@ -4,11 +4,15 @@
  * short, long and very long values, deletions emptying whole nodes, exact and approximate
  * trims, 64-bit IDs, consumer groups with PELs, claims, idle consumers, an unknown read
  * counter) dumped by one server restore in the other with the same XINFO STREAM FULL, dump
- * back to an equal stream, and keep growing the same way (same macro nodes) afterwards.
+ * back to an equal stream, and keep growing the same way (same macro nodes) afterwards; with
+ * Redis's rdbcompression off, both DUMP a stream as the same bytes; a Redis 5–6 payload
+ * (type 15) restores as in Redis 7.0; RESTORE of a stream wakes a blocked XREAD as Redis's.
  */
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { crc64 } from "../../src/memory/rdb/crc64";
+import { RdbWriter } from "../../src/memory/rdb/format";
+import { encodeListpack } from "../../src/memory/rdb/listpack";
 import { openPrivateSides, type ExactSides } from "../support/engine-vs-redis";
 import { hasRedisServer } from "../support/servers";
 
@@ -43,7 +47,7 @@ async function full(c: Redis, key: string): Promise<unknown> {
 }
 
 /** The commands that build one generated stream at `key` (deterministic for a seed). */
-function generate(seed: number, key: string, opts: { bigIds?: boolean; empty?: boolean } = {}): Arg[][] {
+function generate(seed: number, key: string, opts: { bigIds?: boolean; empty?: boolean; timeless?: boolean } = {}): Arg[][] {
   const rand = rng(seed);
   const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const cmds: Arg[][] = [];
@@ -76,6 +80,13 @@ function generate(seed: number, key: string, opts: { bigIds?: boolean; empty?: b
   cmds.push(["XGROUP", "CREATE", key, "123", ids[Math.floor(n / 3)]!, "ENTRIESREAD", 7]);
   cmds.push(["XGROUP", "CREATE", key, "a-group-name-longer-than-twenty-bytes", "$"]);
   cmds.push(["XGROUP", "CREATE", key, "g4", "0"]);
+  if (opts.timeless) {
+    // No deliveries and no consumers: nothing in the payload depends on the clock.
+    cmds.push(["XGROUP", "SETID", key, "g4", ids[Math.floor(n / 2)]!]);
+    for (let i = 0; i < n / 4; i++) cmds.push(["XDEL", key, pick(ids)]);
+    cmds.push(["XTRIM", key, "MINID", ids[Math.floor(n / 8)]!]);
+    return cmds;
+  }
   for (const c of ["alice", "bob", "42", "c".repeat(30)]) cmds.push(["XREADGROUP", "GROUP", "g1", c, "COUNT", 5 + Math.floor(rand() * 40), "STREAMS", key, ">"]);
   cmds.push(["XREADGROUP", "GROUP", "123", "carol", "COUNT", 20, "STREAMS", key, ">"]);
   cmds.push(["XREADGROUP", "GROUP", "g4", "dave", "NOACK", "COUNT", 30, "STREAMS", key, ">"]);
@@ -137,6 +148,58 @@ describe.skipIf(why !== undefined)(`DUMP/RESTORE of streams vs redis-server${why
       }
     });
   }
+
+  it("with rdbcompression off, the engine's DUMP of a stream is Redis's, byte for byte (listpacks laid out alike)", async () => {
+    await sides.redis.call("CONFIG", "SET", "rdbcompression", "no");
+    try {
+      for (const [seed, opts] of [[11, {}], [12, {}], [13, { bigIds: true }], [14, {}]] as const) {
+        const dumps = {} as Record<Side, string>;
+        for (const side of SIDES) {
+          await sides[side].del("s:x");
+          for (const c of generate(seed, "s:x", { ...opts, timeless: true })) await send(sides[side], ...c);
+          dumps[side] = ((await sides[side].callBuffer("DUMP", "s:x")) as Buffer).toString("hex");
+        }
+        expect(dumps.memory, `seed ${seed}`).toBe(dumps.redis);
+      }
+    } finally {
+      await sides.redis.call("CONFIG", "SET", "rdbcompression", "yes");
+    }
+  });
+
+  it("a Redis 5-6 stream payload (RDB_TYPE_STREAM_LISTPACKS, no first ID, no counters) restores as in Redis 7.0", async () => {
+    const w = new RdbWriter();
+    const id = (ms: number, seq: number) => Buffer.concat([Buffer.alloc(4), Buffer.from([0, 0, 0, ms]), Buffer.alloc(4), Buffer.from([0, 0, 0, seq])]);
+    const b = (x: string) => Buffer.from(x);
+    w.byte(15);
+    w.length(1);
+    w.string(id(1, 1));
+    // Master entry (2 live, 1 deleted, fields [f]); 1-1 {f v}, 1-2 {f w} deleted, 1-3 {g x} with its own fields.
+    w.string(encodeListpack([2n, 1n, 1n, b("f"), 0n, 2n, 0n, 0n, b("v"), 4n, 3n, 0n, 1n, b("w"), 4n, 0n, 0n, 2n, 1n, b("g"), b("x"), 6n]));
+    w.length(2);
+    w.length(1);
+    w.length(3); // last ID 1-3
+    w.length(1);
+    w.string(b("grp"));
+    w.length(1);
+    w.length(1); // last delivered 1-1
+    w.length(1);
+    w.raw(id(1, 1));
+    w.millis(1_000_000);
+    w.length(2);
+    w.length(1);
+    w.string(b("alice"));
+    w.millis(2_000_000);
+    w.length(1);
+    w.raw(id(1, 1));
+    const payload = w.payload();
+    const seen = {} as Record<Side, unknown>;
+    for (const side of SIDES) {
+      await sides[side].del("s:old");
+      expect(await send(sides[side], "RESTORE", "s:old", 0, payload)).toBe("OK");
+      seen[side] = await full(sides[side], "s:old");
+    }
+    expect(seen.memory).toEqual(seen.redis);
+  });
 
   it("an empty stream made by XGROUP CREATE MKSTREAM, and wrong stream payloads, reply as Redis", async () => {
     const dumps = {} as Record<Side, Buffer>;
