@@ -4,7 +4,7 @@
  * replies is disconnected once its pending output passes the hard limit, by `narwhal serve`
  * as by redis-server 7.0 started with the same option; the server's memory stays bounded
  * (its resident set grows by far less than the 200 MB of replies asked for) and it serves
- * the other clients. Without a limit (Redis's default `normal 0 0 0`), narwhal serve stops
+ * the other clients. A soft limit alone closes it after its seconds over it, as Redis's does. Without a limit (Redis's default `normal 0 0 0`), narwhal serve stops
  * reading from such a client instead, so its memory stays bounded too.
  */
 import { readFileSync } from "node:fs";
@@ -23,8 +23,8 @@ function rss(pid: number): number {
   return Number(m![1]) * 1024;
 }
 
-/** Pipelines GETs of the big value without reading; resolves with whether the server closed the connection (within `ms`). */
-async function flood(port: number, ms: number): Promise<boolean> {
+/** Pipelines GETs of the big value without reading (100 every `pauseMs`); resolves with whether the server closed the connection (within `ms`). */
+async function flood(port: number, ms: number, pauseMs = 5): Promise<boolean> {
   const setup = raw(port);
   setup.send(cmd("SET", "big", VALUE));
   expect(await setup.read(5)).toBe("+OK\r\n");
@@ -36,7 +36,7 @@ async function flood(port: number, ms: number): Promise<boolean> {
   const get = cmd("GET", "big");
   for (let i = 0; i < GETS && !closed; i += 100) {
     c.send(get.repeat(100));
-    await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, pauseMs));
   }
   const deadline = Date.now() + ms;
   while (!closed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -74,6 +74,26 @@ describe("client-output-buffer-limit normal <hard>: a client that pipelines with
     expect(await flood(server.port, 10_000)).toBe(true);
     expect(await servesOthers(server.port)).toBe(":102400\r\n");
   });
+
+  for (const side of ["narwhal", "redis"] as const) {
+    it.skipIf(side === "redis" && noRedis !== undefined)(`${side}: a soft limit alone ('normal 0 1mb 1') closes it after a second over it`, async () => {
+      const args = ["--client-output-buffer-limit", "normal 0 1mb 1"];
+      let port: number;
+      if (side === "narwhal") {
+        const serve = await startServe(args);
+        stops.push(() => serve.stop());
+        port = serve.port;
+      } else {
+        const server = await startStandalone(args);
+        stops.push(() => server.stop());
+        port = server.port;
+      }
+      const started = Date.now();
+      expect(await flood(port, 10_000, 400)).toBe(true);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+      expect(await servesOthers(port)).toBe(":102400\r\n");
+    });
+  }
 
   it("without a limit (normal 0 0 0), narwhal serve keeps the client but stops reading from it: memory bounded", async () => {
     const serve = await startServe([]);

@@ -33,13 +33,15 @@ export class ConnectionOutput {
   }
 
   /**
-   * True when the socket's buffer is full and the client's class has no hard limit: stop
-   * reading until {@link writable} resolves (bounded memory where Redis would grow without
-   * end). Under a hard limit Redis keeps executing a client that does not read and closes it
-   * at the limit, and so does this (the limit bounds the memory).
+   * True when the socket's buffer is full and the client's class has no limit: stop reading
+   * until {@link writable} resolves (bounded memory where Redis would grow without end). Under
+   * a limit Redis keeps executing a client that does not read and closes it at the hard limit,
+   * or once it stayed over the soft one for its seconds, and so does this.
    */
   get full(): boolean {
-    return this.socket.writableNeedDrain && this.limit().hard === 0;
+    if (!this.socket.writableNeedDrain) return false;
+    const { hard, soft } = this.limit();
+    return hard === 0 && soft === 0;
   }
 
   /** Stops reading and resolves when the socket can take more (or is gone); reading resumes unless `resume` says no. */
