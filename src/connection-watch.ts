@@ -18,23 +18,38 @@
  */
 import type { ClientLike } from "./client";
 import { isReplyError } from "./client-errors";
-import { ConnectionError } from "./errors";
+import { ConnectionError, NarwhalError } from "./errors";
 
 interface Entry {
-  /** True once the command is on the wire (it may run even if its reply is lost). */
-  written: boolean;
-  /** Settles the call as "may have applied". */
-  readonly lose: () => void;
+  /** The call's {@link ConnectionWatch.ticket}: whether (or from which reconnect on) it is on the wire. */
+  readonly ticket: number;
+  /** What the call is called in the error message (a command name is upper-cased only if it is lost). */
+  readonly label: string;
+  readonly upperCase: boolean;
+  /** Settles the call with the "may have applied" error. */
+  readonly reject: (error: Error) => void;
 }
 
 /** Statuses in which an ioredis client has no usable connection. */
-const DOWN = new Set(["close", "reconnecting", "end"]);
+function isDown(status: string): boolean {
+  return status === "close" || status === "reconnecting" || status === "end";
+}
 
 const watches = new WeakMap<ClientLike, ConnectionWatch>();
 
+/**
+ * The hot path (every command) is split so that a call pays only for what its client needs:
+ * {@link ticket} before sending (a status read), {@link track} only for a client that drops
+ * lost commands without settling them (ioredis; node-redis rejects them itself, see
+ * `settlesLostCommands` in client.ts), and {@link failure} only when the call rejects.
+ */
 export class ConnectionWatch {
   private readonly pending = new Set<Entry>();
   private lastError: string | undefined;
+  /** How many times the client became ready: a command queued offline is written at the next one. */
+  private readies = 0;
+  /** False for a client that rejects the commands a closed connection lost (nothing to track). */
+  readonly tracks: boolean;
 
   /** The watch of `client`, shared by every Database on it (its listeners are added once). */
   static of(client: ClientLike, server: () => string, handshakeTimeoutMs?: number): ConnectionWatch {
@@ -48,6 +63,7 @@ export class ConnectionWatch {
     private readonly server: () => string,
     handshakeTimeoutMs: number | undefined,
   ) {
+    this.tracks = client.settlesLostCommands !== true;
     client.on("error", (error: unknown) => {
       this.lastError = error instanceof Error ? error.message : String(error);
     });
@@ -55,29 +71,39 @@ export class ConnectionWatch {
     // The offline queue is written onto the new connection when the client becomes ready.
     client.on("ready", () => {
       this.lastError = undefined;
-      for (const entry of this.pending) entry.written = true;
+      this.readies++;
     });
     if (handshakeTimeoutMs !== undefined) this.boundHandshake(handshakeTimeoutMs);
   }
 
   /** True while the client has no connection: calls are refused at once. */
   get down(): boolean {
-    return DOWN.has(this.client.status);
+    return isDown(this.client.status);
   }
 
-  /** Sends through `send()` unless the client is down, and settles the call honestly (see above). */
-  run<T>(send: () => Promise<T>, label: string): Promise<T> {
-    if (this.down) {
-      const cause = this.lastError ? `last connection error: ${this.lastError}` : `client status "${this.client.status}"`;
-      return Promise.reject(new ConnectionError(this.server(), `${label} not sent: not connected (${cause})`));
-    }
-    const written = this.client.status === "ready";
-    const sent = send();
+  /** The error refusing `label` while {@link down} (nothing was sent). */
+  refusal(label: string): ConnectionError {
+    const cause = this.lastError ? `last connection error: ${this.lastError}` : `client status "${this.client.status}"`;
+    return new ConnectionError(this.server(), `${label} not sent: not connected (${cause})`);
+  }
+
+  /** Taken just before sending: -1 when the client is ready (the command goes on the wire now), else the reconnect it waits for. */
+  ticket(): number {
+    return this.client.status === "ready" ? -1 : this.readies;
+  }
+
+  /** True when a call sent with `ticket` has reached the wire (at once, or with the offline queue at a later ready). */
+  private written(ticket: number): boolean {
+    return ticket === -1 || ticket < this.readies;
+  }
+
+  /**
+   * `sent`, settled with the "may have applied" error if the connection closes after it was
+   * written: the client would otherwise never settle it. Only when {@link tracks}.
+   */
+  track<T>(sent: Promise<T>, ticket: number, label: string, upperCase = false): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const entry: Entry = {
-        written,
-        lose: () => reject(new ConnectionError(this.server(), `${label} failed: the connection closed before its reply arrived`, { mayHaveApplied: true })),
-      };
+      const entry: Entry = { ticket, label, upperCase, reject };
       this.pending.add(entry);
       sent.then(
         (value) => {
@@ -86,19 +112,41 @@ export class ConnectionWatch {
         },
         (error: unknown) => {
           this.pending.delete(entry);
-          if (isReplyError(error)) reject(error);
-          else if (entry.written) entry.lose();
-          else reject(new ConnectionError(this.server(), `${label} not sent: ${this.lastError ?? (error instanceof Error ? error.message : String(error))}`, { cause: error }));
+          reject(error);
         },
       );
     });
   }
 
+  /**
+   * What a call labelled `label`, sent with `ticket`, failed with, when the client rejected
+   * it with `error` (not an error reply): "may have applied" once written, else "not sent".
+   */
+  failure(error: unknown, ticket: number, label: string): Error {
+    if (this.written(ticket)) return this.lost(label);
+    return new ConnectionError(this.server(), `${label} not sent: ${this.lastError ?? (error instanceof Error ? error.message : String(error))}`, { cause: error });
+  }
+
+  private lost(label: string): ConnectionError {
+    return new ConnectionError(this.server(), `${label} failed: the connection closed before its reply arrived`, { mayHaveApplied: true });
+  }
+
+  /** Sends through `send()` unless the client is down, and settles the call honestly (see above). */
+  run<T>(send: () => Promise<T>, label: string): Promise<T> {
+    if (this.down) return Promise.reject(this.refusal(label));
+    const ticket = this.ticket();
+    const sent = send();
+    const settled = this.tracks ? this.track(sent, ticket, label) : sent;
+    return settled.catch((error: unknown) => {
+      throw error instanceof NarwhalError || isReplyError(error) ? error : this.failure(error, ticket, label);
+    });
+  }
+
   private connectionLost(): void {
     for (const entry of this.pending) {
-      if (!entry.written) continue;
+      if (!this.written(entry.ticket)) continue;
       this.pending.delete(entry);
-      entry.lose();
+      entry.reject(this.lost(entry.upperCase ? entry.label.toUpperCase() : entry.label));
     }
   }
 

@@ -24,7 +24,8 @@ import type { ScriptSource } from "./script";
 /** Sends one command with its arguments; rejects with what the client threw. */
 export type Send = (name: string, args: readonly Arg[]) => Promise<unknown>;
 
-function evalArgs(head: string, keys: readonly string[], args: readonly Arg[]): Arg[] {
+/** EVALSHA/EVAL arguments: `head` (SHA1 or body), the key count, the keys, then ARGV. */
+export function evalArgs(head: string, keys: readonly string[], args: readonly Arg[]): Arg[] {
   return [head, keys.length, ...keys, ...args];
 }
 
