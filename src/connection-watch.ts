@@ -37,6 +37,25 @@ function isDown(status: string): boolean {
 
 const watches = new WeakMap<ClientLike, ConnectionWatch>();
 
+/** What connection-watch.ts reads of an ioredis client's internals (ioredis 5 and 6) to settle lost commands. */
+interface IoredisQueues {
+  /** Commands written on the connection and not answered yet, oldest first. */
+  readonly commandQueue?: { readonly length: number; peekAt(i: number): { command?: LostCommand } | undefined };
+  readonly options?: { readonly enableAutoPipelining?: boolean };
+}
+
+interface LostCommand {
+  readonly name: string;
+  readonly promise: Promise<unknown>;
+  reject(error: Error): void;
+}
+
+/** True when lost commands can be found in ioredis's own queue: `call` returns the queued command's promise (no auto-pipelining). */
+function hasCommandQueue(client: ClientLike): boolean {
+  const { commandQueue, options } = client as unknown as IoredisQueues;
+  return typeof commandQueue?.peekAt === "function" && typeof commandQueue.length === "number" && options?.enableAutoPipelining !== true;
+}
+
 /**
  * The hot path (every command) is split so that a call pays only for what its client needs:
  * {@link ticket} before sending (a status read), {@link track} only for a client that drops
@@ -50,6 +69,12 @@ export class ConnectionWatch {
   private readies = 0;
   /** False for a client that rejects the commands a closed connection lost (nothing to track). */
   readonly tracks: boolean;
+  /**
+   * ioredis without auto-pipelining: the promises narwhal's direct calls returned. A lost call
+   * is found in ioredis's `commandQueue` when the connection closes and rejected there, so a
+   * call costs one WeakSet entry instead of a wrapper promise ({@link track}).
+   */
+  private readonly ours: WeakSet<Promise<unknown>> | undefined;
 
   /** The watch of `client`, shared by every Database on it (its listeners are added once). */
   static of(client: ClientLike, server: () => string, handshakeTimeoutMs?: number): ConnectionWatch {
@@ -64,6 +89,7 @@ export class ConnectionWatch {
     handshakeTimeoutMs: number | undefined,
   ) {
     this.tracks = client.settlesLostCommands !== true;
+    this.ours = this.tracks && hasCommandQueue(client) ? new WeakSet() : undefined;
     client.on("error", (error: unknown) => {
       this.lastError = error instanceof Error ? error.message : String(error);
     });
@@ -119,6 +145,19 @@ export class ConnectionWatch {
   }
 
   /**
+   * `sent` (a command `name` just sent with `ticket`), settled if its connection is lost:
+   * found in ioredis's queue ({@link ours}), or {@link track}ed, or as it is when the client
+   * settles lost commands itself.
+   */
+  follow<T>(sent: Promise<T>, ticket: number, name: string): Promise<T> {
+    if (this.ours !== undefined) {
+      this.ours.add(sent);
+      return sent;
+    }
+    return this.tracks ? this.track(sent, ticket, name, true) : sent;
+  }
+
+  /**
    * What a call labelled `label`, sent with `ticket`, failed with, when the client rejected
    * it with `error` (not an error reply): "may have applied" once written, else "not sent".
    */
@@ -143,6 +182,16 @@ export class ConnectionWatch {
   }
 
   private connectionLost(): void {
+    const ours = this.ours;
+    const queue = (this.client as unknown as IoredisQueues).commandQueue;
+    // ioredis keeps the written, unanswered commands in its queue until it reconnects, then drops them unsettled.
+    if (ours !== undefined && queue !== undefined) {
+      for (let i = 0; i < queue.length; i++) {
+        const command = queue.peekAt(i)?.command;
+        if (command === undefined || !ours.delete(command.promise)) continue;
+        command.reject(this.lost(command.name.toUpperCase()));
+      }
+    }
     for (const entry of this.pending) {
       if (!this.written(entry.ticket)) continue;
       this.pending.delete(entry);

@@ -63,8 +63,7 @@ export class DirectExecutor {
     let sent: Promise<unknown>;
     if (this.arrays) sent = binary ? client.callBufferArgs!(name, args) : client.callArgs!(name, args);
     else sent = binary ? client.callBuffer(name, ...args) : client.call(name, ...args);
-    const watch = this.watch;
-    return watch !== undefined && watch.tracks ? watch.track(sent, ticket, name, true) : sent;
+    return this.watch === undefined ? sent : this.watch.follow(sent, ticket, name);
   }
 
   /** The narwhal error for a rejection of `command` (sent as `name` with `ticket`). */
