@@ -67,9 +67,12 @@ export async function time(
 
 /**
  * Per-call latencies (µs, sorted ascending) of several operations measured round-robin: call i
- * of every operation runs back to back (in a rotating order), so all of them see the same
- * machine conditions. On a VM whose round trip moves between modes (CPU idle states), this
- * keeps ratios between contenders meaningful where separate timed loops would not.
+ * of every operation runs back to back, so all of them see the same machine conditions. On a
+ * VM whose round trip moves between modes (CPU idle states), this keeps ratios between
+ * contenders meaningful where separate timed loops would not. The order is shuffled each
+ * round (seeded): a rotating order gives every contender the same predecessor, and a call
+ * right after one on another client pays for that client's leftover work (node-redis's
+ * deferred write, timers): ~1–2 µs, enough to flip a 1.05× ratio (issue 16).
  */
 export async function interleaved(
   ops: ReadonlyArray<(i: number) => Promise<unknown>>,
@@ -77,15 +80,37 @@ export async function interleaved(
 ): Promise<Float64Array[]> {
   for (let i = 0; i < warmup; i++) for (const op of ops) await op(i);
   const samples = ops.map(() => new Float64Array(iterations));
+  const order = ops.map((_, j) => j);
+  const random = seeded(16);
   for (let i = 0; i < iterations; i++) {
-    for (let k = 0; k < ops.length; k++) {
-      const j = (i + k) % ops.length;
+    shuffle(order, random);
+    for (const j of order) {
       const t = performance.now();
       await ops[j]!(i);
       samples[j]![i] = (performance.now() - t) * 1000;
     }
   }
   return samples.map((s) => s.sort());
+}
+
+/** A small deterministic PRNG (mulberry32): the same shuffles on every run. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Fisher–Yates shuffle of `xs` in place. */
+function shuffle(xs: number[], random: () => number): void {
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [xs[i], xs[j]] = [xs[j]!, xs[i]!];
+  }
 }
 
 /** Something with a socket-like `stream` (an ioredis Redis client). */
