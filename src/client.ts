@@ -15,10 +15,16 @@ export interface ClientBatch {
 export interface ClientLike {
   call(command: string, ...args: Arg[]): Promise<unknown>;
   callBuffer(command: string, ...args: Arg[]): Promise<unknown>;
-  /** `call` with the arguments as an array, when the client has it (node-redis's adapter): no rest-parameter copy. */
+  /**
+   * `call` with the arguments as an array, when the client has it (node-redis's adapter): no
+   * rest-parameter copy, and a rejection is the driver's own error, to be passed through
+   * {@link clientError} (only then: no extra promise per call to rename it).
+   */
   callArgs?(command: string, args: readonly Arg[]): Promise<unknown>;
-  /** `callBuffer` with the arguments as an array, when the client has it. */
+  /** `callBuffer` as {@link callArgs} is to `call`. */
   callBufferArgs?(command: string, args: readonly Arg[]): Promise<unknown>;
+  /** What `call` would have rejected with, given what `callArgs` rejected with. */
+  clientError?(error: unknown): unknown;
   multi(): ClientBatch;
   pipeline(): ClientBatch;
   quit(): Promise<unknown>;

@@ -49,7 +49,7 @@ export class DirectExecutor {
     /** Fails fast while down and settles lost commands (standalone clients only; see connection-watch.ts). */
     private readonly watch?: ConnectionWatch,
   ) {
-    this.arrays = typeof client.callArgs === "function" && typeof client.callBufferArgs === "function";
+    this.arrays = typeof client.callArgs === "function" && typeof client.callBufferArgs === "function" && typeof client.clientError === "function";
     this.cluster = isClusterClient(client);
   }
 
@@ -67,12 +67,18 @@ export class DirectExecutor {
   }
 
   /** The narwhal error for a rejection of `command` (sent as `name` with `ticket`). */
-  private failure(error: unknown, command: Command<unknown>, name: string, ticket: number): Error {
+  private failure(raw: unknown, command: Command<unknown>, name: string, ticket: number): Error {
+    const error = this.clientError(raw);
     const watch = this.watch;
     if (watch !== undefined && !(error instanceof NarwhalError) && !isReplyError(error)) {
       return watch.failure(error, ticket, wireLabel(name));
     }
     return mapError(error, command, this.server);
+  }
+
+  /** A rejection of the client as `call` would have given it (callArgs leaves it raw; see client.ts). */
+  private clientError(error: unknown): unknown {
+    return this.arrays ? this.client.clientError!(error) : error;
   }
 
   /** A ticket for a call about to be sent, or a ConnectionError when the client is down. */
@@ -113,7 +119,7 @@ export class DirectExecutor {
    * see script-runner.ts); anything else is the call's error.
    */
   private noScript<T>(error: unknown, command: Command<T>, ticket: number): Promise<T> {
-    if (!isNoScript(error)) return Promise.reject(this.failure(error, command, "evalsha", ticket));
+    if (!isNoScript(this.clientError(error))) return Promise.reject(this.failure(error, command, "evalsha", ticket));
     const script = command.script!;
     let sent: Promise<unknown>;
     let evalTicket: number;

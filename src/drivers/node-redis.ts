@@ -21,7 +21,7 @@ import type { ClientLike } from "../client";
 import type { Arg } from "../command";
 import { NodeRedisBatch, BUFFER_OPTIONS, STRING_OPTIONS } from "./node-redis-batch";
 import type { NodeRedisClient, NodeRedisListener, NodeRedisOptions } from "./node-redis-shape";
-import { rethrowReply, shaped, toArgs } from "./node-redis-replies";
+import { asReplyError, rethrowReply, shaped, toArgs } from "./node-redis-replies";
 
 /** Where a connection goes, as ioredis's `options` say it (describeServer, the cache's per-master connections). */
 export interface AdapterOptions {
@@ -147,25 +147,30 @@ export class NodeRedisAdapter extends EventEmitter implements ClientLike {
   }
 
   call(command: string, ...args: Arg[]): Promise<unknown> {
-    return this.callArgs(command, args);
+    return this.callArgs(command, args).catch(rethrowReply);
   }
 
-  /** {@link call} with the arguments as an array (the executors' path: no rest-parameter copy). */
+  /** {@link call} with the arguments as an array; rejects with node-redis's error (see {@link clientError}). The executors' path. */
   callArgs(command: string, args: readonly Arg[]): Promise<unknown> {
     const a = toArgs(command, args);
     const sent = this.native.sendCommand(a, this.stringOptions);
-    return (a[0] === "hgetall" || a[0] === "HGETALL" ? sent.then((r) => shaped(a, r)) : sent).catch(rethrowReply);
+    return a[0] === "hgetall" || a[0] === "HGETALL" ? sent.then((r) => shaped(a, r)) : sent;
   }
 
   callBuffer(command: string, ...args: Arg[]): Promise<unknown> {
-    return this.callBufferArgs(command, args);
+    return this.callBufferArgs(command, args).catch(rethrowReply);
   }
 
-  /** {@link callBuffer} with the arguments as an array. */
+  /** {@link callBuffer} with the arguments as an array; rejects as {@link callArgs}. */
   callBufferArgs(command: string, args: readonly Arg[]): Promise<unknown> {
     const a = toArgs(command, args);
     const sent = this.native.sendCommand(a, BUFFER_OPTIONS);
-    return (a[0] === "hgetall" || a[0] === "HGETALL" ? sent.then((r) => shaped(a, r)) : sent).catch(rethrowReply);
+    return a[0] === "hgetall" || a[0] === "HGETALL" ? sent.then((r) => shaped(a, r)) : sent;
+  }
+
+  /** An error of {@link callArgs} as `call` rejects with it: an error reply named "ReplyError". */
+  clientError(error: unknown): unknown {
+    return asReplyError(error);
   }
 
   multi(): NodeRedisBatch {
