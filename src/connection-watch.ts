@@ -37,6 +37,9 @@ function isDown(status: string): boolean {
 
 const watches = new WeakMap<ClientLike, ConnectionWatch>();
 
+/** The {@link ConnectionWatch.ticket} of a call made while the client is down: refuse it. */
+export const DOWN_TICKET = -2;
+
 /** What connection-watch.ts reads of an ioredis client's internals (ioredis 5 and 6) to settle lost commands. */
 interface IoredisQueues {
   /** Commands written on the connection and not answered yet, oldest first. */
@@ -118,9 +121,15 @@ export class ConnectionWatch {
     return new ConnectionError(this.server(), `${label} not sent: not connected (${cause})`);
   }
 
-  /** Taken just before sending: -1 when the client is ready (the command goes on the wire now), else the reconnect it waits for. */
+  /**
+   * Taken just before sending (one status read): -1 when the client is ready (the command goes
+   * on the wire now), {@link DOWN_TICKET} when it is {@link down} (refuse the call), else the
+   * reconnect it waits for.
+   */
   ticket(): number {
-    return this.client.status === "ready" ? -1 : this.readies;
+    const status = this.client.status;
+    if (status === "ready") return -1;
+    return isDown(status) ? DOWN_TICKET : this.readies;
   }
 
   /** True when a call sent with `ticket` has reached the wire (at once, or with the offline queue at a later ready). */
@@ -177,8 +186,8 @@ export class ConnectionWatch {
 
   /** Sends through `send()` unless the client is down, and settles the call honestly (see above). */
   run<T>(send: () => Promise<T>, label: string): Promise<T> {
-    if (this.down) return Promise.reject(this.refusal(label));
     const ticket = this.ticket();
+    if (ticket === DOWN_TICKET) return Promise.reject(this.refusal(label));
     const sent = send();
     const settled = this.tracks ? this.track(sent, ticket, label) : sent;
     return settled.catch((error: unknown) => {

@@ -10,6 +10,7 @@ import type { Arg, Command } from "./command";
 import { isNoScript, isReplyError, mapClientError } from "./client-errors";
 import { ConnectionError, CrossSlotError, NarwhalError, ScriptError, TransactionError } from "./errors";
 import type { ConnectionWatch } from "./connection-watch";
+import { DOWN_TICKET } from "./connection-watch";
 import { evalArgs, queueBatch } from "./script-runner";
 
 /** Throws {@link CrossSlotError} when `keys` do not all hash to one cluster slot. */
@@ -85,8 +86,8 @@ export class DirectExecutor {
   private admit(name: string): number | ConnectionError {
     const watch = this.watch;
     if (watch === undefined) return -1;
-    if (watch.down) return watch.refusal(wireLabel(name));
-    return watch.ticket();
+    const ticket = watch.ticket();
+    return ticket === DOWN_TICKET ? watch.refusal(wireLabel(name)) : ticket;
   }
 
   run<T>(command: Command<T>): Promise<T> {
