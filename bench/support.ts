@@ -23,6 +23,8 @@ export interface Timing {
   readonly opsPerSec: number;
   /** Mean microseconds per operation (wall time / ops). */
   readonly meanUs: number;
+  /** CPU time (user + system) of this process per operation, µs: steadier than wall time on a shared machine. */
+  readonly cpuUs: number;
   /** Per-operation latency percentiles in µs (only for concurrency 1). */
   readonly p50Us?: number;
   readonly p99Us?: number;
@@ -39,6 +41,7 @@ export async function time(
   for (let i = 0; i < warmup; i++) await op(i);
   if (concurrency === 1) {
     const samples = new Float64Array(iterations);
+    const cpu = process.cpuUsage();
     const start = performance.now();
     for (let i = 0; i < iterations; i++) {
       const t = performance.now();
@@ -46,15 +49,18 @@ export async function time(
       samples[i] = (performance.now() - t) * 1000;
     }
     const total = performance.now() - start;
+    const used = process.cpuUsage(cpu);
     samples.sort();
     return {
       opsPerSec: (iterations / total) * 1000,
       meanUs: (total * 1000) / iterations,
+      cpuUs: (used.user + used.system) / iterations,
       p50Us: samples[Math.floor(iterations * 0.5)],
       p99Us: samples[Math.min(iterations - 1, Math.floor(iterations * 0.99))],
     };
   }
   let next = 0;
+  const cpu = process.cpuUsage();
   const start = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -62,7 +68,8 @@ export async function time(
     }),
   );
   const total = performance.now() - start;
-  return { opsPerSec: (iterations / total) * 1000, meanUs: (total * 1000) / iterations };
+  const used = process.cpuUsage(cpu);
+  return { opsPerSec: (iterations / total) * 1000, meanUs: (total * 1000) / iterations, cpuUs: (used.user + used.system) / iterations };
 }
 
 /**

@@ -69,6 +69,7 @@ export function scriptFunction<TResult>(owner: ExecutorHolder, options: ScriptOp
   }
   const source = defineScript(options.name, options.lua);
   const parse = options.parse ?? ((reply: unknown) => reply as TResult);
+  const binary = options.binary ?? false;
   const bind = (scope: ExecutorHolder) => (keys: readonly string[], args: readonly Arg[] = []) => {
     if (!Array.isArray(keys) || keys.length !== options.keys) {
       return scope.executor.fail(new ValidationError({ path: "keys", message: `script "${source.name}" takes exactly ${options.keys} keys` }));
@@ -85,7 +86,7 @@ export function scriptFunction<TResult>(owner: ExecutorHolder, options: ScriptOp
       // Through the executor: inside a transaction, bad input aborts the whole batch.
       return scope.executor.fail(error);
     }
-    return scope.executor.run(scriptCmd(source, fullKeys, args, parse, options.binary ?? false));
+    return scope.executor.run(scriptCmd(source, fullKeys, args, parse, binary));
   };
   const fn = bind(owner) as ScriptFunction<TResult>;
   Object.defineProperty(fn, "on", { value: bind });
