@@ -51,6 +51,8 @@ export class Connection implements CommandConnection, ClientEndpoint {
   private busy = false;
   private closing = false;
   private protocolError: string | undefined;
+  /** In MONITOR mode (CLIENT LIST flag `O`). */
+  monitoring = false;
   /** @internal AUTH / HELLO AUTH succeeded (or no password is required). */
   authenticated: boolean;
 
@@ -108,6 +110,11 @@ export class Connection implements CommandConnection, ClientEndpoint {
     if (this.session.protocol === 3) this.out(() => this.writer.push([Buffer.from("tracking-redir-broken"), id], 3));
   }
 
+  /** A MONITOR line (already rendered): written at once, like a pub/sub message. */
+  deliverRaw(frame: Buffer): void {
+    this.out(() => this.writer.bytes(frame));
+  }
+
   /** A pub/sub message: written at once (anything already in the writer precedes it, so order holds). */
   deliver(frame: Buffer[]): void {
     this.out(() => this.writer.push(frame, this.session.protocol));
@@ -139,6 +146,7 @@ export class Connection implements CommandConnection, ClientEndpoint {
   closed(): void {
     this.closing = true;
     this.host.hub.remove(this);
+    this.host.stopMonitor(this);
   }
 
   /** Output outside the command loop (pub/sub, invalidations), flushed at once. */
