@@ -44,7 +44,29 @@ export interface ClientView {
   describe(): ClientDescription | undefined;
   /** In MONITOR mode (CLIENT LIST flag `O`). */
   readonly monitoring?: boolean;
+  /** CLIENT LIST's idle and buffer fields (a view without them reports 0). */
+  buffers?(): ClientBuffers;
 }
+
+/**
+ * What CLIENT LIST reports of a connection's buffers, in bytes: `qbuf` the bytes received
+ * whose batch has not finished (Redis's query buffer before it trims; a partial request
+ * after), `argvMem` the running or blocked command's arguments, `rbs` the reply buffer's
+ * size and `rbp` the most it held, `obl` replies written and not yet handed to the socket,
+ * `oll`/`omem` writes (and their bytes) the socket has not sent yet.
+ */
+export interface ClientBuffers {
+  readonly idle: number;
+  readonly qbuf: number;
+  readonly argvMem: number;
+  readonly rbs: number;
+  readonly rbp: number;
+  readonly obl: number;
+  readonly oll: number;
+  readonly omem: number;
+}
+
+const NO_BUFFERS: ClientBuffers = { idle: 0, qbuf: 0, argvMem: 0, rbs: 0, rbp: 0, obl: 0, oll: 0, omem: 0 };
 
 /** CLIENT LIST's flags in Redis's order: P (pub/sub), x (MULTI), b (blocked), t/R/B (tracking, broken redirect, BCAST), d (dirty WATCH), else N. */
 function flags(c: ClientView, d: ClientDescription | undefined): string {
@@ -109,10 +131,13 @@ function clientInfoLine(c: ClientView): string {
   const s = c.session;
   const d = c.describe();
   const age = Math.floor((Date.now() - c.createdAt) / 1000);
+  const b = c.buffers?.() ?? NO_BUFFERS;
+  // tot-mem: the buffers above (Redis adds its client struct's own size, which has no equivalent here).
+  const total = b.qbuf + b.argvMem + b.rbs + b.omem;
   return (
-    `id=${s.id} addr=${c.address} laddr=${c.localAddress} fd=8 name=${s.name ?? ""} age=${age} idle=0 flags=${flags(c, d)} db=${s.db} ` +
-    `sub=${c.subscriptions} psub=${c.patternCount} ssub=0 multi=${c.queuedCount} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 ` +
-    `oll=0 omem=0 tot-mem=0 events=r cmd=${c.lastCommand} user=default redir=${d?.tracking ? d.redirect : -1} resp=${s.protocol}\n`
+    `id=${s.id} addr=${c.address} laddr=${c.localAddress} fd=8 name=${s.name ?? ""} age=${age} idle=${b.idle} flags=${flags(c, d)} db=${s.db} ` +
+    `sub=${c.subscriptions} psub=${c.patternCount} ssub=0 multi=${c.queuedCount} qbuf=${b.qbuf} qbuf-free=0 argv-mem=${b.argvMem} multi-mem=0 rbs=${b.rbs} rbp=${b.rbp} obl=${b.obl} ` +
+    `oll=${b.oll} omem=${b.omem} tot-mem=${total} events=r cmd=${c.lastCommand} user=default redir=${d?.tracking ? d.redirect : -1} resp=${s.protocol}\n`
   );
 }
 
