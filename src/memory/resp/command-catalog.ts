@@ -209,7 +209,7 @@ export class CommandCatalog {
         return this.list(argv);
       case "getkeys":
       case "getkeysandflags":
-        return argv.length < 3 ? wrongArity(`command|${sub}`) : this.getKeys(argv.slice(2), sub === "getkeysandflags");
+        return argv.length < 4 ? wrongArity(`command|${sub}`) : this.getKeys(argv.slice(2), sub === "getkeysandflags");
       case "docs":
         return new MapReply([]);
       default:
