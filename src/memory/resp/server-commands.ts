@@ -173,16 +173,6 @@ export function client(argv: readonly Buffer[], c: ClientView, all: () => Client
   }
 }
 
-export function command(argv: readonly Buffer[]): Reply {
-  const sub = str(argv[1]).toLowerCase();
-  if (argv.length === 1) return [];
-  if (sub === "count") return 240;
-  if (sub === "docs") return new MapReply([]);
-  if (sub === "info") return argv.slice(2).map(() => null);
-  if (sub === "list") return [];
-  return new ErrorReply(`ERR unknown subcommand '${str(argv[1])}'. Try COMMAND HELP.`);
-}
-
 /** Redis 7.0's sections for INFO and INFO default (`all`/`everything` add commandstats). */
 const DEFAULT_SECTIONS = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "module_list", "errorstats", "cluster", "keyspace"];
 
