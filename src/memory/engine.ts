@@ -329,7 +329,8 @@ export class Engine implements Dispatcher {
     const ctx: Ctx = { engine: this, session, client, argv, db: this.dbs[session.db]!, nested, inScript };
     const fedBefore = this.monitor !== undefined && FED_BEFORE.has(spec.name);
     if (fedBefore) this.monitor!(session, argv, inScript);
-    const started = performance.now();
+    const stat = this.commandStats.of(spec.name);
+    const started = CommandStats.timesNext(stat) ? performance.now() : -1;
     let reply: Reply | Promise<Reply> = null;
     try {
       const r = spec.handler(ctx);
@@ -338,7 +339,7 @@ export class Engine implements Dispatcher {
     } catch (error) {
       return (reply = toErrorReply(error));
     } finally {
-      this.commandStats.ran(spec.name, (performance.now() - started) * 1000, reply instanceof ErrorReply);
+      CommandStats.ran(stat, started < 0 ? -1 : (performance.now() - started) * 1000, reply instanceof ErrorReply);
       if (this.monitor !== undefined && !fedBefore) this.monitor(session, argv, inScript);
       // Like Redis's call(): a tracking client remembers the keys of its read-only commands (after they ran).
       if (this.tracking.active) {

@@ -173,15 +173,17 @@ function keysBySpecs(cmd: CommandMeta, argv: readonly Buffer[]): FoundKey[] | un
 /** The commands (names, lower-case) a server has: COMMAND answers for these only. */
 export class CommandCatalog {
   private readonly known: CommandMeta[];
+  private readonly byName: ReadonlyMap<string, CommandMeta>;
 
   constructor(has: (name: string) => boolean) {
     this.known = [...redisTable().values()].filter((c) => has(c.name));
+    this.byName = new Map(this.known.map((c) => [c.name, c]));
   }
 
   /** The command or `container|sub` named `name` (any case), if the server has it. */
   lookup(name: string): CommandMeta | undefined {
     const [top, sub, extra] = name.toLowerCase().split("|");
-    const cmd = this.known.find((c) => c.name === top);
+    const cmd = this.byName.get(top!);
     if (!cmd || extra !== undefined) return undefined;
     return sub === undefined ? cmd : cmd.subcommands.find((s) => s.name === `${top}|${sub}`);
   }

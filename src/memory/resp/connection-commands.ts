@@ -12,6 +12,7 @@ import * as cmd from "./server-commands";
 import type { ErrorStats } from "./server-stats";
 import type { CommandCatalog } from "./command-catalog";
 import type { MonitorClient } from "./monitor";
+import { CommandStats, type CommandStat } from "../command-stats";
 import type { ServeSettings } from "./settings";
 
 /** What a connection needs from its server. */
@@ -31,8 +32,10 @@ export interface ConnectionHost {
   readonly errors: ErrorStats;
   /** Redis 7.0's command table, for COMMAND (command-catalog.ts). */
   readonly catalog: CommandCatalog;
-  /** A command this server answered itself ran (INFO commandstats, MONITOR); `usec`: how long it took. */
-  commandRan(c: CommandConnection, name: string, argv: readonly Buffer[], usec: number, outcome: Outcome): void;
+  /** The commandstats counters of a command this server answers itself (`client|list` for a subcommand). */
+  statOf(name: string, argv: readonly Buffer[]): CommandStat;
+  /** A command this server answered itself ran (INFO commandstats, MONITOR); `usec`: how long it took when timed, else negative. */
+  commandRan(c: CommandConnection, stat: CommandStat, argv: readonly Buffer[], usec: number, outcome: Outcome): void;
   /** MONITOR: the client starts receiving every command (until RESET or it closes). */
   startMonitor(c: CommandConnection): void;
   /** RESET: the client stops monitoring. */
@@ -74,9 +77,10 @@ export function queuedCommand(c: CommandConnection, name: string, argv: Buffer[]
 
 export function connectionCommand(c: CommandConnection, name: string, argv: Buffer[]): Outcome {
   if (!ANSWERED_HERE.has(name) || (name === "client" && ENGINE_CLIENT.has(argv[1]?.toString("latin1").toLowerCase() ?? ""))) return answer(c, name, argv);
-  const started = performance.now();
+  const stat = c.host.statOf(name, argv);
+  const started = CommandStats.timesNext(stat) ? performance.now() : -1;
   const outcome = answer(c, name, argv);
-  c.host.commandRan(c, name, argv, (performance.now() - started) * 1000, outcome);
+  c.host.commandRan(c, stat, argv, started < 0 ? -1 : (performance.now() - started) * 1000, outcome);
   return outcome;
 }
 

@@ -11,7 +11,7 @@ import { Connection } from "./connection";
 import { redisLogLine } from "./log";
 import { PubSubHub } from "./pubsub";
 import { ErrorStats } from "./server-stats";
-import { CommandStats } from "../command-stats";
+import { CommandStats, type CommandStat } from "../command-stats";
 import { CommandCatalog } from "./command-catalog";
 import { Monitors } from "./monitor";
 import type { CommandConnection, Outcome } from "./connection-commands";
@@ -89,7 +89,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return { dispatcher: options.dispatcher, port, startedAt, clients: connections.size, blocked, tracking, errors, commands };
     },
     catalog,
-    commandRan: (c: CommandConnection, name: string, argv: readonly Buffer[], usec: number, outcome: Outcome) => {
+    statOf: (name: string, argv: readonly Buffer[]) => {
+      if (!OWN_CONTAINERS.has(name) || argv.length < 2) return commands.of(name);
+      // Only the subcommands Redis has get counters (a client's made-up names must not grow the table).
+      const full = `${name}|${argv[1]!.toString("latin1").toLowerCase()}`;
+      return catalog.lookup(full) ? commands.of(full) : { calls: 0, usec: 0, timed: 0, rejected: 0, failed: 0 };
+    },
+    commandRan: (c: CommandConnection, stat: CommandStat, argv: readonly Buffer[], usec: number, outcome: Outcome) => {
       const reply = outcome instanceof Promise || typeof outcome === "symbol" ? undefined : outcome;
       if (reply instanceof ErrorReply) {
         // Refusals before running (Redis's processCommand): a wrong argument count is a rejected call, an unknown subcommand counts nowhere.
@@ -97,8 +103,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         if (arity) return commands.rejected(arity[1]!);
         if (reply.message.startsWith("ERR unknown subcommand")) return;
       }
-      const full = OWN_CONTAINERS.has(name) && argv.length > 1 ? `${name}|${argv[1]!.toString("latin1").toLowerCase()}` : name;
-      commands.ran(full, usec, reply instanceof ErrorReply);
+      CommandStats.ran(stat, usec, reply instanceof ErrorReply);
       if (monitors.active) monitors.feed(c.session.db, c.address, argv);
     },
     startMonitor: (c: CommandConnection) => {
