@@ -35,3 +35,36 @@ describe("CommandStats", () => {
     expect(stats.section()).toBe("# Commandstats\r\ncmdstat_config|resetstat:calls=1,usec=1,usec_per_call=1.00,rejected_calls=0,failed_calls=0");
   });
 });
+
+describe("the engine's INFO commandstats (MemoryClient, no server)", () => {
+  it("counts calls from clients, EXEC and scripts, rejected and failed calls; INFO without arguments leaves the section out", async () => {
+    const { createEngine } = await import("../../src/memory/create-engine");
+    const engine = createEngine();
+    try {
+      const session = engine.createSession();
+      const run = (...args: string[]) => engine.dispatch(session, args.map((a) => Buffer.from(a)));
+      run("SET", "k", "v");
+      run("GET");
+      run("INCR", "k");
+      run("MULTI");
+      run("SET", "k", "w");
+      run("EXEC");
+      await run("EVAL", "return redis.pcall('incr', KEYS[1])", "1", "k");
+      const lines = String(run("INFO", "commandstats"))
+        .split("\r\n")
+        .filter((l) => l.startsWith("cmdstat_"))
+        .map((l) => l.replace(/usec=\d+,usec_per_call=[\d.]+/, "usec=U"));
+      expect(lines).toEqual([
+        "cmdstat_eval:calls=1,usec=U,rejected_calls=0,failed_calls=1",
+        "cmdstat_exec:calls=1,usec=U,rejected_calls=0,failed_calls=0",
+        "cmdstat_get:calls=0,usec=U,rejected_calls=1,failed_calls=0",
+        "cmdstat_incr:calls=2,usec=U,rejected_calls=0,failed_calls=2",
+        "cmdstat_multi:calls=1,usec=U,rejected_calls=0,failed_calls=0",
+        "cmdstat_set:calls=2,usec=U,rejected_calls=0,failed_calls=0",
+      ]);
+      expect(String(run("INFO"))).not.toContain("# Commandstats");
+    } finally {
+      engine.close();
+    }
+  });
+});
