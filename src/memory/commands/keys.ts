@@ -27,7 +27,8 @@ function del(ctx: Ctx): Reply {
 
 function exists(ctx: Ctx): Reply {
   let n = 0;
-  for (let i = 1; i < ctx.argv.length; i++) if (ctx.db.has(keyAt(ctx, i))) n++;
+  // LOOKUP_NOTOUCH in Redis: EXISTS, TYPE and TTL do not change OBJECT IDLETIME or the LRU order.
+  for (let i = 1; i < ctx.argv.length; i++) if (ctx.db.peek(keyAt(ctx, i)) !== undefined) n++;
   return n;
 }
 
@@ -97,7 +98,7 @@ function expireCommand(name: string, unitMs: number, absolute: boolean) {
 function ttlCommand(ms: boolean, absolute: boolean) {
   return (ctx: Ctx): Reply => {
     const key = keyAt(ctx, 1);
-    if (!ctx.db.has(key)) return -2;
+    if (ctx.db.peek(key) === undefined) return -2;
     const at = ctx.db.expires.get(key);
     if (at === undefined) return -1;
     const t = absolute ? at : Math.max(0, at - ctx.engine.now());
@@ -198,7 +199,7 @@ export const keyCommands = [
   command("unlink", -2, del),
   command("exists", -2, exists),
   command("touch", -2, exists),
-  command("type", 2, (ctx) => new StatusReply(ctx.db.lookup(keyAt(ctx, 1))?.type ?? "none")),
+  command("type", 2, (ctx) => new StatusReply(ctx.db.peek(keyAt(ctx, 1))?.type ?? "none")),
   command("rename", 3, rename(false)),
   command("renamenx", 3, rename(true)),
   command("expire", -3, expireCommand("expire", 1000, false)),
