@@ -25,10 +25,16 @@ function del(ctx: Ctx): Reply {
   return n;
 }
 
+/** EXISTS reads with Redis's LOOKUP_NOTOUCH (OBJECT IDLETIME and the LRU order stay); TOUCH is the same count, touching. */
 function exists(ctx: Ctx): Reply {
   let n = 0;
-  // LOOKUP_NOTOUCH in Redis: EXISTS, TYPE and TTL do not change OBJECT IDLETIME or the LRU order.
   for (let i = 1; i < ctx.argv.length; i++) if (ctx.db.peek(keyAt(ctx, i)) !== undefined) n++;
+  return n;
+}
+
+function touch(ctx: Ctx): Reply {
+  let n = 0;
+  for (let i = 1; i < ctx.argv.length; i++) if (ctx.db.has(keyAt(ctx, i))) n++;
   return n;
 }
 
@@ -198,7 +204,7 @@ export const keyCommands = [
   command("del", -2, del),
   command("unlink", -2, del),
   command("exists", -2, exists),
-  command("touch", -2, exists),
+  command("touch", -2, touch),
   command("type", 2, (ctx) => new StatusReply(ctx.db.peek(keyAt(ctx, 1))?.type ?? "none")),
   command("rename", 3, rename(false)),
   command("renamenx", 3, rename(true)),
