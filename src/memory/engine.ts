@@ -67,12 +67,12 @@ export class Engine implements Dispatcher {
   readonly memory: Maxmemory;
   /** @internal Open sessions and CLIENT TRACKING state (tracking.ts). */
   readonly tracking = new Tracking();
-  /** INFO commandstats: every command that ran (from a client, EXEC or a script), refused or failed (command-stats.ts). */
+  /** @internal INFO commandstats: every command that ran (from a client, EXEC or a script), refused or failed (command-stats.ts). */
   readonly commandStats = new CommandStats();
-  /** MONITOR (`narwhal serve`): called for each command that runs; `inScript` for a script's commands. Unset: nobody monitors. */
+  /** @internal MONITOR (`narwhal serve`): called for each command that runs; `inScript` for a script's commands. Unset: nobody monitors. */
   monitor: ((session: Session, argv: readonly Buffer[], inScript: boolean) => void) | undefined;
   /**
-   * `narwhal serve`'s INFO errorstats: an error a script's command produced, counted when it
+   * @internal `narwhal serve`'s INFO errorstats: an error a script's command produced, counted when it
    * happens as Redis does (even when the script catches it with redis.pcall); the script's own
    * reply then carries it as an already counted error (CountedErrorReply).
    */

@@ -79,11 +79,11 @@ export interface Dispatcher {
   queueCall?(session: Session, call: QueuedCall | ErrorReply): Reply | undefined;
   /** What CLIENT LIST shows of a session's engine state (flags `t`, `B`, `R`, `d`; `redir=`). */
   describeClient?(session: Session): ClientDescription;
-  /** INFO commandstats of the commands the dispatcher ran (the RESP server adds its own commands' calls). */
+  /** @internal INFO commandstats of the commands the dispatcher ran (the RESP server adds its own commands' calls). */
   readonly commandStats?: import("./command-stats").CommandStats;
-  /** Set by the RESP server while a client is in MONITOR: called for each command the dispatcher runs (`inScript`: a script's command). */
+  /** @internal Set by the RESP server while a client is in MONITOR: called for each command the dispatcher runs (`inScript`: a script's command). */
   monitor?: ((session: Session, argv: readonly Buffer[], inScript: boolean) => void) | undefined;
-  /** Set by the RESP server: an error a script's command answered (INFO errorstats counts it then, as Redis does). */
+  /** @internal Set by the RESP server: an error a script's command answered (INFO errorstats counts it then, as Redis does). */
   scriptError?: ((message: string) => void) | undefined;
 }
 
