@@ -4,6 +4,7 @@
  * threaded: every command runs to completion before the next one starts.
  */
 import { Blocking } from "./blocking";
+import { CommandStats } from "./command-stats";
 import { Cursors } from "./scan";
 import type { ClientState, CommandSpec, Ctx } from "./command";
 import { toErrorReply } from "./errors";
@@ -27,6 +28,9 @@ export const DATABASES = 16;
 
 /** Commands that run immediately even inside MULTI. */
 const NOT_QUEUED = new Set(["exec", "discard", "multi", "watch", "quit", "reset"]);
+/** Commands MONITOR shows before their script's commands (Redis feeds them itself; the rest after they ran). */
+const FED_BEFORE = new Set(["eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro"]);
+const ARITY_ERROR = /^ERR wrong number of arguments for '([^']+)' command$/;
 /** Redis 7.0's `no-multi` commands the engine has (SAVE, SYNC, PSYNC are the others): refused inside MULTI, flagging it. */
 const NO_MULTI = new Set(["shutdown"]);
 
@@ -66,6 +70,16 @@ export class Engine implements Dispatcher {
   readonly tracking = new Tracking();
   /** @internal CONFIG's encoding thresholds (encoding.ts), shared by the databases. */
   readonly encodingLimits = new EncodingLimits();
+  /** @internal INFO commandstats: every command that ran (from a client, EXEC or a script), refused or failed (command-stats.ts). */
+  readonly commandStats = new CommandStats();
+  /** @internal MONITOR (`narwhal serve`): called for each command that runs; `inScript` for a script's commands. Unset: nobody monitors. */
+  monitor: ((session: Session, argv: readonly Buffer[], inScript: boolean) => void) | undefined;
+  /**
+   * @internal `narwhal serve`'s INFO errorstats: an error a script's command produced, counted when it
+   * happens as Redis does (even when the script catches it with redis.pcall); the script's own
+   * reply then carries it as an already counted error (CountedErrorReply).
+   */
+  scriptError: ((message: string) => void) | undefined;
   private readonly table = new CommandTable(allCommands);
   private readonly clients = new WeakMap<Session, ClientState>();
   private readonly expiry: ActiveExpiry;
@@ -204,15 +218,18 @@ export class Engine implements Dispatcher {
     const resolved = this.table.resolve(argv);
     if (resolved instanceof ErrorReply) {
       if (client.multi) client.multiError = true;
+      this.rejectedByArity(resolved);
       return resolved;
     }
     if (client.multi && NO_MULTI.has(resolved.name)) {
       client.multiError = true;
+      this.commandStats.rejected(resolved.name);
       return new ErrorReply("ERR Command not allowed inside a transaction");
     }
     const oom = this.refuseOom(resolved, client);
     if (oom) {
       if (client.multi) client.multiError = true;
+      this.commandStats.rejected(resolved.name);
       return oom;
     }
     if (client.multi && !NOT_QUEUED.has(resolved.name)) {
@@ -256,23 +273,50 @@ export class Engine implements Dispatcher {
     return new StatusReply("QUEUED");
   }
 
-  /** Runs a command from inside a script: synchronous, never blocks, no MULTI/WATCH. */
+  /**
+   * Runs a command from inside a script: synchronous, never blocks, no MULTI/WATCH. An error
+   * it answers is counted now (scriptError), and a refusal in the command's rejected_calls.
+   */
   dispatchInScript(session: Session, argv: readonly Buffer[], check?: (name: string) => ErrorReply | undefined): Reply {
+    const reply = this.runInScript(session, argv, check);
+    if (reply instanceof ErrorReply) this.scriptError?.(reply.message);
+    return reply;
+  }
+
+  private runInScript(session: Session, argv: readonly Buffer[], check?: (name: string) => ErrorReply | undefined): Reply {
     const resolved = this.table.resolve(argv);
-    if (resolved instanceof ErrorReply) return resolved;
+    if (resolved instanceof ErrorReply) {
+      this.rejectedByArity(resolved);
+      return resolved;
+    }
     // A container's flag covers its subcommands (SCRIPT KILL, CONFIG GET…), as in Redis's command table.
-    if (resolved.noscript || this.table.get(argv[0]!.toString("latin1").toLowerCase())?.noscript) return new ErrorReply("ERR This Redis command is not allowed from script");
+    if (resolved.noscript || this.table.get(argv[0]!.toString("latin1").toLowerCase())?.noscript) return this.refuse(resolved.name, "ERR This Redis command is not allowed from script");
     // The script's own checks (read-only scripts refuse writes), after Redis's lookup, arity and noscript checks.
     const refused = check?.(resolved.name);
-    if (refused) return refused;
+    if (refused) {
+      this.commandStats.rejected(resolved.name);
+      return refused;
+    }
     // As Redis's scriptVerifyOOM: a script that started over maxmemory may not begin writing (it may finish once it has).
     if (DENYOOM.has(resolved.name)) {
-      if (this.scriptStartedOom && !this.scriptWrote && this.memory.limit > 0) return new ErrorReply(OOM_ERROR);
+      if (this.scriptStartedOom && !this.scriptWrote && this.memory.limit > 0) return this.refuse(resolved.name, OOM_ERROR);
       this.scriptWrote = true;
     }
     const reply = this.execute(resolved, session, this.clientState(session), argv, true, true);
     if (reply instanceof Promise) return new ErrorReply("ERR blocking command in script");
     return reply;
+  }
+
+  /** A command refused before it ran (INFO commandstats `rejected_calls`). */
+  private refuse(name: string, message: string): ErrorReply {
+    this.commandStats.rejected(name);
+    return new ErrorReply(message);
+  }
+
+  /** A wrong argument count is a rejected call of that command (an unknown command or subcommand counts nowhere, as in Redis). */
+  private rejectedByArity(error: ErrorReply): void {
+    const arity = ARITY_ERROR.exec(error.message);
+    if (arity) this.commandStats.rejected(arity[1]!);
   }
 
   /** @internal Runs a queued command at EXEC time. */
@@ -286,12 +330,20 @@ export class Engine implements Dispatcher {
 
   private execute(spec: CommandSpec, session: Session, client: ClientState, argv: readonly Buffer[], nested: boolean, inScript: boolean): Reply | Promise<Reply> {
     const ctx: Ctx = { engine: this, session, client, argv, db: this.dbs[session.db]!, nested, inScript };
+    const fedBefore = this.monitor !== undefined && FED_BEFORE.has(spec.name);
+    if (fedBefore) this.monitor!(session, argv, inScript);
+    const stat = this.commandStats.of(spec.name);
+    const started = CommandStats.timesNext(stat) ? performance.now() : -1;
+    let reply: Reply | Promise<Reply> = null;
     try {
-      const reply = spec.handler(ctx);
-      return reply instanceof Promise ? reply.catch(toErrorReply) : reply;
+      const r = spec.handler(ctx);
+      reply = r instanceof Promise ? r.catch(toErrorReply) : r;
+      return reply;
     } catch (error) {
-      return toErrorReply(error);
+      return (reply = toErrorReply(error));
     } finally {
+      CommandStats.ran(stat, started < 0 ? -1 : (performance.now() - started) * 1000, reply instanceof ErrorReply);
+      if (this.monitor !== undefined && !fedBefore) this.monitor(session, argv, inScript);
       // Like Redis's call(): a tracking client remembers the keys of its read-only commands (after they ran).
       if (this.tracking.active) {
         const keys = readOnlyKeys(spec.name, argv);

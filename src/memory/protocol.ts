@@ -21,6 +21,13 @@ export class ErrorReply {
   constructor(readonly message: string) {}
 }
 
+/**
+ * An error a script returns that a command inside it produced: INFO errorstats counted it
+ * when the command answered it, so the script's reply is not counted again (Redis's
+ * `ignore_error_stats_update`).
+ */
+export class CountedErrorReply extends ErrorReply {}
+
 /** A double (ZSCORE, ZINCRBY, INCRBYFLOAT in RESP3…). RESP2 renders it as a bulk string the way Redis formats it. */
 export class DoubleReply {
   constructor(readonly value: number) {}
@@ -72,6 +79,12 @@ export interface Dispatcher {
   queueCall?(session: Session, call: QueuedCall | ErrorReply): Reply | undefined;
   /** What CLIENT LIST shows of a session's engine state (flags `t`, `B`, `R`, `d`; `redir=`). */
   describeClient?(session: Session): ClientDescription;
+  /** @internal INFO commandstats of the commands the dispatcher ran (the RESP server adds its own commands' calls). */
+  readonly commandStats?: import("./command-stats").CommandStats;
+  /** @internal Set by the RESP server while a client is in MONITOR: called for each command the dispatcher runs (`inScript`: a script's command). */
+  monitor?: ((session: Session, argv: readonly Buffer[], inScript: boolean) => void) | undefined;
+  /** @internal Set by the RESP server: an error a script's command answered (INFO errorstats counts it then, as Redis does). */
+  scriptError?: ((message: string) => void) | undefined;
 }
 
 /** A session's state as CLIENT LIST reports it (see {@link Dispatcher.describeClient}). */

@@ -32,8 +32,12 @@ export interface ClientEndpoint {
   redirectBroken?(id: number): void;
   /** CLIENT KILL: closes the connection. */
   kill(): void;
+  /** CLIENT KILL of the calling client itself: closes once this command's reply is sent (Redis's CLOSE_AFTER_REPLY); kill() when absent. */
+  killAfterReply?(): void;
   /** `ip:port` (CLIENT KILL ADDR, CLIENT LIST). */
   readonly address?: string;
+  /** The server's `ip:port` this client connected to (CLIENT KILL LADDR). */
+  readonly localAddress?: string;
   /** True while subscribed to a channel or pattern. */
   readonly subscribed?: boolean;
 }

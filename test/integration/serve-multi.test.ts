@@ -66,7 +66,8 @@ describe.skipIf(why !== undefined)(`MULTI with connection commands, serve vs red
     ["HELLO 3 switches the protocol of the items after it", [["MULTI"], ["HELLO", "3"], ["HSET", "sm:h", "f", "v"], ["HGETALL", "sm:h"], ["SET", "sm:d", "1.5"], ["INCRBYFLOAT", "sm:d", "1"], ["ZADD", "sm:z", "1.5", "m"], ["ZSCORE", "sm:z", "m"], ["GET", "sm:none"], ["EXEC"]]],
     ["HELLO 2 inside MULTI of a subscribed RESP3 client", [["MULTI"], ["SUBSCRIBE", "sm:a"], ["HELLO", "2"], ["PING"], ["EXEC"], ["PING"]], [["HELLO", "3"]]],
     ["HELLO errors and PING arity are EXEC-time errors", [["MULTI"], ["HELLO", "4"], ["HELLO", "3", "SETNAME", "x y"], ["PING", "a", "b"], ["PING"], ["EXEC"]]],
-    ["AUTH and COMMAND COUNT queued", [["MULTI"], ["AUTH", "x"], ["COMMAND", "COUNT"], ["ECHO", "e"], ["SELECT", DB], ["EXEC"]]],
+    // COMMAND COUNT is not compared: serve counts the commands it has, fewer than Redis.
+    ["AUTH and COMMAND GETKEYS queued", [["MULTI"], ["AUTH", "x"], ["COMMAND", "GETKEYS", "GET", "k"], ["ECHO", "e"], ["SELECT", DB], ["EXEC"]]],
     ["RESET runs at once", [["MULTI"], ["SET", "sm:k", "v"], ["RESET"], ["EXEC"], ["GET", "sm:k"]]],
     ["WATCH inside MULTI is refused without aborting", [["MULTI"], ["WATCH", "sm:k"], ["SET", "sm:k", "w"], ["EXEC"]]],
     ["QUIT runs at once", [["MULTI"], ["QUIT"], ["EXEC"]]],

@@ -4,6 +4,7 @@
  * texts (see tracking.ts). The RESP server answers the connection-level ones (INFO, LIST with
  * addresses…) itself and forwards tracking and KILL here.
  */
+import type { ClientEndpoint } from "../tracking";
 import type { Ctx } from "../command";
 import { command } from "../command";
 import { fail, SYNTAX } from "../errors";
@@ -112,12 +113,13 @@ function kill(ctx: Ctx): Reply {
     const addr = str(argv[2]);
     const victim = all.find((c) => c.endpoint?.address === addr);
     if (!victim?.endpoint) fail("ERR No such client");
-    victim.endpoint.kill();
+    killClient(victim.endpoint, victim.session === session);
     return OK;
   }
   if ((argv.length - 2) % 2 !== 0) fail(SYNTAX);
   let id: number | undefined;
   let addr: string | undefined;
+  let laddr: string | undefined;
   let type: string | undefined;
   let skipme = true;
   for (let j = 2; j < argv.length; j += 2) {
@@ -129,6 +131,11 @@ function kill(ctx: Ctx): Reply {
       id = /^-?\d+$/.test(text) ? Number(text) : NaN;
       if (!(id >= 1 && id <= Number.MAX_SAFE_INTEGER)) fail("ERR client-id should be greater than 0");
     } else if (f === "addr") addr = str(v);
+    else if (f === "laddr") laddr = str(v);
+    // Without ACL there is one user, `default`, as Redis has out of the box.
+    else if (f === "user") {
+      if (str(v) !== "default") fail(`ERR No such user '${str(v)}'`);
+    }
     else if (f === "type") {
       type = lower(v);
       if (!["normal", "pubsub", "master", "replica", "slave"].includes(type)) fail(`ERR Unknown client type '${str(v)}'`);
@@ -143,14 +150,21 @@ function kill(ctx: Ctx): Reply {
     if (!c.endpoint) continue;
     if (id !== undefined && c.session.id !== id) continue;
     if (addr !== undefined && c.endpoint.address !== addr) continue;
+    if (laddr !== undefined && c.endpoint.localAddress !== laddr) continue;
     if (type === "pubsub" && !c.endpoint.subscribed) continue;
     if (type === "normal" && c.endpoint.subscribed) continue;
     if (type === "master" || type === "replica" || type === "slave") continue;
     if (skipme && c.session === session) continue;
-    c.endpoint.kill();
+    killClient(c.endpoint, c.session === session);
     killed++;
   }
   return killed;
+}
+
+/** The caller itself is closed after its reply, as Redis does; other clients at once. */
+function killClient(endpoint: ClientEndpoint, self: boolean): void {
+  if (self && endpoint.killAfterReply) endpoint.killAfterReply();
+  else endpoint.kill();
 }
 
 /**

@@ -118,6 +118,6 @@ function configSet(ctx: Ctx): Reply {
 export const configCommands = [
   command("config", -2, () => null, {
     noscript: true,
-    subcommands: [command("config|get", -3, configGet), command("config|set", -4, configSet), command("config|resetstat", 2, () => new StatusReply("OK"))],
+    subcommands: [command("config|get", -3, configGet), command("config|set", -4, configSet), command("config|resetstat", 2, (ctx) => (ctx.engine.commandStats.reset(), new StatusReply("OK")))],
   }),
 ];

@@ -26,7 +26,14 @@ function del(ctx: Ctx): Reply {
   return n;
 }
 
+/** EXISTS reads with Redis's LOOKUP_NOTOUCH (OBJECT IDLETIME and the LRU order stay); TOUCH is the same count, touching. */
 function exists(ctx: Ctx): Reply {
+  let n = 0;
+  for (let i = 1; i < ctx.argv.length; i++) if (ctx.db.peek(keyAt(ctx, i)) !== undefined) n++;
+  return n;
+}
+
+function touch(ctx: Ctx): Reply {
   let n = 0;
   for (let i = 1; i < ctx.argv.length; i++) if (ctx.db.has(keyAt(ctx, i))) n++;
   return n;
@@ -98,7 +105,7 @@ function expireCommand(name: string, unitMs: number, absolute: boolean) {
 function ttlCommand(ms: boolean, absolute: boolean) {
   return (ctx: Ctx): Reply => {
     const key = keyAt(ctx, 1);
-    if (!ctx.db.has(key)) return -2;
+    if (ctx.db.peek(key) === undefined) return -2;
     const at = ctx.db.expires.get(key);
     if (at === undefined) return -1;
     const t = absolute ? at : Math.max(0, at - ctx.engine.now());
@@ -200,8 +207,8 @@ export const keyCommands = [
   command("del", -2, del),
   command("unlink", -2, del),
   command("exists", -2, exists),
-  command("touch", -2, exists),
-  command("type", 2, (ctx) => new StatusReply(ctx.db.lookup(keyAt(ctx, 1))?.type ?? "none")),
+  command("touch", -2, touch),
+  command("type", 2, (ctx) => new StatusReply(ctx.db.peek(keyAt(ctx, 1))?.type ?? "none")),
   command("rename", 3, rename(false)),
   command("renamenx", 3, rename(true)),
   command("expire", -3, expireCommand("expire", 1000, false)),

@@ -20,6 +20,8 @@ function info(ctx: Ctx): Reply {
     }
     sections.push(lines);
   }
+  // Not in INFO's default sections, as in Redis: only when asked for (or `all`/`everything`).
+  if (wanted.some((w) => w === "commandstats" || w === "all" || w === "everything")) sections.push([ctx.engine.commandStats.section()]);
   return Buffer.from(sections.map((lines) => `${lines.join("\r\n")}\r\n`).join("\r\n"));
 }
 

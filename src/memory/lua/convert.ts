@@ -12,7 +12,7 @@
  */
 import { lauxlib, lua, to_luastring, type LuaState } from "./fengari-instance";
 import { formatG } from "./c-format";
-import { DoubleReply, ErrorReply, MapReply, SetReply, StatusReply, type Reply } from "../protocol";
+import { CountedErrorReply, DoubleReply, ErrorReply, MapReply, SetReply, StatusReply, type Reply } from "../protocol";
 import { asBuffer } from "./bytes";
 
 const OK = to_luastring("ok");
@@ -34,9 +34,27 @@ export function pushErrorTable(L: LuaState, text: string): void {
   lua.lua_rawset(L, -3);
 }
 
-/** The error table for an ErrorReply coming back from a command (its text has a code already). */
+const IGNORE_STATS = to_luastring("ignore_error_stats_update");
+
+/**
+ * The error table for an ErrorReply coming back from a command (its text has a code already),
+ * with Redis's `ignore_error_stats_update = true`: INFO errorstats counted it already, so a
+ * script returning it is not counted twice.
+ */
 export function pushErrorReply(L: LuaState, reply: ErrorReply): void {
   pushErrorTable(L, `-${reply.message}`);
+  lua.lua_pushstring(L, IGNORE_STATS);
+  lua.lua_pushboolean(L, true);
+  lua.lua_rawset(L, -3);
+}
+
+/** The reply for an error table's message: already counted when the table says so (see pushErrorReply). */
+export function errorOfTable(L: LuaState, index: number, message: string): ErrorReply {
+  lua.lua_pushstring(L, IGNORE_STATS);
+  lua.lua_rawget(L, index);
+  const counted = lua.lua_toboolean(L, -1);
+  lua.lua_pop(L, 1);
+  return counted ? new CountedErrorReply(message) : new ErrorReply(message);
 }
 
 function pushField(L: LuaState, key: Uint8Array, push: () => void): void {
@@ -171,7 +189,7 @@ export function toReply(L: LuaState, idx: number, depth = 0): Reply {
 function specialTable(L: LuaState, index: number, depth: number): Reply | undefined {
   lauxlib.luaL_checkstack(L, 4, "reply too deep");
   const err = stringField(L, index, ERR);
-  if (err !== undefined) return new ErrorReply(noNewlines(err));
+  if (err !== undefined) return errorOfTable(L, index, noNewlines(err));
   const ok = stringField(L, index, OK);
   if (ok !== undefined) return new StatusReply(noNewlines(ok));
   lua.lua_pushstring(L, DOUBLE);

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { lauxlib, lua, to_luastring, type LuaState } from "./fengari-instance";
 import { ErrorReply, type Reply, type RunningScript, type ScriptCall, type ScriptFlags, type ScriptingHost, type ScriptRunOptions } from "../protocol";
-import { stringField, toReply } from "./convert";
+import { errorOfTable, stringField, toReply } from "./convert";
 import { setReadonly } from "./readonly-tables";
 import { createLuaRuntime, lua51Message } from "./state";
 import { SCRIPT_KILLED, ScriptRunner, type RunResult, type ScriptRun, type StallListener } from "./script-runner";
@@ -48,7 +48,7 @@ export function scriptFailure(L: LuaState, sha: string): ErrorReply {
   const line = lua.lua_rawget(L, top) === lua.LUA_TNUMBER ? lua.lua_tonumber(L, -1) : undefined;
   lua.lua_pop(L, 1);
   const where = source !== undefined && line ? ` script: ${sha}, on ${source}:${line}.` : "";
-  return new ErrorReply(`${err}${where}`.replace(/[\r\n]/g, " "));
+  return errorOfTable(L, top, `${err}${where}`.replace(/[\r\n]/g, " "));
 }
 
 export interface ScriptingHostOptions {

@@ -10,6 +10,9 @@ import type { PubSubHub } from "./pubsub";
 import * as ps from "./pubsub-commands";
 import * as cmd from "./server-commands";
 import type { ErrorStats } from "./server-stats";
+import type { CommandCatalog } from "./command-catalog";
+import type { MonitorClient } from "./monitor";
+import { CommandStats, type CommandStat } from "../command-stats";
 import type { ServeSettings } from "./settings";
 
 /** What a connection needs from its server. */
@@ -27,14 +30,26 @@ export interface ConnectionHost {
   securityAttack(): void;
   /** The error replies sent (INFO stats / errorstats). */
   readonly errors: ErrorStats;
+  /** Redis 7.0's command table, for COMMAND (command-catalog.ts). */
+  readonly catalog: CommandCatalog;
+  /** The commandstats counters of a command this server answers itself (`client|list` for a subcommand). */
+  statOf(name: string, argv: readonly Buffer[]): CommandStat;
+  /** A command this server answered itself ran (INFO commandstats, MONITOR); `usec`: how long it took when timed, else negative. */
+  commandRan(c: CommandConnection, stat: CommandStat, argv: readonly Buffer[], usec: number, outcome: Outcome): void;
+  /** MONITOR: the client starts receiving every command (until RESET or it closes). */
+  startMonitor(c: CommandConnection): void;
+  /** RESET: the client stops monitoring. */
+  stopMonitor(c: CommandConnection): void;
 }
 
 /** The connection state these commands read and change. */
-export interface CommandConnection extends ps.PubSubClient, cmd.ClientView {
+export interface CommandConnection extends ps.PubSubClient, cmd.ClientView, MonitorClient {
   readonly host: ConnectionHost;
   readonly session: Session;
   readonly subscribed: boolean;
   authenticated: boolean;
+  /** In MONITOR mode (set by the server's startMonitor/stopMonitor). */
+  monitoring: boolean;
   /** Answers +OK and closes after the batch's replies. */
   quit(): void;
 }
@@ -47,8 +62,13 @@ export type Outcome = Reply | Promise<Reply> | typeof NO_REPLY;
 export const ENGINE_CLIENT = new Set(["tracking", "caching", "getredir", "trackinginfo", "kill", "unblock"]);
 const unknown = (r: Reply) => r instanceof ErrorReply && r.message.startsWith("ERR unknown command");
 
+/** Commands this server answers itself (CLIENT but its engine subcommands): their calls are counted and monitored here. */
+const ANSWERED_HERE = new Set(["auth", "hello", "client", "info", "command", "subscribe", "psubscribe", "unsubscribe", "punsubscribe", "publish", "pubsub", "reset", "monitor"]);
+
 /** A connection command queued in MULTI, at EXEC: undefined when it wrote only confirmation frames. */
 export function queuedCommand(c: CommandConnection, name: string, argv: Buffer[]): Reply | undefined {
+  // Redis runs EXEC's commands as a client that may not block: MONITOR refuses there.
+  if (name === "monitor") return new ErrorReply("ERR MONITOR isn't allowed for DENY BLOCKING client");
   if (name === "ping") return c.subscribed && c.session.protocol === 2 ? [Buffer.from("pong"), argv[1] ?? Buffer.alloc(0)] : cmd.ping(argv);
   const outcome = connectionCommand(c, name, argv);
   if (outcome === NO_REPLY) return undefined;
@@ -56,6 +76,15 @@ export function queuedCommand(c: CommandConnection, name: string, argv: Buffer[]
 }
 
 export function connectionCommand(c: CommandConnection, name: string, argv: Buffer[]): Outcome {
+  if (!ANSWERED_HERE.has(name) || (name === "client" && ENGINE_CLIENT.has(argv[1]?.toString("latin1").toLowerCase() ?? ""))) return answer(c, name, argv);
+  const stat = c.host.statOf(name, argv);
+  const started = CommandStats.timesNext(stat) ? performance.now() : -1;
+  const outcome = answer(c, name, argv);
+  c.host.commandRan(c, stat, argv, started < 0 ? -1 : (performance.now() - started) * 1000, outcome);
+  return outcome;
+}
+
+function answer(c: CommandConnection, name: string, argv: Buffer[]): Outcome {
   const subscribed = c.subscribed;
   switch (name) {
     case "auth": {
@@ -74,7 +103,11 @@ export function connectionCommand(c: CommandConnection, name: string, argv: Buff
     case "info":
       return cmd.info(argv, c.host.info());
     case "command":
-      return cmd.command(argv);
+      return c.host.catalog.command(argv);
+    case "monitor":
+      if (argv.length !== 1) return cmd.arity("monitor");
+      c.host.startMonitor(c);
+      return new StatusReply("OK");
     case "subscribe":
     case "psubscribe":
       return ps.subscribe(c.host.hub, c, argv, name === "psubscribe") ?? NO_REPLY;
@@ -98,7 +131,11 @@ export function connectionCommand(c: CommandConnection, name: string, argv: Buff
     case "config": {
       const reply = c.host.dispatcher.dispatch(c.session, argv);
       // CONFIG RESETSTAT clears the server's counters too (the engine clears its own).
-      if (reply instanceof StatusReply && reply.value === "OK" && argv[1]?.toString("latin1").toLowerCase() === "resetstat") c.host.errors.reset();
+      if (reply instanceof StatusReply && reply.value === "OK" && argv[1]?.toString("latin1").toLowerCase() === "resetstat") {
+        c.host.errors.reset();
+        // A dispatcher without its own commandstats: ours count only this server's commands; clear them too.
+        if (!c.host.dispatcher.commandStats) c.host.info().commands.reset();
+      }
       return reply;
     }
     default:
@@ -131,6 +168,7 @@ function withFallback(c: CommandConnection, argv: Buffer[], fallback: () => Repl
 /** RESET: leaves pub/sub, MULTI and WATCH, back to RESP2, db 0, no name, and (with a password) not authenticated. */
 function reset(c: CommandConnection): Reply {
   c.host.hub.remove(c);
+  c.host.stopMonitor(c);
   for (const name of ["DISCARD", "UNWATCH"]) {
     const r = c.host.dispatcher.dispatch(c.session, [Buffer.from(name)]);
     if (r instanceof Promise) r.catch(() => undefined);

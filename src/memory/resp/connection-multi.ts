@@ -13,12 +13,12 @@ import { arity } from "./server-commands";
 import type { ReplyWriter } from "./writer";
 
 /** Connection commands queued inside MULTI (engine ones — PING, ECHO, SELECT, CLIENT TRACKING… — queue in the engine). */
-export const QUEUED_BY_CONNECTION = new Set(["auth", "hello", "client", "info", "command", "subscribe", "psubscribe", "unsubscribe", "punsubscribe", "publish", "pubsub", "ping"]);
+export const QUEUED_BY_CONNECTION = new Set(["auth", "hello", "client", "info", "command", "subscribe", "psubscribe", "unsubscribe", "punsubscribe", "publish", "pubsub", "ping", "monitor"]);
 
 /** Redis 7.0's arity of the commands and subcommands above (n: exactly n arguments, -n: at least n). */
 const ARITY: Record<string, number> = {
   auth: -2, hello: -1, info: -1, command: -1, subscribe: -2, psubscribe: -2, unsubscribe: -1, punsubscribe: -1, publish: 3, ping: -1,
-  client: -2, pubsub: -2,
+  client: -2, pubsub: -2, monitor: 1,
 };
 const SUBCOMMANDS: Record<string, Record<string, number>> = {
   // Every CLIENT subcommand of Redis 7.0 (the ones the server lacks then answer an error at EXEC, as they do outside MULTI).

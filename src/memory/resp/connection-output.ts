@@ -10,6 +10,11 @@ import { ReplyWriter } from "./writer";
 export class ConnectionOutput {
   readonly writer = new ReplyWriter();
   private readonly limitCheck = new OutputLimitCheck();
+  /** Writes handed to the socket and not yet sent (CLIENT LIST `oll`). */
+  pendingWrites = 0;
+  private readonly written = () => {
+    this.pendingWrites--;
+  };
 
   constructor(
     private readonly socket: Socket,
@@ -22,7 +27,8 @@ export class ConnectionOutput {
   /** Sends what the writer holds. */
   flush(): void {
     if (this.writer.length === 0 || this.socket.destroyed) return;
-    this.socket.write(this.writer.take());
+    this.pendingWrites++;
+    this.socket.write(this.writer.take(), this.written);
     if (this.limitCheck.exceeded(this.limit(), this.socket.writableLength)) this.overLimit();
   }
 
@@ -30,6 +36,11 @@ export class ConnectionOutput {
   arm(): void {
     const hard = this.limit().hard;
     this.writer.limit = hard > 0 ? Math.max(0, hard - this.socket.writableLength) : UNLIMITED_REPLY_CAP;
+  }
+
+  /** Reply bytes waiting in the socket (CLIENT LIST `omem`). */
+  get pendingBytes(): number {
+    return this.socket.writableLength;
   }
 
   /**

@@ -51,6 +51,14 @@ export class Connection implements CommandConnection, ClientEndpoint {
   private busy = false;
   private closing = false;
   private protocolError: string | undefined;
+  /** In MONITOR mode (CLIENT LIST flag `O`). */
+  monitoring = false;
+  /** When the client last sent something (CLIENT LIST `idle`). */
+  private lastInteraction = Date.now();
+  /** Bytes received whose batch has not finished yet, as Redis's query buffer before it trims (CLIENT LIST `qbuf`). */
+  private queryBytes = 0;
+  /** The command running (or blocked), for CLIENT LIST `argv-mem`. */
+  private currentArgv: readonly Buffer[] | undefined;
   /** @internal AUTH / HELLO AUTH succeeded (or no password is required). */
   authenticated: boolean;
 
@@ -98,6 +106,23 @@ export class Connection implements CommandConnection, ClientEndpoint {
     return this.host.dispatcher.describeClient?.(this.session);
   }
 
+  /** CLIENT LIST's idle and buffer fields, as far as this server knows them (see ClientBuffers). */
+  buffers(): cmd.ClientBuffers {
+    let argvMem = 0;
+    if (this.currentArgv) for (const a of this.currentArgv) argvMem += a.length;
+    const writer = this.writer;
+    return {
+      idle: Math.floor((Date.now() - this.lastInteraction) / 1000),
+      qbuf: this.queryBytes,
+      argvMem,
+      rbs: writer.capacity,
+      rbp: writer.peak,
+      obl: writer.length,
+      oll: this.output.pendingWrites,
+      omem: this.output.pendingBytes,
+    };
+  }
+
   /** CLIENT TRACKING: a RESP3 push, or (RESP2, redirected here, in pub/sub mode) a message on `__redis__:invalidate`. */
   invalidate(keys: readonly Buffer[] | null, redirected: boolean): void {
     if (this.session.protocol === 3) this.out(() => this.writer.push([Buffer.from("invalidate"), keys], 3));
@@ -106,6 +131,11 @@ export class Connection implements CommandConnection, ClientEndpoint {
 
   redirectBroken(id: number): void {
     if (this.session.protocol === 3) this.out(() => this.writer.push([Buffer.from("tracking-redir-broken"), id], 3));
+  }
+
+  /** A MONITOR line (already rendered): written at once, like a pub/sub message. */
+  deliverRaw(frame: Buffer): void {
+    this.out(() => this.writer.bytes(frame));
   }
 
   /** A pub/sub message: written at once (anything already in the writer precedes it, so order holds). */
@@ -129,6 +159,13 @@ export class Connection implements CommandConnection, ClientEndpoint {
     this.closing = true;
   }
 
+  /** CLIENT KILL of itself: the reply goes out, then the connection closes and nothing after it runs. */
+  killAfterReply(): void {
+    this.closeAfterReply = true;
+  }
+
+  private closeAfterReply = false;
+
   /** CLIENT KILL. */
   kill(): void {
     this.closing = true;
@@ -139,6 +176,7 @@ export class Connection implements CommandConnection, ClientEndpoint {
   closed(): void {
     this.closing = true;
     this.host.hub.remove(this);
+    this.host.stopMonitor(this);
   }
 
   /** Output outside the command loop (pub/sub, invalidations), flushed at once. */
@@ -156,6 +194,8 @@ export class Connection implements CommandConnection, ClientEndpoint {
 
   private onData(chunk: Buffer): void {
     if (this.closing) return;
+    this.lastInteraction = Date.now();
+    this.queryBytes += chunk.length;
     this.parser.unauthenticated = !this.authenticated;
     this.parser.maxBulkLen = this.host.settings.protoMaxBulkLen;
     const { requests, error } = this.parser.push(chunk);
@@ -183,6 +223,7 @@ export class Connection implements CommandConnection, ClientEndpoint {
           if (this.output.full && !this.closing) await this.output.writable(() => this.protocolError === undefined);
         }
       }
+      this.queryBytes = this.parser.pending; // Redis trims its query buffer once the read's commands ran
     } catch (error) {
       if (!(error instanceof OutputLimitError)) throw error;
       this.closeForOutputLimit();
@@ -206,6 +247,7 @@ export class Connection implements CommandConnection, ClientEndpoint {
     if (name === "exec") this.execProtocol = this.session.protocol;
     if (this.host.knows(name)) this.lastCommand = CONTAINERS.has(name) && argv.length > 1 ? `${name}|${argv[1]!.toString("latin1").toLowerCase()}` : name;
     let outcome: Outcome;
+    this.currentArgv = argv;
     try {
       outcome = this.execute(name, argv);
     } catch (e) {
@@ -216,9 +258,11 @@ export class Connection implements CommandConnection, ClientEndpoint {
       if (BLOCKING.has(name)) this.blockedIn = name;
       return outcome.catch(errorOf).then((reply) => {
         this.blockedIn = undefined;
+        this.currentArgv = undefined;
         this.answer(name, argv.length, reply);
       });
     }
+    this.currentArgv = undefined;
     if (outcome !== NO_REPLY) this.answer(name, argv.length, outcome);
     return undefined;
   }
@@ -232,6 +276,7 @@ export class Connection implements CommandConnection, ClientEndpoint {
     if (name === "exec" && Array.isArray(reply)) this.multi.render(this.writer, reply as readonly Reply[], this.execProtocol, this.nils.takeForExec());
     else this.writer.reply(reply, proto, reply === null && nilIsArray(name, argc));
     this.nils.observe(name, argc, status === "OK", status === "QUEUED");
+    if (this.closeAfterReply) this.closing = true;
   }
 
   private flush(): void {

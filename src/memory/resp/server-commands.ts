@@ -7,6 +7,7 @@ import { arch, platform } from "node:os";
 import { ErrorReply, MapReply, StatusReply, type ClientDescription, type Dispatcher, type Reply, type Session } from "../protocol";
 import { NOAUTH_HELLO, WRONGPASS } from "./auth";
 import type { ErrorStats } from "./server-stats";
+import type { CommandStats } from "../command-stats";
 
 export const REDIS_VERSION = "7.0.15";
 export const DATABASES = 16;
@@ -22,6 +23,8 @@ export interface ServerInfo {
   /** Clients with CLIENT TRACKING on. */
   readonly tracking: number;
   readonly errors: ErrorStats;
+  /** INFO commandstats (the engine's, with this server's own commands' calls). */
+  readonly commands: CommandStats;
 }
 
 export interface ClientView {
@@ -39,11 +42,36 @@ export interface ClientView {
   readonly lastCommand: string;
   /** The engine's state of this client (tracking, dirty WATCH), when the dispatcher reports it. */
   describe(): ClientDescription | undefined;
+  /** In MONITOR mode (CLIENT LIST flag `O`). */
+  readonly monitoring?: boolean;
+  /** CLIENT LIST's idle and buffer fields (a view without them reports 0). */
+  buffers?(): ClientBuffers;
 }
+
+/**
+ * What CLIENT LIST reports of a connection's buffers, in bytes: `qbuf` the bytes received
+ * whose batch has not finished (Redis's query buffer before it trims; a partial request
+ * after), `argvMem` the running or blocked command's arguments, `rbs` the reply buffer's
+ * size and `rbp` the most it held, `obl` replies written and not yet handed to the socket,
+ * `oll`/`omem` writes (and their bytes) the socket has not sent yet.
+ */
+export interface ClientBuffers {
+  readonly idle: number;
+  readonly qbuf: number;
+  readonly argvMem: number;
+  readonly rbs: number;
+  readonly rbp: number;
+  readonly obl: number;
+  readonly oll: number;
+  readonly omem: number;
+}
+
+const NO_BUFFERS: ClientBuffers = { idle: 0, qbuf: 0, argvMem: 0, rbs: 0, rbp: 0, obl: 0, oll: 0, omem: 0 };
 
 /** CLIENT LIST's flags in Redis's order: P (pub/sub), x (MULTI), b (blocked), t/R/B (tracking, broken redirect, BCAST), d (dirty WATCH), else N. */
 function flags(c: ClientView, d: ClientDescription | undefined): string {
   let f = "";
+  if (c.monitoring) f += "O";
   if (c.subscriptions + c.patternCount > 0) f += "P";
   if (c.queuedCount >= 0) f += "x";
   if (c.blockedIn !== undefined) f += "b";
@@ -103,10 +131,13 @@ function clientInfoLine(c: ClientView): string {
   const s = c.session;
   const d = c.describe();
   const age = Math.floor((Date.now() - c.createdAt) / 1000);
+  const b = c.buffers?.() ?? NO_BUFFERS;
+  // tot-mem: the buffers above (Redis adds its client struct's own size, which has no equivalent here).
+  const total = b.qbuf + b.argvMem + b.rbs + b.omem;
   return (
-    `id=${s.id} addr=${c.address} laddr=${c.localAddress} fd=8 name=${s.name ?? ""} age=${age} idle=0 flags=${flags(c, d)} db=${s.db} ` +
-    `sub=${c.subscriptions} psub=${c.patternCount} ssub=0 multi=${c.queuedCount} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 ` +
-    `oll=0 omem=0 tot-mem=0 events=r cmd=${c.lastCommand} user=default redir=${d?.tracking ? d.redirect : -1} resp=${s.protocol}\n`
+    `id=${s.id} addr=${c.address} laddr=${c.localAddress} fd=8 name=${s.name ?? ""} age=${age} idle=${b.idle} flags=${flags(c, d)} db=${s.db} ` +
+    `sub=${c.subscriptions} psub=${c.patternCount} ssub=0 multi=${c.queuedCount} qbuf=${b.qbuf} qbuf-free=0 argv-mem=${b.argvMem} multi-mem=0 rbs=${b.rbs} rbp=${b.rbp} obl=${b.obl} ` +
+    `oll=${b.oll} omem=${b.omem} tot-mem=${total} events=r cmd=${c.lastCommand} user=default redir=${d?.tracking ? d.redirect : -1} resp=${s.protocol}\n`
   );
 }
 
@@ -142,19 +173,21 @@ export function client(argv: readonly Buffer[], c: ClientView, all: () => Client
   }
 }
 
-export function command(argv: readonly Buffer[]): Reply {
-  const sub = str(argv[1]).toLowerCase();
-  if (argv.length === 1) return [];
-  if (sub === "count") return 240;
-  if (sub === "docs") return new MapReply([]);
-  if (sub === "info") return argv.slice(2).map(() => null);
-  if (sub === "list") return [];
-  return new ErrorReply(`ERR unknown subcommand '${str(argv[1])}'. Try COMMAND HELP.`);
-}
+/** Redis 7.0's sections for INFO and INFO default (`all`/`everything` add commandstats). */
+const DEFAULT_SECTIONS = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "module_list", "errorstats", "cluster", "keyspace"];
 
 export function info(argv: readonly Buffer[], server: ServerInfo): Reply {
-  const wanted = argv.slice(1).map((a) => str(a).toLowerCase());
-  const want = (s: string) => wanted.length === 0 || wanted.includes(s) || wanted.includes("all") || wanted.includes("default") || wanted.includes("everything");
+  const wanted = new Set<string>();
+  let all = argv.length === 1;
+  for (const a of argv.slice(1)) {
+    const name = str(a).toLowerCase();
+    if (name === "all" || name === "everything") all = true;
+    else if (name === "default") DEFAULT_SECTIONS.forEach((d) => wanted.add(d));
+    else wanted.add(name);
+  }
+  if (argv.length === 1) DEFAULT_SECTIONS.forEach((d) => wanted.add(d));
+  const everything = all && !(argv.length === 1);
+  const want = (s: string) => everything || wanted.has(s);
   const uptime = Math.floor((Date.now() - server.startedAt) / 1000);
   const mem = process.memoryUsage();
   const sections: string[] = [];
@@ -198,9 +231,22 @@ export function info(argv: readonly Buffer[], server: ServerInfo): Reply {
   }
   // Stats: the engine's counters (evicted_keys) and the error replies this server sent.
   if (want("stats")) sections.push([engineSection(server.dispatcher, "stats") ?? "# Stats", `total_error_replies:${server.errors.total}`].join("\r\n"));
+  // No replicas: a master with none attached and nothing in a backlog.
+  if (want("replication")) sections.push(["# Replication", "role:master", "connected_slaves:0", "master_failover_state:no-failover", "master_repl_offset:0", "second_repl_offset:-1", "repl_backlog_active:0"].join("\r\n"));
+  if (want("cpu")) sections.push(cpuSection());
+  if (want("modules") || want("module_list")) sections.push("# Modules");
+  if (want("commandstats")) sections.push(server.commands.section());
   if (want("errorstats")) sections.push(server.errors.section());
+  if (want("cluster")) sections.push("# Cluster\r\ncluster_enabled:0");
   if (want("keyspace")) sections.push(keyspace(server.dispatcher));
   return bulk(sections.join("\r\n\r\n") + "\r\n");
+}
+
+/** The process's CPU time (getrusage), as Redis's `# CPU`; the server starts no child processes. */
+function cpuSection(): string {
+  const usage = process.resourceUsage();
+  const secs = (us: number) => `${Math.floor(us / 1e6)}.${String(us % 1e6).padStart(6, "0")}`;
+  return ["# CPU", `used_cpu_sys:${secs(usage.systemCPUTime)}`, `used_cpu_user:${secs(usage.userCPUTime)}`, "used_cpu_sys_children:0.000000", "used_cpu_user_children:0.000000"].join("\r\n");
 }
 
 /** The engine's own INFO section `name` (e.g. `# Memory`), or undefined when its INFO has none. */

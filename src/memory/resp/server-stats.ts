@@ -4,7 +4,7 @@
  * refusals like NOAUTH/BUSY/OOM included), by its code (the first word: `ERR`, `WRONGTYPE`…).
  * CONFIG RESETSTAT clears them.
  */
-import { ErrorReply, type Reply } from "../protocol";
+import { CountedErrorReply, ErrorReply, type Reply } from "../protocol";
 
 /** Redis stops adding codes past 128 and counts the rest under this name. */
 const MAX_CODES = 128;
@@ -15,10 +15,14 @@ export class ErrorStats {
   /** INFO stats `total_error_replies`. */
   total = 0;
 
-  /** Counts `reply` if it is an error, and the errors among EXEC's items when `items` is set. */
+  /**
+   * Counts `reply` if it is an error, and the errors among EXEC's items when `items` is set;
+   * not a script's error that a command inside it produced (counted then: CountedErrorReply).
+   */
   count(reply: Reply, items = false): void {
-    if (reply instanceof ErrorReply) this.add(reply.message);
-    else if (items && Array.isArray(reply)) for (const item of reply as readonly Reply[]) if (item instanceof ErrorReply) this.add(item.message);
+    if (reply instanceof ErrorReply) {
+      if (!(reply instanceof CountedErrorReply)) this.add(reply.message);
+    } else if (items && Array.isArray(reply)) for (const item of reply as readonly Reply[]) if (item instanceof ErrorReply && !(item instanceof CountedErrorReply)) this.add(item.message);
   }
 
   /** One error reply with this message. */

@@ -5,12 +5,16 @@
  * and the cross-protocol-scripting check.
  */
 import { createServer, type Server, type Socket } from "node:net";
-import type { Dispatcher, Session } from "../protocol";
+import { ErrorReply, type Dispatcher, type Session } from "../protocol";
 import { isLoopback, PROTECTED_MODE_DENIED } from "./auth";
 import { Connection } from "./connection";
 import { redisLogLine } from "./log";
 import { PubSubHub } from "./pubsub";
 import { ErrorStats } from "./server-stats";
+import { CommandStats, type CommandStat } from "../command-stats";
+import { CommandCatalog } from "./command-catalog";
+import { Monitors } from "./monitor";
+import type { CommandConnection, Outcome } from "./connection-commands";
 import { ServeSettings, type ServeSettingsOptions } from "./settings";
 
 export interface ServerOptions extends ServeSettingsOptions {
@@ -38,7 +42,12 @@ export interface RunningServer {
 }
 
 /** Commands the server answers itself, on top of the dispatcher's (for the NOAUTH gate). */
-const SERVER_COMMANDS = ["hello", "client", "info", "command", "subscribe", "psubscribe", "unsubscribe", "punsubscribe", "publish", "pubsub", "ping", "echo", "select"];
+const SERVER_COMMANDS = ["hello", "client", "info", "command", "subscribe", "psubscribe", "unsubscribe", "punsubscribe", "publish", "pubsub", "ping", "echo", "select", "monitor"];
+/** Commands the server has that the NOAUTH gate does not list (they run unauthenticated): COMMAND INFO/LIST show them too. */
+const UNGATED_COMMANDS = new Set(["auth", "reset", "quit"]);
+/** Containers the server answers itself: their calls count as `container|sub`. */
+const OWN_CONTAINERS = new Set(["client", "command", "pubsub"]);
+const ARITY_ERROR = /^ERR wrong number of arguments for '([^']+)' command$/;
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const host = options.host ?? "127.0.0.1";
@@ -52,6 +61,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const warn = (message: string) => log(redisLogLine(message));
   const known = knownCommands(options.dispatcher);
+  const dispatcher = options.dispatcher;
+  const catalog = new CommandCatalog((name) => known === undefined || known.has(name) || UNGATED_COMMANDS.has(name));
+  const monitors = new Monitors(catalog);
+  const commands = dispatcher.commandStats ?? new CommandStats();
+  const bySession = new Map<Session, Connection>();
+  // What the engine's commands look like to MONITOR: the client's address, or "lua" inside a script.
+  const feed = (session: Session, argv: readonly Buffer[], inScript: boolean) =>
+    monitors.feed(session.db, inScript ? "lua" : (bySession.get(session)?.address ?? "?"), argv);
+  // Errors a script's commands answer count when they happen (Redis's errorstats), caught or not.
+  dispatcher.scriptError = (message: string) => errors.add(message);
   let lastAttackLog = -Infinity;
   let port = options.port;
 
@@ -67,7 +86,35 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         if (c.blockedIn !== undefined) blocked++;
         if (c.describe()?.tracking) tracking++;
       }
-      return { dispatcher: options.dispatcher, port, startedAt, clients: connections.size, blocked, tracking, errors };
+      return { dispatcher: options.dispatcher, port, startedAt, clients: connections.size, blocked, tracking, errors, commands };
+    },
+    catalog,
+    statOf: (name: string, argv: readonly Buffer[]) => {
+      if (!OWN_CONTAINERS.has(name) || argv.length < 2) return commands.of(name);
+      // Only the subcommands Redis has get counters (a client's made-up names must not grow the table).
+      const full = `${name}|${argv[1]!.toString("latin1").toLowerCase()}`;
+      return catalog.lookup(full) ? commands.of(full) : { calls: 0, usec: 0, timed: 0, rejected: 0, failed: 0 };
+    },
+    commandRan: (c: CommandConnection, stat: CommandStat, argv: readonly Buffer[], usec: number, outcome: Outcome) => {
+      const reply = outcome instanceof Promise || typeof outcome === "symbol" ? undefined : outcome;
+      if (reply instanceof ErrorReply) {
+        // Refusals before running (Redis's processCommand): a wrong argument count is a rejected call, an unknown subcommand counts nowhere.
+        const arity = ARITY_ERROR.exec(reply.message);
+        if (arity) return commands.rejected(arity[1]!);
+        if (reply.message.startsWith("ERR unknown subcommand")) return;
+      }
+      CommandStats.ran(stat, usec, reply instanceof ErrorReply);
+      if (monitors.active) monitors.feed(c.session.db, c.address, argv);
+    },
+    startMonitor: (c: CommandConnection) => {
+      monitors.add(c);
+      c.monitoring = true;
+      dispatcher.monitor = feed;
+    },
+    stopMonitor: (c: CommandConnection) => {
+      monitors.remove(c);
+      c.monitoring = false;
+      if (!monitors.active) dispatcher.monitor = undefined;
     },
     clients: () => [...connections.values()],
     knows: (name: string) => known === undefined || known.has(name),
@@ -90,8 +137,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     const connection = new Connection(socket, createSession(), connectionHost);
     connections.set(socket, connection);
+    bySession.set(connection.session, connection);
     socket.on("close", () => {
       connections.delete(socket);
+      bySession.delete(connection.session);
       connection.closed();
       options.closeSession?.(connection.session);
     });

@@ -105,8 +105,17 @@ export class ReplyWriter {
     this.buf[this.len++] = 10;
   }
 
+  /** The most bytes taken at once (CLIENT LIST `rbp`). */
+  peak = 0;
+
+  /** The reply buffer's size now (CLIENT LIST `rbs`). */
+  get capacity(): number {
+    return this.buf.length;
+  }
+
   /** Takes the bytes written so far and resets. */
   take(): Buffer {
+    if (this.len > this.peak) this.peak = this.len;
     if (this.len >= 64 * 1024) {
       // Hand the big buffer over instead of copying it.
       const out = this.buf.subarray(0, this.len);
