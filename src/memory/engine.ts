@@ -21,6 +21,7 @@ import { readOnlyKeys } from "./tracking-keys";
 import { DEFAULT_MAX_REPLY_BYTES } from "./random";
 import { commandName, DENYOOM, Maxmemory, MULTI_CONTROL, OOM_ERROR, SCRIPT_COMMANDS } from "./maxmemory";
 import type { MaxmemoryOptions } from "./maxmemory";
+import { KeyspaceNotifier } from "./notify";
 
 export const DATABASES = 16;
 
@@ -63,6 +64,8 @@ export class Engine implements Dispatcher {
   readonly memory: Maxmemory;
   /** @internal Open sessions and CLIENT TRACKING state (tracking.ts). */
   readonly tracking = new Tracking();
+  /** @internal `notify-keyspace-events` and the hubs keyspace notifications go to (notify.ts). */
+  readonly notifier = new KeyspaceNotifier();
   private readonly table = new CommandTable(allCommands);
   private readonly clients = new WeakMap<Session, ClientState>();
   private readonly expiry: ActiveExpiry;
@@ -83,7 +86,7 @@ export class Engine implements Dispatcher {
     };
     // Keys expire by the key clock: frozen while a script runs (see freezeKeyClock).
     const keyClock = () => this.frozenAt ?? this.now();
-    this.dbs = Array.from({ length: DATABASES }, (_, i) => new Keyspace(i, events, keyClock));
+    this.dbs = Array.from({ length: DATABASES }, (_, i) => new Keyspace(i, events, keyClock, this.notifier));
     this.memory = new Maxmemory(this.dbs, options);
     this.expiry = new ActiveExpiry(this.dbs, keyClock);
     this.expiry.start();
@@ -231,6 +234,11 @@ export class Engine implements Dispatcher {
       this.dispatchDepth--;
       tracking.current = previous;
     }
+  }
+
+  /** See {@link Dispatcher.addPublishListener}: keyspace notifications (notify.ts). */
+  addPublishListener(listener: (channel: Buffer, message: Buffer) => void): () => void {
+    return this.notifier.listen(listener);
   }
 
   /** See {@link Dispatcher.describeClient}. */

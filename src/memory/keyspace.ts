@@ -8,6 +8,7 @@ import { noteSize } from "./encoding";
 import { ExpiryMap } from "./expiry-map";
 import { elementCount, estimateKeyBytes, SAMPLES, sampleElementBytes } from "./memory-size";
 import type { TypeName, Value, ValueOf } from "./values";
+import { KeyspaceNotifier, NOTIFY_EXPIRED, NOTIFY_NEW } from "./notify";
 
 /** What a Keyspace reports to the engine: modified keys (for WATCH) and keys ready for blocked pops. */
 export interface KeyspaceEvents {
@@ -45,6 +46,8 @@ export class Keyspace {
     readonly index: number,
     private readonly events: KeyspaceEvents,
     private readonly now: () => number,
+    /** The engine's keyspace notifications (`expired` and `new` fire here; command events in the commands). */
+    readonly notifier: KeyspaceNotifier = new KeyspaceNotifier(),
   ) {
     this.accessClock = now();
   }
@@ -87,6 +90,7 @@ export class Keyspace {
     if (existing !== undefined) return existing;
     const v = make();
     this.data.set(key, { type, v, at: this.accessClock } as Value);
+    if (this.notifier.flags & NOTIFY_NEW) this.notifier.emit(NOTIFY_NEW, "new", key, this.index);
     return v;
   }
 
@@ -99,6 +103,7 @@ export class Keyspace {
     const old = this.lookup(key);
     value.at = this.accessClock;
     this.data.set(key, value);
+    if (old === undefined && this.notifier.flags & NOTIFY_NEW) this.notifier.emit(NOTIFY_NEW, "new", key, this.index);
     if (!keepTtl) this.expires.delete(key);
     this.touch(key);
     if (old?.type === "stream") this.ready(key); // XREADGROUP waiters learn their stream is gone
@@ -136,6 +141,7 @@ export class Keyspace {
     this.account(key);
     if (this.watched.has(key)) this.events.touched(this, key);
     this.events.modified?.(this, key, true);
+    if (this.notifier.flags & NOTIFY_EXPIRED) this.notifier.emit(NOTIFY_EXPIRED, "expired", key, this.index);
   }
 
   /** Marks WATCHers of `key` dirty and tells client-side caching. Call after every modification. */

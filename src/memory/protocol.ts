@@ -72,6 +72,11 @@ export interface Dispatcher {
   queueCall?(session: Session, call: QueuedCall | ErrorReply): Reply | undefined;
   /** What CLIENT LIST shows of a session's engine state (flags `t`, `B`, `R`, `d`; `redir=`). */
   describeClient?(session: Session): ClientDescription;
+  /**
+   * Registers a pub/sub hub for the messages the dispatcher publishes itself (keyspace
+   * notifications), delivered synchronously inside the command; returns the function that removes it.
+   */
+  addPublishListener?(listener: (channel: Buffer, message: Buffer) => void): () => void;
 }
 
 /** A session's state as CLIENT LIST reports it (see {@link Dispatcher.describeClient}). */

@@ -12,6 +12,7 @@ import { scriptingCommands } from "./scripting";
 import { functionCommands } from "./functions";
 import { configCommands } from "./config";
 import { registerMemoryConfig } from "./memory-config";
+import { registerNotifyConfig } from "./notify-config";
 import { serverCommands } from "./server";
 import { stringCommands } from "./strings";
 import { transactionCommands } from "./transactions";
@@ -29,6 +30,7 @@ import { dumpCommands } from "./dump";
 import { memoryCommand } from "./memory-usage";
 
 registerMemoryConfig(); // maxmemory and maxmemory-policy in CONFIG GET/SET (a call: sideEffects is false)
+registerNotifyConfig(); // notify-keyspace-events
 
 export const allCommands: readonly CommandSpec[] = [
   ...keyCommands,

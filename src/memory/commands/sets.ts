@@ -9,6 +9,7 @@ import { SetReply } from "../protocol";
 import type { Reply } from "../protocol";
 import { averageLength, checkRepeatedReply, pickDistinct, pickOne, pickWithRepeats, randomCount } from "../random";
 import { scanContainer } from "./scan-family";
+import { notify, NOTIFY_GENERIC, NOTIFY_SET } from "../notify";
 
 function set(ctx: Ctx, i = 1): Set<string> | undefined {
   return ctx.db.get(keyAt(ctx, i), "set");
@@ -30,7 +31,10 @@ function sadd(ctx: Ctx): Reply {
       added++;
     }
   }
-  if (added > 0) ctx.db.touch(key);
+  if (added > 0) {
+    ctx.db.touch(key);
+    notify(ctx, NOTIFY_SET, "sadd", key);
+  }
   return added;
 }
 
@@ -42,7 +46,8 @@ function srem(ctx: Ctx): Reply {
   const key = keyAt(ctx, 1);
   if (removed > 0) {
     ctx.db.touch(key);
-    ctx.db.deleteIfEmpty(key);
+    notify(ctx, NOTIFY_SET, "srem", key);
+    emptied(ctx, s, key);
   }
   return removed;
 }
@@ -56,7 +61,8 @@ function spop(ctx: Ctx): Reply {
     const m = pickOne(s, s.size);
     s.delete(m);
     ctx.db.touch(key);
-    ctx.db.deleteIfEmpty(key);
+    notify(ctx, NOTIFY_SET, "spop", key);
+    emptied(ctx, s, key);
     return bytes(m);
   }
   const count = int(ctx.argv[2], MUST_BE_POSITIVE);
@@ -66,7 +72,8 @@ function spop(ctx: Ctx): Reply {
   const picked = pickDistinct([...s], count);
   for (const m of picked) s.delete(m);
   ctx.db.touch(key);
-  ctx.db.deleteIfEmpty(key);
+  notify(ctx, NOTIFY_SET, "spop", key);
+  emptied(ctx, s, key);
   return setReply(picked);
 }
 
@@ -94,13 +101,15 @@ function smove(ctx: Ctx): Reply {
   if (src === dst) return src.has(m) ? 1 : 0;
   if (!src.delete(m)) return 0;
   ctx.db.touch(srcKey);
-  ctx.db.deleteIfEmpty(srcKey);
+  notify(ctx, NOTIFY_SET, "srem", srcKey);
+  emptied(ctx, src, srcKey);
   const d = dst ?? ctx.db.getOrCreate(dstKey, "set", () => new Set());
   // As Redis: the destination counts as modified (WATCH, tracking) only when the member was added.
   if (!d.has(m)) {
     d.add(m);
     noteSetMember(d, m);
     ctx.db.touch(dstKey);
+    notify(ctx, NOTIFY_SET, "sadd", dstKey);
   }
   return 1;
 }
@@ -139,13 +148,22 @@ function diff(sets: Array<Set<string> | undefined>): Set<string> {
   return out;
 }
 
-function store(ctx: Ctx, result: Set<string>): Reply {
+/** A set left empty is deleted, with Redis's `del` event. */
+function emptied(ctx: Ctx, s: Set<string>, key: string): void {
+  if (s.size > 0) return;
+  ctx.db.deleteIfEmpty(key);
+  notify(ctx, NOTIFY_GENERIC, "del", key);
+}
+
+/** SINTERSTORE / SUNIONSTORE / SDIFFSTORE: `event` names the command, as Redis's notification does. */
+function store(ctx: Ctx, result: Set<string>, event: string): Reply {
   const dst = keyAt(ctx, 1);
   if (result.size === 0) {
-    ctx.db.delete(dst);
+    if (ctx.db.delete(dst)) notify(ctx, NOTIFY_GENERIC, "del", dst);
     return 0;
   }
   ctx.db.set(dst, { type: "set", v: result });
+  notify(ctx, NOTIFY_SET, event, dst);
   return result.size;
 }
 
@@ -180,9 +198,9 @@ export const setCommands = [
   command("sinter", -2, (ctx) => setReply(inter(sources(ctx, 1, ctx.argv.length)))),
   command("sunion", -2, (ctx) => setReply(union(sources(ctx, 1, ctx.argv.length)))),
   command("sdiff", -2, (ctx) => setReply(diff(sources(ctx, 1, ctx.argv.length)))),
-  command("sinterstore", -3, (ctx) => store(ctx, inter(sources(ctx, 2, ctx.argv.length)))),
-  command("sunionstore", -3, (ctx) => store(ctx, union(sources(ctx, 2, ctx.argv.length)))),
-  command("sdiffstore", -3, (ctx) => store(ctx, diff(sources(ctx, 2, ctx.argv.length)))),
+  command("sinterstore", -3, (ctx) => store(ctx, inter(sources(ctx, 2, ctx.argv.length)), "sinterstore")),
+  command("sunionstore", -3, (ctx) => store(ctx, union(sources(ctx, 2, ctx.argv.length)), "sunionstore")),
+  command("sdiffstore", -3, (ctx) => store(ctx, diff(sources(ctx, 2, ctx.argv.length)), "sdiffstore")),
   command("sintercard", -3, sintercard),
   command("sscan", -3, (ctx) => scanContainer(ctx, "set")),
 ];

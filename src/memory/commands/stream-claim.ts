@@ -76,7 +76,7 @@ function xclaim(ctx: Ctx): Reply {
     }
     if (!nack) continue;
     if (nack.consumer && minIdle !== 0n && BigInt(now - nack.deliveryTime) < minIdle) continue;
-    consumer ??= consumerFor(group, name, now);
+    consumer ??= consumerFor(group, name, now, { db: ctx.db, key: keyAt(ctx, 1) });
     if (nack.consumer !== consumer) nack.consumer?.pel.delete(id);
     nack.deliveryTime = time;
     if (retryCount >= 0n) nack.deliveryCount = retryCount;
@@ -123,7 +123,7 @@ function xautoclaim(ctx: Ctx): Reply {
       continue;
     }
     if (minIdle !== 0n && BigInt(now - nack.deliveryTime) < minIdle) continue;
-    consumer ??= consumerFor(group, name, now);
+    consumer ??= consumerFor(group, name, now, { db: ctx.db, key: keyAt(ctx, 1) });
     nack.deliveryTime = now;
     if (!justId) nack.deliveryCount++;
     transfer(nack, id, consumer);
