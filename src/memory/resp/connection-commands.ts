@@ -11,6 +11,7 @@ import * as ps from "./pubsub-commands";
 import * as cmd from "./server-commands";
 import type { ErrorStats } from "./server-stats";
 import type { ServeSettings } from "./settings";
+import { clientReply, type ReplyMode } from "./client-reply";
 
 /** What a connection needs from its server. */
 export interface ConnectionHost {
@@ -37,6 +38,8 @@ export interface CommandConnection extends ps.PubSubClient, cmd.ClientView {
   authenticated: boolean;
   /** Answers +OK and closes after the batch's replies. */
   quit(): void;
+  /** CLIENT REPLY ON|OFF|SKIP (client-reply.ts). */
+  replyMode(mode: ReplyMode): void;
 }
 
 /** A command that wrote its own frames (subscription confirmations) or closes the connection. */
@@ -69,6 +72,7 @@ export function connectionCommand(c: CommandConnection, name: string, argv: Buff
       c.quit();
       return NO_REPLY;
     case "client":
+      if (argv[1] !== undefined && argv[1].length === 5 && argv[1].toString("latin1").toLowerCase() === "reply") return clientReply(c, argv) ?? NO_REPLY;
       if (ENGINE_CLIENT.has(argv[1]?.toString("latin1").toLowerCase() ?? "")) return c.host.dispatcher.dispatch(c.session, argv);
       return cmd.client(argv, c, () => c.host.clients());
     case "info":
