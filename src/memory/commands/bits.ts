@@ -53,8 +53,8 @@ function setbit(ctx: Ctx): Reply {
     const mask = 1 << (7 - (offset % 8));
     out[byte] = on ? out[byte]! | mask : out[byte]! & ~mask;
     ctx.db.set(key, { type: "string", v: out, enc: "raw" }, true);
+    notify(ctx, NOTIFY_STRING, "setbit", key); // created, grown or changed: as Redis's `dirty || bit changed`
   }
-  notify(ctx, NOTIFY_STRING, "setbit", key); // Redis notifies even when the bit kept its value
   return old;
 }
 

@@ -94,7 +94,9 @@ function srandmember(ctx: Ctx): Reply {
 function smove(ctx: Ctx): Reply {
   const srcKey = keyAt(ctx, 1);
   const dstKey = keyAt(ctx, 2);
-  if (!ctx.db.has(srcKey)) return 0;
+  const srcExists = ctx.db.has(srcKey);
+  ctx.db.has(dstKey); // Redis looks both keys up first: an expired destination goes now (its `expired` event) even when the source is missing
+  if (!srcExists) return 0;
   const src = set(ctx, 1)!;
   const dst = set(ctx, 2);
   const m = id(ctx.argv[3]!);
