@@ -95,3 +95,20 @@ export function notify(ctx: { readonly db: { readonly index: number; readonly no
   const notifier = ctx.db.notifier;
   if (notifier.flags & type) notifier.emit(type, event, key, ctx.db.index);
 }
+
+/**
+ * Commands whose key lookups are Redis 7.0's read lookups (lookupKeyRead: a miss is a `keymiss`
+ * event with the `m` class): the `readonly` commands of redis-server 7.0.15's COMMAND with keys
+ * (OBJECT and MEMORY USAGE look up without notifying), and the write commands that read their
+ * source keys that way (GETDEL/GETEX/GETSET, the STORE variants, SORT, COPY, BITOP, PFMERGE,
+ * XREADGROUP, XACK, XCLAIM, XAUTOCLAIM).
+ */
+export const READ_LOOKUPS: ReadonlySet<string> = new Set(
+  (
+    "bitcount bitfield_ro bitpos dump exists expiretime get getbit getrange hexists hget hgetall hkeys hlen hmget hrandfield hscan hstrlen hvals " +
+    "lcs lindex llen lpos lrange mget pexpiretime pfcount pttl scard sdiff sinter sintercard sismember smembers smismember sort_ro srandmember sscan " +
+    "strlen substr sunion touch ttl type xinfo|consumers xinfo|groups xinfo|stream xlen xpending xrange xread xrevrange zcard zcount zdiff zinter " +
+    "zintercard zlexcount zmscore zrandmember zrange zrangebylex zrangebyscore zrank zrevrange zrevrangebylex zrevrangebyscore zrevrank zscan zscore zunion " +
+    "getdel getex getset sinterstore sunionstore sdiffstore zunionstore zinterstore zdiffstore zrangestore sort copy bitop pfmerge xreadgroup xack xclaim xautoclaim"
+  ).split(" "),
+);

@@ -7,7 +7,7 @@ import { integerReply, parseBigInt } from "../numbers";
 import type { Reply } from "../protocol";
 import { bitAt, bitOffset, grown } from "./bits";
 import { int64 } from "./stream-args";
-import { notify, NOTIFY_NEW, NOTIFY_STRING } from "../notify";
+import { notify, NOTIFY_KEY_MISS, NOTIFY_NEW, NOTIFY_STRING } from "../notify";
 
 type Overflow = "wrap" | "sat" | "fail";
 
@@ -108,7 +108,11 @@ function bitfield(readonlyCommand: boolean) {
     const key = keyAt(ctx, 1);
     let buf: Buffer | undefined;
     let created = false;
-    if (!writes) buf = ctx.db.get(key, "string");
+    if (!writes) {
+      // Only GETs: Redis reads the key with a read lookup (its miss is a `keymiss` event).
+      ctx.db.missReads = (ctx.engine.notifier.flags & NOTIFY_KEY_MISS) !== 0;
+      buf = ctx.db.get(key, "string");
+    }
     else {
       if (readonlyCommand) fail("ERR BITFIELD_RO only supports the GET subcommand");
       const cur = ctx.db.get(key, "string");

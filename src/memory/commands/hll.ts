@@ -85,6 +85,7 @@ function pfcount(ctx: Ctx): Reply {
 
 function pfmerge(ctx: Ctx): Reply {
   const { regs, dense } = merged(ctx, 1);
+  ctx.db.missReads = false; // Redis reads every key (lookupKeyRead), then the destination with a write lookup: no second `keymiss`
   const key = keyAt(ctx, 1);
   let v = hllAt(ctx, 1) ?? createSparse();
   if (dense && v[4] !== 0) v = toDense(v, regsOf(v));

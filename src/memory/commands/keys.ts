@@ -174,6 +174,7 @@ function copy(ctx: Ctx): Reply {
   const dst = keyAt(ctx, 2);
   if (target === ctx.db && src === dst) fail("ERR source and destination objects are the same");
   const value = ctx.db.lookup(src);
+  ctx.db.missReads = false; // the source is a read lookup (`keymiss`), the destination a write one
   if (!value) return 0;
   if (target.has(dst)) {
     if (!replace) return 0;

@@ -91,6 +91,9 @@ const MAX_COUNT = 9223372036854775807n / 16n;
 
 function xautoclaim(ctx: Ctx): Reply {
   const argv = ctx.argv;
+  // Redis looks the key up before parsing the arguments (its lazy expiry and `keymiss` happen even when they are bad).
+  ctx.db.lookup(keyAt(ctx, 1));
+  ctx.db.missReads = false;
   let minIdle = int64(argv[4], "ERR Invalid min-idle-time argument for XAUTOCLAIM");
   if (minIdle < 0n) minIdle = 0n;
   const start = rangeBound(argv[5]!, true);

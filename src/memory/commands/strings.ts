@@ -6,7 +6,7 @@ import { fail, INVALID_EXPIRE, NAN_OR_INF, NOT_FLOAT, NOT_INTEGER, OVERFLOW, SYN
 import { addFloatStrings, inInt64, int, integerReply, parseBigInt, parseDouble, parseSmallInt } from "../numbers";
 import { StatusReply } from "../protocol";
 import type { Reply } from "../protocol";
-import { notify, NOTIFY_GENERIC, NOTIFY_STRING } from "../notify";
+import { notify, NOTIFY_GENERIC, NOTIFY_KEY_MISS, NOTIFY_STRING } from "../notify";
 
 const OK = new StatusReply("OK");
 const NX = 1, XX = 2, GET = 4, KEEPTTL = 8, PERSIST = 16, EX = 32, PX = 64, EXAT = 128, PXAT = 256;
@@ -63,7 +63,11 @@ function set(ctx: Ctx): Reply {
   const key = keyAt(ctx, 1);
   const at = expire ? expireAt(ctx, "set", expire, flags) : undefined;
   let old: Buffer | null = null;
-  if (flags & GET) old = getString(ctx, key) ?? null;
+  if (flags & GET) {
+    ctx.db.missReads = (ctx.db.notifier.flags & NOTIFY_KEY_MISS) !== 0; // GET's lookup is Redis's read lookup (`keymiss`)
+    old = getString(ctx, key) ?? null;
+    ctx.db.missReads = false;
+  }
   const found = ctx.db.has(key);
   if ((flags & NX && found) || (flags & XX && !found)) return flags & GET ? old : null;
   setValue(ctx, key, ctx.argv[2]!, (flags & KEEPTTL) !== 0);
