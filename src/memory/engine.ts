@@ -291,17 +291,15 @@ export class Engine implements Dispatcher {
 
   private execute(spec: CommandSpec, session: Session, client: ClientState, argv: readonly Buffer[], nested: boolean, inScript: boolean): Reply | Promise<Reply> {
     const ctx: Ctx = { engine: this, session, client, argv, db: this.dbs[session.db]!, nested, inScript };
-    // `m` class on: a read command's misses publish `keymiss` (one integer test otherwise).
-    const missReads = (this.notifier.flags & NOTIFY_KEY_MISS) !== 0 && READ_LOOKUPS.has(spec.name);
-    const outer = ctx.db.missReads;
-    ctx.db.missReads = missReads;
+    // `m` class on: a read command's misses publish `keymiss` (commands never nest inside a read one: no save/restore).
+    ctx.db.missReads = (this.notifier.flags & NOTIFY_KEY_MISS) !== 0 && READ_LOOKUPS.has(spec.name);
     try {
       const reply = spec.handler(ctx);
       return reply instanceof Promise ? reply.catch(toErrorReply) : reply;
     } catch (error) {
       return toErrorReply(error);
     } finally {
-      ctx.db.missReads = outer;
+      ctx.db.missReads = false;
       // Like Redis's call(): a tracking client remembers the keys of its read-only commands (after they ran).
       if (this.tracking.active) {
         const keys = readOnlyKeys(spec.name, argv);
