@@ -11,8 +11,11 @@
  *    of a suggestion: words in title order, no AND of words anywhere in the title).
  */
 import { Redis } from "ioredis";
-import { Database } from "../src/index";
+import { narwhalModule } from "./narwhal-module";
 import { queryWords } from "../src/autocomplete/text";
+
+// narwhal as users run it: the built package (see narwhal-module.ts)
+const { Database } = await narwhalModule();
 
 /** An item of the data set (the bench's cities: data = country code). */
 export interface BenchItem {

@@ -20,7 +20,6 @@ import { existsSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { Redis } from "ioredis";
-import { Database } from "../src/index";
 import { titleWords } from "../src/autocomplete/text";
 import { allCities } from "../examples/demo/cities";
 import { sampleQueries, scaledItems } from "./autocomplete-queries";
@@ -29,6 +28,10 @@ import { REDISEARCH, narwhal, narwhalLocal, redisearch, walrus } from "./autocom
 import type { BenchItem, Layout } from "./autocomplete-layouts";
 import { ratio, serverCpu, serverTimes, summary, throughput, usedMemory } from "./autocomplete-measure";
 import { fmt, interleaved, privateRedis, table } from "./support";
+import { narwhalModule } from "./narwhal-module";
+
+// narwhal as users run it: the built package (see narwhal-module.ts)
+const { Database } = await narwhalModule();
 import type { PrivateRedis } from "./support";
 
 const PER_CLASS = Number(process.env.AC_BENCH_PER_CLASS ?? 200);

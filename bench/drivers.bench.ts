@@ -7,7 +7,9 @@
  *    (`db.script`: EVALSHA) against the raw client's HGET / HSET / EVALSHA;
  *  - at 1 call in flight, contenders interleaved call by call (every call of every contender
  *    sees the same machine conditions), p50 and p99 µs;
- *  - at 100 calls in flight, wall µs per operation, median of ROUNDS alternating rounds.
+ *  - at 100 calls in flight, wall µs per operation, median of ROUNDS alternating rounds, and the
+ *    process's CPU µs per operation in the same rounds (wall time at 100 in flight swings with
+ *    whatever else the machine runs; CPU time is what narwhal's own code adds).
  * Ratios: narwhal ÷ raw per driver (target ≤ 1.10), and narwhal on node-redis ÷ narwhal on
  * ioredis (which driver is faster under narwhal).
  */
@@ -94,11 +96,17 @@ export default async function run(): Promise<void> {
         { iterations: ITERATIONS, warmup: 200 },
       );
       const at100: number[][] = contenders.map(() => []);
+      const cpu100: number[][] = contenders.map(() => []);
       for (let r = 0; r < ROUNDS; r++) {
-        for (const [k, c] of contenders.entries()) at100[k]!.push((await time(c.ops[name]!, { iterations: ITERATIONS * 2, concurrency: 100, warmup: 100 })).meanUs);
+        for (const [k, c] of contenders.entries()) {
+          const t = await time(c.ops[name]!, { iterations: ITERATIONS * 2, concurrency: 100, warmup: 100 });
+          at100[k]!.push(t.meanUs);
+          cpu100[k]!.push(t.cpuUs);
+        }
       }
       const p50 = samples.map((s) => pct(s, 0.5));
       const wall100 = at100.map(median);
+      const cpuAt100 = cpu100.map(median);
       const k = (driver: string, via: string) => contenders.findIndex((c) => c.driver === driver && c.via === via);
       for (const driver of ["ioredis", "node-redis"] as const) {
         const n = k(driver, "narwhal");
@@ -113,13 +121,14 @@ export default async function run(): Promise<void> {
           fmt(wall100[n]),
           fmt(wall100[raw]),
           `${(wall100[n]! / wall100[raw]!).toFixed(2)}×`,
+          `${fmt(cpuAt100[n])} / ${fmt(cpuAt100[raw])} (${(cpuAt100[n]! / cpuAt100[raw]!).toFixed(2)}×)`,
           driver === "node-redis" ? `${(p50[n]! / p50[k("ioredis", "narwhal")]!).toFixed(2)}× / ${(wall100[n]! / wall100[k("ioredis", "narwhal")]!).toFixed(2)}×` : "",
         ]);
       }
     }
     table(
       `narwhal over each driver vs the raw driver (private redis-server, loopback TCP; 1 in flight: ${ITERATIONS} interleaved calls; 100 in flight: median of ${ROUNDS} rounds)`,
-      ["operation", "driver", "narwhal p50 µs", "narwhal p99 µs", "raw p50 µs", "× raw (1 in flight)", "narwhal µs/op at 100", "raw µs/op at 100", "× raw (100 in flight)", "node-redis ÷ ioredis under narwhal (1 / 100 in flight)"],
+      ["operation", "driver", "narwhal p50 µs", "narwhal p99 µs", "raw p50 µs", "× raw (1 in flight)", "narwhal µs/op at 100", "raw µs/op at 100", "× raw (100 in flight)", "CPU µs/op at 100: narwhal / raw", "node-redis ÷ ioredis under narwhal (1 / 100 in flight)"],
       rows,
     );
   } finally {

@@ -23,6 +23,8 @@ export interface Timing {
   readonly opsPerSec: number;
   /** Mean microseconds per operation (wall time / ops). */
   readonly meanUs: number;
+  /** CPU time (user + system) of this process per operation, µs: steadier than wall time on a shared machine. */
+  readonly cpuUs: number;
   /** Per-operation latency percentiles in µs (only for concurrency 1). */
   readonly p50Us?: number;
   readonly p99Us?: number;
@@ -39,6 +41,7 @@ export async function time(
   for (let i = 0; i < warmup; i++) await op(i);
   if (concurrency === 1) {
     const samples = new Float64Array(iterations);
+    const cpu = process.cpuUsage();
     const start = performance.now();
     for (let i = 0; i < iterations; i++) {
       const t = performance.now();
@@ -46,15 +49,18 @@ export async function time(
       samples[i] = (performance.now() - t) * 1000;
     }
     const total = performance.now() - start;
+    const used = process.cpuUsage(cpu);
     samples.sort();
     return {
       opsPerSec: (iterations / total) * 1000,
       meanUs: (total * 1000) / iterations,
+      cpuUs: (used.user + used.system) / iterations,
       p50Us: samples[Math.floor(iterations * 0.5)],
       p99Us: samples[Math.min(iterations - 1, Math.floor(iterations * 0.99))],
     };
   }
   let next = 0;
+  const cpu = process.cpuUsage();
   const start = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -62,14 +68,18 @@ export async function time(
     }),
   );
   const total = performance.now() - start;
-  return { opsPerSec: (iterations / total) * 1000, meanUs: (total * 1000) / iterations };
+  const used = process.cpuUsage(cpu);
+  return { opsPerSec: (iterations / total) * 1000, meanUs: (total * 1000) / iterations, cpuUs: (used.user + used.system) / iterations };
 }
 
 /**
  * Per-call latencies (µs, sorted ascending) of several operations measured round-robin: call i
- * of every operation runs back to back (in a rotating order), so all of them see the same
- * machine conditions. On a VM whose round trip moves between modes (CPU idle states), this
- * keeps ratios between contenders meaningful where separate timed loops would not.
+ * of every operation runs back to back, so all of them see the same machine conditions. On a
+ * VM whose round trip moves between modes (CPU idle states), this keeps ratios between
+ * contenders meaningful where separate timed loops would not. The order is shuffled each
+ * round (seeded): a rotating order gives every contender the same predecessor, and a call
+ * right after one on another client pays for that client's leftover work (node-redis's
+ * deferred write, timers): ~1–2 µs, enough to flip a 1.05× ratio (issue 16).
  */
 export async function interleaved(
   ops: ReadonlyArray<(i: number) => Promise<unknown>>,
@@ -77,15 +87,37 @@ export async function interleaved(
 ): Promise<Float64Array[]> {
   for (let i = 0; i < warmup; i++) for (const op of ops) await op(i);
   const samples = ops.map(() => new Float64Array(iterations));
+  const order = ops.map((_, j) => j);
+  const random = seeded(16);
   for (let i = 0; i < iterations; i++) {
-    for (let k = 0; k < ops.length; k++) {
-      const j = (i + k) % ops.length;
+    shuffle(order, random);
+    for (const j of order) {
       const t = performance.now();
       await ops[j]!(i);
       samples[j]![i] = (performance.now() - t) * 1000;
     }
   }
   return samples.map((s) => s.sort());
+}
+
+/** A small deterministic PRNG (mulberry32): the same shuffles on every run. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Fisher–Yates shuffle of `xs` in place. */
+function shuffle(xs: number[], random: () => number): void {
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [xs[i], xs[j]] = [xs[j]!, xs[i]!];
+  }
 }
 
 /** Something with a socket-like `stream` (an ioredis Redis client). */

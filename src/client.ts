@@ -15,6 +15,16 @@ export interface ClientBatch {
 export interface ClientLike {
   call(command: string, ...args: Arg[]): Promise<unknown>;
   callBuffer(command: string, ...args: Arg[]): Promise<unknown>;
+  /**
+   * `call` with the arguments as an array, when the client has it (node-redis's adapter): no
+   * rest-parameter copy, and a rejection is the driver's own error, to be passed through
+   * {@link clientError} (only then: no extra promise per call to rename it).
+   */
+  callArgs?(command: string, args: readonly Arg[]): Promise<unknown>;
+  /** `callBuffer` as {@link callArgs} is to `call`. */
+  callBufferArgs?(command: string, args: readonly Arg[]): Promise<unknown>;
+  /** What `call` would have rejected with, given what `callArgs` rejected with. */
+  clientError?(error: unknown): unknown;
   multi(): ClientBatch;
   pipeline(): ClientBatch;
   quit(): Promise<unknown>;
@@ -24,6 +34,11 @@ export interface ClientLike {
   readonly status: string;
   /** Set (true) on ioredis Cluster instances. */
   readonly isCluster?: boolean;
+  /**
+   * True when the client itself rejects the commands a closed connection lost (node-redis's
+   * adapter). ioredis drops them unsettled, so connection-watch.ts tracks every call on it.
+   */
+  readonly settlesLostCommands?: boolean;
   duplicate(...args: unknown[]): ClientLike;
 }
 

@@ -47,7 +47,8 @@ export function cmd<T>(
   parse: (reply: unknown) => T,
   binary = false,
 ): Command<T> {
-  return { name, keys, args, parse, binary };
+  // `script: undefined` keeps plain commands and script calls one object shape (monomorphic executor code).
+  return { name, keys, args, parse, binary, script: undefined };
 }
 
 /** Builds a script call over `keys` and `args`. */

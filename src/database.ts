@@ -126,8 +126,8 @@ export class Database extends Scope {
     }
     this.isCluster = isClusterClient(this.client);
     const server = () => this.describeServer();
-    // Standalone ioredis: fail fast while down, settle the commands a closed connection loses
-    // (connection-watch.ts). A Cluster's nodes never reconnect; their lost commands reject.
+    // Standalone clients (ioredis, node-redis): fail fast while down, settle the commands a closed
+    // connection loses (connection-watch.ts). A Cluster's nodes never reconnect; their lost commands reject.
     const watched = !this.isCluster && !(this.client instanceof MemoryClient);
     this.watch = watched ? ConnectionWatch.of(this.client, server, this.owned ? connectTimeout : undefined) : undefined;
     this.direct = new DirectExecutor(this.client, server, this.watch);

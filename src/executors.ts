@@ -7,10 +7,11 @@ import calculateSlot from "cluster-key-slot";
 import type { ClientBatch, ClientLike } from "./client";
 import { isClusterClient } from "./client";
 import type { Arg, Command } from "./command";
-import { isNoScript, mapClientError } from "./client-errors";
-import { CrossSlotError, ScriptError, TransactionError } from "./errors";
+import { isNoScript, isReplyError, mapClientError } from "./client-errors";
+import { ConnectionError, CrossSlotError, NarwhalError, ScriptError, TransactionError } from "./errors";
 import type { ConnectionWatch } from "./connection-watch";
-import { queueBatch, runScript } from "./script-runner";
+import { DOWN_TICKET } from "./connection-watch";
+import { evalArgs, queueBatch } from "./script-runner";
 
 /** Throws {@link CrossSlotError} when `keys` do not all hash to one cluster slot. */
 export function assertSameSlot(context: string, keys: readonly string[]): void {
@@ -26,55 +27,114 @@ export function mapError(error: unknown, command: Command<unknown>, server: () =
   return mapClientError(error, label, server, command.script?.name);
 }
 
-/** Sends each command immediately on the Database's client. */
+/** The label of `command` in a ConnectionError (`HGET`, `EVALSHA`), computed only on failure. */
+function wireLabel(name: string): string {
+  return name.toUpperCase();
+}
+
+/**
+ * Sends each command immediately on the Database's client. This is the hot path of every
+ * container method, so per call it allocates only the argument array, one `then` and its
+ * rejection handler: no async frame, no wrapper promise (except on ioredis, whose lost
+ * commands connection-watch.ts must settle), and errors are classified only on rejection.
+ */
 export class DirectExecutor {
   readonly batched = false;
+  /** The client takes argument arrays (`callArgs`): no rest-parameter spread per call. */
+  private readonly arrays: boolean;
+  private readonly cluster: boolean;
 
   constructor(
     private readonly client: ClientLike,
     private readonly server: () => string,
-    /** Fails fast while down and settles lost commands (standalone ioredis only; see connection-watch.ts). */
+    /** Fails fast while down and settles lost commands (standalone clients only; see connection-watch.ts). */
     private readonly watch?: ConnectionWatch,
-  ) {}
+  ) {
+    this.arrays = typeof client.callArgs === "function" && typeof client.callBufferArgs === "function" && typeof client.clientError === "function";
+    this.cluster = isClusterClient(client);
+  }
 
   fail(error: unknown): Promise<never> {
     return Promise.reject(error);
   }
 
-  private send(name: string, args: readonly Arg[], binary: boolean): Promise<unknown> {
-    const send = () => (binary ? this.client.callBuffer(name, ...args) : this.client.call(name, ...args));
-    return this.watch ? this.watch.run(send, name.toUpperCase()) : send();
+  /** Sends `name args` now; with a watch, refused at once while the client is down. `ticket`: see ConnectionWatch.ticket. */
+  private send(name: string, args: readonly Arg[], binary: boolean, ticket: number): Promise<unknown> {
+    const client = this.client;
+    let sent: Promise<unknown>;
+    if (this.arrays) sent = binary ? client.callBufferArgs!(name, args) : client.callArgs!(name, args);
+    else sent = binary ? client.callBuffer(name, ...args) : client.call(name, ...args);
+    return this.watch === undefined ? sent : this.watch.follow(sent, ticket, name);
+  }
+
+  /** The narwhal error for a rejection of `command` (sent as `name` with `ticket`). */
+  private failure(raw: unknown, command: Command<unknown>, name: string, ticket: number): Error {
+    const error = this.clientError(raw);
+    const watch = this.watch;
+    if (watch !== undefined && !(error instanceof NarwhalError) && !isReplyError(error)) {
+      return watch.failure(error, ticket, wireLabel(name));
+    }
+    return mapError(error, command, this.server);
+  }
+
+  /** A rejection of the client as `call` would have given it (callArgs leaves it raw; see client.ts). */
+  private clientError(error: unknown): unknown {
+    return this.arrays ? this.client.clientError!(error) : error;
+  }
+
+  /** A ticket for a call about to be sent, or a ConnectionError when the client is down. */
+  private admit(name: string): number | ConnectionError {
+    const watch = this.watch;
+    if (watch === undefined) return -1;
+    const ticket = watch.ticket();
+    return ticket === DOWN_TICKET ? watch.refusal(wireLabel(name)) : ticket;
   }
 
   run<T>(command: Command<T>): Promise<T> {
-    if (command.script) return this.runScript(command);
-    const client = this.client;
+    const script = command.script;
+    const name = script ? "evalsha" : command.name;
+    let args: readonly Arg[];
     let sent: Promise<unknown>;
+    let ticket: number;
     try {
       // Redis Cluster would answer CROSSSLOT; say which keys and slots instead, before sending.
-      if (command.keys.length > 1 && isClusterClient(client)) assertSameSlot(command.name.toUpperCase(), command.keys);
-      sent = this.send(command.name, command.args, command.binary);
+      if (this.cluster && command.keys.length > 1) assertSameSlot(script ? `script "${script.name}"` : command.name.toUpperCase(), command.keys);
+      const admitted = this.admit(name);
+      if (typeof admitted !== "number") return Promise.reject(admitted);
+      ticket = admitted;
+      args = script ? evalArgs(script.sha, command.keys, command.args) : command.args;
+      sent = this.send(name, args, command.binary, ticket);
     } catch (error) {
       return Promise.reject(mapError(error, command, this.server));
     }
+    if (script) return sent.then(command.parse, (error: unknown) => this.noScript(error, command as Command<T>, ticket));
     // One `then` (no async frame): the hot path of every container method.
     return sent.then(command.parse, (error: unknown) => {
-      throw mapError(error, command, this.server);
+      throw this.failure(error, command, name, ticket);
     });
   }
 
-  private async runScript<T>(command: Command<T>): Promise<T> {
-    const client = this.client;
+  /**
+   * A rejected EVALSHA: on NOSCRIPT the script did not run, so its body goes now with EVAL
+   * (applied exactly once, in the caller's order: nothing of this call was sent in between;
+   * see script-runner.ts); anything else is the call's error.
+   */
+  private noScript<T>(error: unknown, command: Command<T>, ticket: number): Promise<T> {
+    if (!isNoScript(this.clientError(error))) return Promise.reject(this.failure(error, command, "evalsha", ticket));
     const script = command.script!;
-    const send = (name: string, args: readonly Arg[]) => this.send(name, args, command.binary);
-    let reply: unknown;
+    let sent: Promise<unknown>;
+    let evalTicket: number;
     try {
-      if (isClusterClient(client)) assertSameSlot(`script "${script.name}"`, command.keys);
-      reply = await runScript(send, script, command.keys, command.args);
-    } catch (error) {
-      throw mapError(error, command, this.server);
+      const admitted = this.admit("eval");
+      if (typeof admitted !== "number") return Promise.reject(admitted);
+      evalTicket = admitted;
+      sent = this.send("eval", evalArgs(script.lua, command.keys, command.args), command.binary, evalTicket);
+    } catch (e) {
+      return Promise.reject(mapError(e, command, this.server));
     }
-    return command.parse(reply);
+    return sent.then(command.parse, (e: unknown) => {
+      throw this.failure(e, command, "eval", evalTicket);
+    });
   }
 }
 

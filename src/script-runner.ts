@@ -24,8 +24,12 @@ import type { ScriptSource } from "./script";
 /** Sends one command with its arguments; rejects with what the client threw. */
 export type Send = (name: string, args: readonly Arg[]) => Promise<unknown>;
 
-function evalArgs(head: string, keys: readonly string[], args: readonly Arg[]): Arg[] {
-  return [head, keys.length, ...keys, ...args];
+/** EVALSHA/EVAL arguments: `head` (SHA1 or body), the key count, the keys, then ARGV. */
+export function evalArgs(head: string, keys: readonly string[], args: readonly Arg[]): Arg[] {
+  const out: Arg[] = [head, keys.length];
+  for (const k of keys) out.push(k);
+  for (const a of args) out.push(a);
+  return out;
 }
 
 /** Runs `script` over `keys` and `args` once: EVALSHA, then EVAL when the server answers NOSCRIPT. */

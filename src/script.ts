@@ -69,20 +69,24 @@ export function scriptFunction<TResult>(owner: ExecutorHolder, options: ScriptOp
   }
   const source = defineScript(options.name, options.lua);
   const parse = options.parse ?? ((reply: unknown) => reply as TResult);
+  const binary = options.binary ?? false;
   const bind = (scope: ExecutorHolder) => (keys: readonly string[], args: readonly Arg[] = []) => {
     if (!Array.isArray(keys) || keys.length !== options.keys) {
       return scope.executor.fail(new ValidationError({ path: "keys", message: `script "${source.name}" takes exactly ${options.keys} keys` }));
     }
-    let fullKeys: string[];
+    const fullKeys: string[] = [];
     try {
-      fullKeys = keys.map((k) => scope.prefixKey(k));
+      for (const k of keys) fullKeys.push(scope.prefixKey(k));
       // An ARGV string with a lone surrogate would reach the script as U+FFFD (validate.ts).
-      args.forEach((arg, i) => typeof arg === "string" && requireWellFormed(`args[${i}]`, arg));
+      for (let i = 0; i < args.length; i++) {
+        const arg = args[i];
+        if (typeof arg === "string") requireWellFormed(`args[${i}]`, arg);
+      }
     } catch (error) {
       // Through the executor: inside a transaction, bad input aborts the whole batch.
       return scope.executor.fail(error);
     }
-    return scope.executor.run(scriptCmd(source, fullKeys, args, parse, options.binary ?? false));
+    return scope.executor.run(scriptCmd(source, fullKeys, args, parse, binary));
   };
   const fn = bind(owner) as ScriptFunction<TResult>;
   Object.defineProperty(fn, "on", { value: bind });

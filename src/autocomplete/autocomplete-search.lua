@@ -75,9 +75,19 @@ end
 local unboosted = not has_qboost and not has_stored
 
 -- The answer cache: a plain search (no types, no boosts, offset + limit <= 10) is answered from
--- <tag>:a:<generation>:<e|f><words>, the best 10 results as one string "<len>:<key><len>:<record>…"
+-- <tag>:a:<generation>:<e|f><words>, the best 10 results as one string "~<len>:<key><len>:<record>…"
 -- (the caller slices its page), stored for 10 minutes by the search that computed it. Every write
--- bumps the generation <tag>:g, so a cached answer never outlives a change of the index.
+-- bumps the generation <tag>:g, so a cached answer never outlives a change of the index. Lengths
+-- count UTF-16 code units, as the caller's strings do, so it slices the reply without measuring
+-- bytes (an answer without the "~" counts bytes: written by an older version).
+
+-- The UTF-16 length of UTF-8 text: one unit per character, two for a 4-byte one.
+local function utf16_len(s)
+  if not string.find(s, "[\128-\255]") then return #s end
+  local _, continuation = string.gsub(s, "[\128-\191]", "")
+  local _, astral = string.gsub(s, "[\240-\247]", "")
+  return #s - continuation + astral
+end
 local cached = nil
 if unboosted and not types and need <= 10 and #qs > 0 then
   local g = redis.call("GET", tag .. ":g")
@@ -356,8 +366,8 @@ for round = 1, 3 do
   local reply, gone = page_of(D, ranked(dead), offset, need, dead)
   if not gone or round == 3 then
     if not cached then return reply end
-    for j = 1, #reply do reply[j] = #reply[j] .. ":" .. reply[j] end
-    local answer = table.concat(reply)
+    for j = 1, #reply do reply[j] = utf16_len(reply[j]) .. ":" .. reply[j] end
+    local answer = "~" .. table.concat(reply)
     redis.call("SET", cached, answer, "EX", 600)
     return answer
   end

@@ -296,7 +296,6 @@ export class Autocomplete<Data = unknown> {
             if (ticket !== undefined) local!.finish(ticket, query!, pairs);
             return pairs.map(([key, record]) => this.entry(key, record));
           },
-          true,
         ),
       );
       if (ticket === undefined) return searched;

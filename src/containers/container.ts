@@ -33,6 +33,10 @@ export abstract class Container<V> {
   readonly key: string;
   /** The codec used for values. */
   readonly codec: Codec<V>;
+  /** @internal `[key]`, the keys of every single-key command (shared: commands never change it). */
+  protected readonly keyList: readonly string[];
+  /** @internal {@link decodeOptional} as a parser made once per container, not per call. */
+  protected readonly optionalValue = (raw: unknown): V | undefined => this.decodeOptional(raw);
 
   /** @internal Use the factories on `Database` (`db.hash(name)`, …). */
   constructor(
@@ -42,6 +46,7 @@ export abstract class Container<V> {
     codec: Codec<V>,
   ) {
     this.key = ctx.keys.container(name);
+    this.keyList = [this.key];
     this.codec = codec;
   }
 
@@ -52,7 +57,9 @@ export abstract class Container<V> {
 
   /** @internal Builds a command on this container's key (the key is the first argument). */
   protected command<T>(name: string, args: readonly (string | number | Buffer)[], parse: (reply: unknown) => T, binary = false): Promise<T> {
-    return this.run(cmd(name, [this.key], [this.key, ...args], parse, binary));
+    const all: Array<string | number | Buffer> = [this.key];
+    for (const a of args) all.push(a);
+    return this.run(cmd(name, this.keyList, all, parse, binary));
   }
 
   /**

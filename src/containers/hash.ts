@@ -7,6 +7,7 @@ import { toArray, toBoolean, toInteger, toNumber, toPairs } from "../reply";
 import { requireFinite, requireInteger, requireIntegerAtLeast, requireNonEmpty, requireString } from "../validate";
 import { CodecError, CommandError, ValidationError } from "../errors";
 import { Container } from "./container";
+import { cmd } from "../command";
 
 /** Options of {@link RHash.entries}. */
 export interface HashScanOptions {
@@ -24,12 +25,25 @@ function fieldName(raw: unknown): string {
 export class RHash<V = string> extends Container<V> {
   /** The value of `field`, or `undefined`. HGET. */
   get(field: string): Promise<V | undefined> {
-    return this.guard(() => this.command("hget", [requireString("field", field)], (r) => this.decodeOptional(r), this.codec.binary));
+    // Written out (no guard/command closures): the most frequent call of all.
+    try {
+      requireString("field", field);
+    } catch (error) {
+      return this.ctx.executor.fail(error);
+    }
+    return this.run(cmd("hget", this.keyList, [this.key, field], this.optionalValue, this.codec.binary));
   }
 
   /** Sets `field`; true when the field is new. HSET. */
   set(field: string, value: V): Promise<boolean> {
-    return this.guard(() => this.command("hset", [requireString("field", field), this.encode(value)], toBoolean));
+    let raw: Raw;
+    try {
+      requireString("field", field);
+      raw = this.encode(value);
+    } catch (error) {
+      return this.ctx.executor.fail(error);
+    }
+    return this.run(cmd("hset", this.keyList, [this.key, field, raw], toBoolean));
   }
 
   /** Sets `field` only when it does not exist yet; true when it was set. HSETNX. */

@@ -46,14 +46,14 @@ function isNodeRedisFamily(value: object): boolean {
 
 /**
  * True for a node-redis (redis ≥ 5) `createClient()` (it has `unref` and `isPubSubActive`) or
- * `createCluster()` (`masters`, `getNodeClientForKey`) instance. A pool or a sentinel client has
+ * `createCluster()` (`masters`, `getSlotMaster`) instance. A pool or a sentinel client has
  * other `sendCommand` signatures and is not one of them.
  */
 export function isNodeRedisShape(value: object): boolean {
   const v = value as Record<string, unknown>;
   if (!isNodeRedisFamily(value) || typeof v.multi !== "function" || typeof v.duplicate !== "function" || typeof v.connect !== "function") return false;
   const client = typeof v.unref === "function" && "isPubSubActive" in v;
-  const cluster = "masters" in v && typeof v.getNodeClientForKey === "function";
+  const cluster = "masters" in v && typeof v.getSlotMaster === "function";
   return client || cluster;
 }
 

@@ -16,6 +16,7 @@
  */
 import { EventEmitter } from "node:events";
 import { getKeyIndexes } from "@ioredis/commands";
+import calculateSlot from "cluster-key-slot";
 import type { ClientLike } from "../client";
 import type { Arg } from "../command";
 import { BUFFER_OPTIONS, NodeRedisBatch, STRING_OPTIONS } from "./node-redis-batch";
@@ -79,8 +80,14 @@ export class NodeRedisClusterAdapter extends EventEmitter implements ClientLike 
     return (this.native._options?.rootNodes ?? []).map((n) => n.url ?? `${n.socket?.host}:${n.socket?.port}`);
   }
 
+  /** node-redis 6's `isReady`; node-redis 5 has none: open with its slots discovered (masters known). */
+  private get nativeReady(): boolean {
+    const ready = (this.native as { isReady?: boolean }).isReady;
+    return ready ?? (this.native.isOpen && this.native.masters.length > 0);
+  }
+
   get status(): string {
-    if (this.native.isReady) return "ready";
+    if (this.nativeReady) return "ready";
     if (this.native.isOpen) return "connecting";
     return this.everOpen ? "end" : "wait";
   }
@@ -148,7 +155,7 @@ export class NodeRedisClusterAdapter extends EventEmitter implements ClientLike 
 
   /** Runs `fn` now, or once the cluster still connecting has connected (it refuses commands before). */
   private whenConnected<T>(fn: () => Promise<T>): Promise<T> {
-    return this.native.isReady || !this.native.isOpen ? fn() : this.connected().then(fn);
+    return this.nativeReady || !this.native.isOpen ? fn() : this.connected().then(fn);
   }
 
   /** A new cluster client (RESP2, no command or socket timeout, no reconnect when asked), connecting now. */
@@ -179,10 +186,12 @@ export class NodeRedisClusterAdapter extends EventEmitter implements ClientLike 
 
   /** The master of the batch's first key (all its keys share a slot), or any master for a keyless batch. */
   private async nodeFor(commands: ReadonlyArray<readonly NodeRedisArgument[]>): Promise<NodeRedisClient> {
-    if (!this.native.isReady && this.native.isOpen) await this.connected();
+    if (!this.nativeReady && this.native.isOpen) await this.connected();
     for (const args of commands) {
       const key = firstKey(args);
-      if (key !== undefined) return this.native.getNodeClientForKey(key);
+      if (key === undefined) continue;
+      if (this.native.getNodeClientForKey) return this.native.getNodeClientForKey(key);
+      return this.native.nodeClient(this.native.getSlotMaster(calculateSlot(key)));
     }
     const master = this.native.masters[0];
     if (!master) throw new Error("the cluster has no known master yet");

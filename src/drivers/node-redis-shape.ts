@@ -79,8 +79,10 @@ export interface NodeRedisCluster {
   readonly _options?: NodeRedisClusterOptions;
   readonly masters: NodeRedisMasterNode[];
   sendCommand(firstKey: NodeRedisArgument | undefined, isReadonly: boolean | undefined, args: NodeRedisArgument[], options?: NodeRedisCommandOptions): Promise<unknown>;
-  getNodeClientForKey(key: NodeRedisArgument, isReadonly?: boolean): Promise<NodeRedisClient>;
-  nodeClient(node: NodeRedisMasterNode): Promise<NodeRedisClient>;
+  /** node-redis ≥ 6 only; on 5 a key's client is `nodeClient(getSlotMaster(slot))`. */
+  getNodeClientForKey?(key: NodeRedisArgument, isReadonly?: boolean): Promise<NodeRedisClient>;
+  getSlotMaster(slot: number): NodeRedisMasterNode;
+  nodeClient(node: NodeRedisMasterNode): NodeRedisClient | Promise<NodeRedisClient>;
   duplicate(overrides?: Partial<NodeRedisClusterOptions>): NodeRedisCluster;
   connect(): Promise<unknown>;
   close(): Promise<void>;
@@ -91,7 +93,7 @@ export interface NodeRedisCluster {
   off(event: string, listener: (...args: unknown[]) => void): unknown;
 }
 
-/** True for a node-redis cluster (it has `masters` and a 4-argument `sendCommand`; a client has neither). */
+/** True for a node-redis cluster, 5 or 6 (it has `masters` and `getSlotMaster`; a client has neither). */
 export function isNodeRedisCluster(value: object): value is NodeRedisCluster {
-  return "masters" in value && typeof (value as { getNodeClientForKey?: unknown }).getNodeClientForKey === "function";
+  return "masters" in value && typeof (value as { getSlotMaster?: unknown }).getSlotMaster === "function";
 }

@@ -21,7 +21,7 @@ import type { ClientLike } from "../client";
 import type { Arg } from "../command";
 import { NodeRedisBatch, BUFFER_OPTIONS, STRING_OPTIONS } from "./node-redis-batch";
 import type { NodeRedisClient, NodeRedisListener, NodeRedisOptions } from "./node-redis-shape";
-import { rethrowReply, shaped, toArgs } from "./node-redis-replies";
+import { asReplyError, rethrowReply, shaped, toArgs } from "./node-redis-replies";
 
 /** Where a connection goes, as ioredis's `options` say it (describeServer, the cache's per-master connections). */
 export interface AdapterOptions {
@@ -74,13 +74,31 @@ export function noReconnect(options: DuplicateOptions): boolean {
   return typeof options.retryStrategy === "function" && options.retryStrategy(1) == null;
 }
 
+/**
+ * True when commands of `client` get a reply type mapping: its own `commandOptions` (a proxy of
+ * `withTypeMapping()`/`withCommandOptions()` keeps them in `_commandOptions`, which node-redis
+ * merges into every command).
+ */
+function mapsReplyTypes(client: NodeRedisClient): boolean {
+  const own = (client as { _commandOptions?: { typeMapping?: unknown } })._commandOptions;
+  return (own ?? client.options?.commandOptions)?.typeMapping !== undefined;
+}
+
 export class NodeRedisAdapter extends EventEmitter implements ClientLike {
   readonly isCluster = false;
+  /** node-redis rejects every written command when its socket closes ("Socket closed unexpectedly"). */
+  readonly settlesLostCommands = true;
   /** Which driver this is (tests, diagnostics). */
   readonly driver = "node-redis";
   readonly options: AdapterOptions;
   private everReady: boolean;
   private ended = false;
+  /**
+   * The options of `call`: none when the client maps no reply type (plain RESP2 decoding
+   * already gives strings), else `typeMapping: {}` to override its mapping. Passing options
+   * costs node-redis a merge and a second options object per command (~1 µs at 100 in flight).
+   */
+  private readonly stringOptions: typeof STRING_OPTIONS | undefined;
   private readonly listener: NodeRedisListener = (message, channel) => {
     this.emit("messageBuffer", channel, message);
     const text = message === null || message === undefined ? null : Array.isArray(message) ? message.map(String) : String(message);
@@ -95,6 +113,7 @@ export class NodeRedisAdapter extends EventEmitter implements ClientLike {
     super();
     this.options = where ?? whereOf(native.options);
     this.everReady = native.isReady;
+    this.stringOptions = mapsReplyTypes(native) ? STRING_OPTIONS : undefined;
     native.on("connect", () => {
       this.ended = false;
       this.emit("connect");
@@ -128,15 +147,30 @@ export class NodeRedisAdapter extends EventEmitter implements ClientLike {
   }
 
   call(command: string, ...args: Arg[]): Promise<unknown> {
+    return this.callArgs(command, args).catch(rethrowReply);
+  }
+
+  /** {@link call} with the arguments as an array; rejects with node-redis's error (see {@link clientError}). The executors' path. */
+  callArgs(command: string, args: readonly Arg[]): Promise<unknown> {
     const a = toArgs(command, args);
-    const sent = this.native.sendCommand(a, STRING_OPTIONS);
-    return (a[0] === "hgetall" || a[0] === "HGETALL" ? sent.then((r) => shaped(a, r)) : sent).catch(rethrowReply);
+    const sent = this.native.sendCommand(a, this.stringOptions);
+    return a[0] === "hgetall" || a[0] === "HGETALL" ? sent.then((r) => shaped(a, r)) : sent;
   }
 
   callBuffer(command: string, ...args: Arg[]): Promise<unknown> {
+    return this.callBufferArgs(command, args).catch(rethrowReply);
+  }
+
+  /** {@link callBuffer} with the arguments as an array; rejects as {@link callArgs}. */
+  callBufferArgs(command: string, args: readonly Arg[]): Promise<unknown> {
     const a = toArgs(command, args);
     const sent = this.native.sendCommand(a, BUFFER_OPTIONS);
-    return (a[0] === "hgetall" || a[0] === "HGETALL" ? sent.then((r) => shaped(a, r)) : sent).catch(rethrowReply);
+    return a[0] === "hgetall" || a[0] === "HGETALL" ? sent.then((r) => shaped(a, r)) : sent;
+  }
+
+  /** An error of {@link callArgs} as `call` rejects with it: an error reply named "ReplyError". */
+  clientError(error: unknown): unknown {
+    return asReplyError(error);
   }
 
   multi(): NodeRedisBatch {

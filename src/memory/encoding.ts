@@ -1,48 +1,107 @@
 /**
- * OBJECT ENCODING: the encoding redis-server 7.0 would report for the same value, with its
- * built-in default thresholds (no config file). Strings: `int` (a canonical 64-bit integer of at most 20 characters),
- * `embstr` (at most 44 bytes) or `raw`, unless the command that wrote it fixes it (values.ts:
- * in-place writes are `raw`, INCRBYFLOAT `embstr`). Hashes: `listpack` up to 512 fields with
- * fields and values of at most 64 bytes, else `hashtable`; sets: `intset` up to 512 integer
- * members, else `hashtable`; sorted sets: `listpack` up to 128 members of at most 64 bytes, else
- * `skiplist`; lists `quicklist`; streams `stream`. Redis never converts back, nor does this: a
- * container that grew past the entry limit ({@link noteSize}, on every write) or took a long or
- * non-integer element (HSET/HSETNX/HMSET, SADD/SMOVE, ZADD/ZINCRBY call the note functions)
- * stays converted. A copy (COPY, RESTORE) is re-derived from its content.
+ * OBJECT ENCODING: the encoding redis-server 7.0 would report for the same value and the same
+ * CONFIG thresholds ({@link EncodingLimits}: `hash-max-listpack-entries|value`,
+ * `zset-max-listpack-entries|value`, `set-max-intset-entries`, built-in defaults 512/64, 128/64,
+ * 512). Strings: `int` (a canonical 64-bit integer of at most 20 characters), `embstr` (at most
+ * 44 bytes) or `raw`, unless the command that wrote it fixes it (values.ts: in-place writes are
+ * `raw`, INCRBYFLOAT `embstr`). Lists `quicklist`, streams `stream`.
+ *
+ * Hashes, sets and sorted sets are decided on writes, as Redis converts them, with the thresholds
+ * of that moment: a container starts compact (listpack/intset) and is converted for good by the
+ * writes Redis checks, with its rules (the note functions, O(1), called by HSET, HSETNX, HINCRBY*
+ * — any field set —, SADD, SMOVE, ZADD, ZINCRBY — a new element —): past the entry limit, or a
+ * long or non-integer element. Redis never converts back, nor does this, but for the values it
+ * builds whole: stores (SINTERSTORE…, ZUNIONSTORE…, ZRANGESTORE), RESTORE and SPOP's "keep the
+ * remaining elements" path, derived from their content ({@link deriveEncoding}). COPY keeps the
+ * source's encoding ({@link copyEncoding}), as Redis's dup functions do; RENAME and MOVE keep the
+ * value itself. Only converted containers are remembered (a WeakSet): nothing per compact key.
  */
 import type { Value } from "./values";
 
-// redis-server's built-in defaults (what it runs with without a config file; the sample redis.conf sets 128 for hashes).
-const HASH_ENTRIES = 512; // hash-max-listpack-entries
-const ZSET_ENTRIES = 128; // zset-max-listpack-entries
-const LISTPACK_VALUE = 64; // hash-max-listpack-value, zset-max-listpack-value
-const INTSET_ENTRIES = 512; // set-max-intset-entries
+/** Redis 7.0's conversion thresholds, one per engine, changed by CONFIG SET (encoding-config.ts). */
+export class EncodingLimits {
+  /** `hash-max-listpack-entries` (alias `hash-max-ziplist-entries`): redis-server's built-in default, 512. */
+  hashEntries = 512;
+  /** `hash-max-listpack-value` (alias `hash-max-ziplist-value`): longest field or value of a listpack hash. */
+  hashValue = 64;
+  /** `zset-max-listpack-entries` (alias `zset-max-ziplist-entries`). */
+  zsetEntries = 128;
+  /** `zset-max-listpack-value` (alias `zset-max-ziplist-value`): longest member of a listpack sorted set. */
+  zsetValue = 64;
+  /** `set-max-intset-entries` (Redis caps it at 2^30: the intset's own limit). */
+  intsetEntries = 512;
+  /** `list-max-listpack-size` (alias `list-max-ziplist-size`): kept for CONFIG only, lists are always `quicklist` in 7.0. */
+  listSize = -2;
+  /** `list-compress-depth`: kept for CONFIG only (the engine does not compress). */
+  listCompress = 0;
+}
+
 const EMBSTR_LIMIT = 44; // OBJ_ENCODING_EMBSTR_SIZE_LIMIT
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
+const INTSET_CAP = 2 ** 30;
 
-/** Containers that grew past their compact encoding's entry limit (Redis keeps them converted). */
+/** Containers in their big encoding (hashtable/skiplist); absent: compact (listpack/intset). */
 const converted = new WeakSet<object>();
 
-/** Records a container's size after a write: past the compact limit it stays converted. */
-export function noteSize(value: Value, n: number): void {
-  if ((value.type === "hash" && n > HASH_ENTRIES) || (value.type === "zset" && n > ZSET_ENTRIES)) converted.add(value.v);
-  else if (value.type === "set" && n > INTSET_ENTRIES) converted.add(value.v);
+type Container = Extract<Value, { type: "hash" | "set" | "zset" }>;
+
+function entryLimit(value: Container, limits: EncodingLimits): number {
+  if (value.type === "hash") return limits.hashEntries;
+  if (value.type === "zset") return limits.zsetEntries;
+  return Math.min(limits.intsetEntries, INTSET_CAP);
 }
 
-/** A hash field was written: a field or value past 64 bytes converts a listpack hash for good. */
-export function noteHashEntry(h: Map<string, Buffer>, field: string, value: Buffer): void {
-  if (field.length > LISTPACK_VALUE || value.length > LISTPACK_VALUE) converted.add(h);
+/** Whether Redis would hold this content in its big encoding. */
+function isBig(value: Container, limits: EncodingLimits): boolean {
+  if (value.v.size > entryLimit(value, limits)) return true;
+  switch (value.type) {
+    case "hash":
+      for (const [field, v] of value.v) if (field.length > limits.hashValue || v.length > limits.hashValue) return true;
+      return false;
+    case "set":
+      for (const member of value.v) if (!isInt64(member)) return true;
+      return false;
+    case "zset":
+      for (const member of value.v.scores.keys()) if (member.length > limits.zsetValue) return true;
+      return false;
+  }
 }
 
-/** A set member was added: a non-integer converts an intset for good. */
-export function noteSetMember(s: Set<string>, member: string): void {
-  if (s.size <= INTSET_ENTRIES && !converted.has(s) && !isInt64(member)) converted.add(s);
+/**
+ * A value built whole (SINTERSTORE/SUNIONSTORE/SDIFFSTORE, ZUNIONSTORE/ZINTERSTORE/ZDIFFSTORE,
+ * ZRANGESTORE, RESTORE) or rebuilt (SPOP with a count that keeps few members): its encoding
+ * derived from its content with the current thresholds, as Redis does for these. O(n), like the
+ * command that built it.
+ */
+export function deriveEncoding(value: Value, limits: EncodingLimits): void {
+  if (value.type !== "hash" && value.type !== "set" && value.type !== "zset") return;
+  if (isBig(value, limits)) converted.add(value.v);
+  else converted.delete(value.v);
 }
 
-/** A sorted-set member was added: one past 64 bytes converts a listpack sorted set for good. */
-export function noteZsetMember(z: object, member: string): void {
-  if (member.length > LISTPACK_VALUE) converted.add(z);
+/**
+ * A hash field was set (HSET, HSETNX, HINCRBY*; after the write): Redis's hashTypeSet converts a
+ * listpack hash when the field or value is longer than `hash-max-listpack-value` or the hash now
+ * has more than `hash-max-listpack-entries` fields (an update counts too, as in Redis).
+ */
+export function noteHashEntry(h: Map<string, Buffer>, field: string, value: Buffer, limits: EncodingLimits): void {
+  if (field.length > limits.hashValue || value.length > limits.hashValue || h.size > limits.hashEntries) converted.add(h);
+}
+
+/** A new set member was added (SADD, SMOVE; after the write): a non-integer, or more than `set-max-intset-entries` members, converts an intset. */
+export function noteSetMember(s: Set<string>, member: string, limits: EncodingLimits): void {
+  if (!converted.has(s) && (s.size > Math.min(limits.intsetEntries, INTSET_CAP) || !isInt64(member))) converted.add(s);
+}
+
+/** A new sorted-set member was inserted (ZADD, ZINCRBY; after the write): one past `zset-max-listpack-value`, or more than `zset-max-listpack-entries` members, converts it. */
+export function noteZsetMember(z: { readonly size: number }, member: string, limits: EncodingLimits): void {
+  if (member.length > limits.zsetValue || z.size > limits.zsetEntries) converted.add(z);
+}
+
+/** COPY: the copy keeps the source's encoding (Redis's hashTypeDup, setTypeDup, zsetDup). */
+export function copyEncoding(from: Value, to: Value): void {
+  if (converted.has(from.v)) converted.add(to.v);
 }
 
 /** Redis's string2ll: a canonical signed 64-bit integer ("0", no sign on 0, no leading zeros, no spaces). */
@@ -52,6 +111,7 @@ export function isInt64(text: string): boolean {
   return n >= INT64_MIN && n <= INT64_MAX;
 }
 
+/** OBJECT ENCODING of a value. */
 export function encodingOf(value: Value): string {
   switch (value.type) {
     case "string": {
@@ -64,30 +124,20 @@ export function encodingOf(value: Value): string {
       return "quicklist";
     case "stream":
       return "stream";
-    case "hash": {
-      const h = value.v;
-      if (converted.has(h) || h.size > HASH_ENTRIES) return "hashtable";
-      for (const [field, v] of h) if (field.length > LISTPACK_VALUE || v.length > LISTPACK_VALUE) return "hashtable";
-      return "listpack";
-    }
-    case "set": {
-      const s = value.v;
-      if (converted.has(s) || s.size > INTSET_ENTRIES) return "hashtable";
-      for (const member of s) if (!isInt64(member)) return "hashtable";
-      return "intset";
-    }
-    case "zset": {
-      const z = value.v;
-      if (converted.has(z) || z.size > ZSET_ENTRIES) return "skiplist";
-      for (const member of z.scores.keys()) if (member.length > LISTPACK_VALUE) return "skiplist";
-      return "listpack";
+    default: {
+      const big = converted.has(value.v);
+      if (value.type === "hash") return big ? "hashtable" : "listpack";
+      if (value.type === "set") return big ? "hashtable" : "intset";
+      return big ? "skiplist" : "listpack";
     }
   }
 }
 
 /** OBJECT REFCOUNT: Redis shares the integers 0–9999 (refcount INT_MAX) unless an LRU/LFU maxmemory policy is set. */
 export function refcountOf(value: Value, lruPolicy: boolean): number {
-  if (value.type !== "string" || lruPolicy || encodingOf(value) !== "int") return 1;
-  const n = Number(value.v.toString("latin1"));
+  if (value.type !== "string" || lruPolicy) return 1;
+  const text = value.v.toString("latin1");
+  if (value.enc !== undefined || value.v.length > 20 || !isInt64(text)) return 1;
+  const n = Number(text);
   return n >= 0 && n < 10000 ? 2147483647 : 1;
 }

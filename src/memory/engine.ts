@@ -10,6 +10,7 @@ import { toErrorReply } from "./errors";
 import { CommandTable } from "./command-table";
 import { ActiveExpiry } from "./expiry";
 import { Keyspace } from "./keyspace";
+import { EncodingLimits } from "./encoding";
 import { ErrorReply, StatusReply } from "./protocol";
 import type { ClientDescription, Dispatcher, QueuedCall, Reply, ScriptingHost, Session } from "./protocol";
 import { newClientState, touchWatchers, unwatchAll } from "./transactions-state";
@@ -64,6 +65,8 @@ export class Engine implements Dispatcher {
   readonly memory: Maxmemory;
   /** @internal Open sessions and CLIENT TRACKING state (tracking.ts). */
   readonly tracking = new Tracking();
+  /** @internal CONFIG's encoding thresholds (encoding.ts), shared by the databases. */
+  readonly encodingLimits = new EncodingLimits();
   /** @internal `notify-keyspace-events` and the hubs keyspace notifications go to (notify.ts). */
   readonly notifier = new KeyspaceNotifier();
   private readonly table = new CommandTable(allCommands);

@@ -4,7 +4,6 @@
  */
 import type { ClientState } from "./command";
 import { fail, WRONGTYPE } from "./errors";
-import { noteSize } from "./encoding";
 import { ExpiryMap } from "./expiry-map";
 import { elementCount, estimateKeyBytes, SAMPLES, sampleElementBytes } from "./memory-size";
 import type { TypeName, Value, ValueOf } from "./values";
@@ -226,7 +225,6 @@ export class Keyspace {
       if (value.type !== "string") {
         // Re-sample small containers always, large ones every 64th size (the average drifts slowly).
         const n = elementCount(value);
-        noteSize(value, n); // OBJECT ENCODING: past the compact limit a container stays converted
         const cached = this.elementBytes.get(key);
         if (cached === undefined || n <= SAMPLES || (n & 63) === 0) this.elementBytes.set(key, (avg = sampleElementBytes(value)));
         else avg = cached;

@@ -25,7 +25,7 @@ function backlenSize(l: number): number {
 }
 
 /** `lpStringToInt64`: the integer a listpack stores a string as, or undefined. */
-function asInt64(b: Buffer): bigint | undefined {
+export function asInt64(b: Buffer): bigint | undefined {
   if (b.length === 0 || b.length >= 21) return undefined;
   const s = b.toString("latin1");
   if (!/^(?:0|-?[1-9][0-9]*)$/.test(s)) return undefined;

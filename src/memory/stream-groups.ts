@@ -64,12 +64,15 @@ export interface StreamKey {
   readonly key: string;
 }
 
-/** streamCreateConsumer: undefined when it exists; a new consumer is announced (`xgroup-createconsumer`). */
-export function createConsumer(g: Group, name: string, now: number, at: StreamKey): Consumer | undefined {
+/**
+ * streamCreateConsumer: undefined when it exists; a new consumer is announced (`xgroup-createconsumer`)
+ * when `at` is given (RESTORE loads consumers without notifying, as Redis's SCC_NO_NOTIFY).
+ */
+export function createConsumer(g: Group, name: string, now: number, at?: StreamKey): Consumer | undefined {
   if (g.consumers.has(name)) return undefined;
   const c: Consumer = { name, seenTime: now, pel: new IdMap() };
   g.consumers.set(name, c);
-  notify(at, NOTIFY_STREAM, "xgroup-createconsumer", at.key);
+  if (at) notify(at, NOTIFY_STREAM, "xgroup-createconsumer", at.key);
   return c;
 }
 

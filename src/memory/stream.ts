@@ -25,7 +25,8 @@ export interface Entry {
   readonly bytes: number;
 }
 
-interface Node {
+/** A macro node: its master ID and fields (the rax key and listpack header) and its entries, tombstones included. */
+export interface Node {
   readonly master: StreamId;
   readonly masterFields: readonly Buffer[];
   readonly entries: Entry[];
@@ -46,7 +47,8 @@ function nodeBytes(n: Node): number {
   return LISTPACK_OVERHEAD + header + n.entryBytes;
 }
 
-function sameFields(node: Node, fields: readonly Buffer[]): boolean {
+/** Whether an entry's fields are the node's master fields (STREAM_ITEM_FLAG_SAMEFIELDS). */
+export function sameFields(node: Node, fields: readonly Buffer[]): boolean {
   if (fields.length / 2 !== node.masterFields.length) return false;
   return node.masterFields.every((f, i) => f.equals(fields[2 * i]!));
 }
@@ -217,6 +219,27 @@ export class Stream {
     if (this.length === 0) this.firstId = 0n;
     else if (deleted) this.refreshFirstId();
     return deleted;
+  }
+
+  /** The macro nodes in ID order, as DUMP writes them (rdb/stream.ts). */
+  nodeList(): readonly Node[] {
+    return this.nodes;
+  }
+
+  /**
+   * Appends a macro node read from a DUMP payload (RESTORE): its entries, tombstones included,
+   * in ID order after every node already there. The counters are the caller's to set.
+   */
+  restoreNode(master: StreamId, masterFields: readonly Buffer[], entries: ReadonlyArray<{ id: StreamId; fields: readonly Buffer[]; deleted: boolean }>): void {
+    const node: Node = { master, masterFields, entries: [], live: 0, tombstones: 0, entryBytes: 0 };
+    for (const e of entries) {
+      const bytes = entryBytes(e.id, master, e.fields, sameFields(node, e.fields));
+      node.entries.push({ id: e.id, fields: e.fields, deleted: e.deleted, bytes });
+      node.entryBytes += bytes;
+      if (e.deleted) node.tombstones++;
+      else node.live++;
+    }
+    this.nodes.push(node);
   }
 
   /** A deep copy (COPY). */

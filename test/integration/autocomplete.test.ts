@@ -143,6 +143,30 @@ describeBackends("autocomplete", (ctx) => {
     expect(titles(await ac.search("🍕"))).toEqual(["Pizza 🍕 Place"]);
   });
 
+  it("answers text of every UTF-8 width the same from a computed and a cached answer, and reads an older cached answer", async () => {
+    const { raw } = ctx();
+    const ac = ctx().db.autocomplete<{ note: string }>(unique("widths"));
+    const items = [
+      { id: "é1", type: "ü", title: "Zoë café", score: 4, data: { note: "déjà vu" } },
+      { id: "東1", type: "都", title: "Zoo 東京都", score: 3, data: { note: "京都 and ascii" } },
+      { id: "🍕1", type: "🐘", title: "Zoom 🍕 𝄞 clef", score: 2, data: { note: "𝄞🍕 astral:\u0000:colon" } },
+      { id: "a:1", title: "Zoology", score: 1, data: { note: "plain" } },
+    ];
+    await ac.addMany(items);
+    const expected = items.map(({ id, type, title, score, data }) => ({ id, type: type ?? "", title, score, data }));
+    const computed = await ac.search("zo");
+    expect(computed).toEqual(expected);
+    expect(await ac.search("zo")).toEqual(expected); // the cached answer (UTF-16 lengths)
+    expect(await ac.search("zo", { offset: 1, limit: 2 })).toEqual(expected.slice(1, 3)); // a page of it
+    // An answer cached by an older version counts bytes ("<bytes>:<part>…" without the "~").
+    const g = String(await raw.call("get", `${ac.tag}:g`));
+    const pairs = (await raw.call("hgetall", ac.keys.items)) as string[] | Record<string, string>;
+    const records = new Map(Array.isArray(pairs) ? pairs.flatMap((x, i) => (i % 2 === 0 ? [[String(x), String(pairs[i + 1])]] : [])) : Object.entries(pairs));
+    const older = expected.map((e) => `${e.type}\u0000${e.id}`).flatMap((key) => [key, records.get(key)!]).map((s) => `${Buffer.byteLength(s)}:${s}`).join("");
+    await raw.call("set", `${ac.tag}:a:${g}:ezoo`, older);
+    expect(await ac.search("zoo")).toEqual(expected); // the answer of "zo", cached as "zoo"'s: proof it came from the cache
+  });
+
   it("handles apostrophes: o'hare, ohare and hare all find O'Hare", async () => {
     const ac = await cities();
     for (const q of ["o'hare", "ohare", "O’Hare", "hare", "oh"]) expect(titles(await ac.search(q))).toEqual(["O'Hare"]);

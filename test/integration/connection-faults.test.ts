@@ -156,6 +156,41 @@ describe.skipIf(!standalone || standalone.external)("faults on a standalone serv
     }, 120_000);
   }
 
+  // ioredis auto-pipelining returns its own promises (not the queued commands'): the watch then wraps each call.
+  it.each([false, true])("calls whose connection closes before their replies settle at once as \"may have applied\" (not at their command timeout), script calls too (ioredis auto-pipelining: %s)", async (enableAutoPipelining) => {
+    // An ioredis client of the caller's (ioredis's default maxRetriesPerRequest: it does not flush
+    // its queue at the first reconnect, and drops the lost commands unsettled when it is ready).
+    const given = driver === "node-redis" ? undefined : new Redis({ host: "127.0.0.1", port: proxy.port, retryStrategy: () => 5, autoResendUnfulfilledCommands: false, commandTimeout: 4000, enableAutoPipelining });
+    given?.on("error", () => undefined);
+    const db = given ? new Database(given, { prefix: "fault-lost" }) : open("fault-lost", { commandTimeout: 4000 });
+    const hash = db.hash<string>("h");
+    const script = db.script({ name: "lostScript", keys: 1, lua: "return redis.call('HLEN', KEYS[1])", parse: Number });
+    try {
+      await whenConnected(() => hash.set("f", "v"));
+      expect(await script(["h"])).toBe(1); // loaded: the lost call below is an EVALSHA
+      proxy.blackhole(true);
+      const calls = [hash.get("f"), hash.set("g", "w"), script(["h"])].map((p) => p.then(() => "resolved", (e: unknown) => e));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const started = Date.now();
+      proxy.blackhole(false);
+      proxy.cutAll();
+      const outcomes = await Promise.all(calls);
+      expect(Date.now() - started).toBeLessThan(2000);
+      for (const [i, outcome] of outcomes.entries()) {
+        expect(outcome, `call ${i}`).toBeInstanceOf(ConnectionError);
+        expect((outcome as ConnectionError).mayHaveApplied, `call ${i}`).toBe(true);
+      }
+      // The client reconnects and the Database keeps working. (With auto-pipelining, ioredis's first
+      // call after the reconnect waits for its command timeout: so before issue 16's changes too.)
+      expect(await whenConnected(() => hash.get("f"))).toBe("v");
+    } finally {
+      proxy.blackhole(false);
+      await raw.del("fault-lost:h");
+      await db.close();
+      given?.disconnect();
+    }
+  }, 20_000);
+
   it("a blocking pop settles within its timeout plus the command timeout when the server goes silent, without an unhandled error event", async () => {
     const errors = vi.spyOn(console, "error");
     const db = open("fault-silent", { commandTimeout: 500 });

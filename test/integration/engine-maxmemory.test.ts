@@ -149,6 +149,17 @@ describe.skipIf(why !== undefined)(`maxmemory CONFIG and OOM texts vs redis-serv
     for (const argv of cases) expect(await reply(sides.memory, ...argv), argv.join(" ")).toEqual(await reply(sides.redis, ...argv));
   });
 
+  it("an empty keyspace is already over maxmemory 1 (the baseline counts, as Redis's): writes get OOM", async () => {
+    for (const c of [sides.redis, sides.memory]) {
+      await c.flushall();
+      await c.call("config", "set", "maxmemory", "1");
+    }
+    const cases = [["dbsize"], ["set", "a", "1"], ["rpush", "l", "x"], ["get", "a"], ["del", "a"], ["dbsize"]];
+    for (const argv of cases) expect(await reply(sides.memory, ...argv), argv.join(" ")).toEqual(await reply(sides.redis, ...argv));
+    expect(await reply(sides.memory, "set", "a", "1")).toMatch(/^!OOM /);
+    for (const c of [sides.redis, sides.memory]) await c.call("config", "set", "maxmemory", "0");
+  });
+
   it("over the limit with noeviction, the same commands answer the same (OOM on writes, reads and DEL work)", async () => {
     for (const c of [sides.redis, sides.memory]) {
       await c.call("set", "k", "v");

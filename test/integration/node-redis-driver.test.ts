@@ -125,6 +125,29 @@ describe.skipIf(!standalone)("new Database(node-redis client)", () => {
     }
   });
 
+  it("answers strings and numbers from a client that maps reply types (its own commandOptions, or withTypeMapping())", async () => {
+    const BLOB = 36;
+    const INTEGER = 58;
+    const mapped = createClient({ RESP: 2, ...socket(), commandOptions: { typeMapping: { [BLOB]: Buffer } } });
+    await mapped.connect();
+    const proxied = mapped.withTypeMapping({ [BLOB]: Buffer, [INTEGER]: String } as never);
+    try {
+      for (const [i, client] of [mapped, proxied].entries()) {
+        const db = new Database(client as never, { prefix: `${P}tm${i}` });
+        const hash = db.hash<string>("h");
+        expect(await hash.set("k", "v")).toBe(true);
+        expect(await hash.get("k")).toBe("v");
+        expect(await hash.size()).toBe(1);
+        expect(await db.client.call("hget", `${P}tm${i}:h`, "k")).toBe("v");
+        expect(await db.client.callBuffer("hget", `${P}tm${i}:h`, "k")).toEqual(Buffer.from("v"));
+        await hash.clear();
+        await db.close();
+      }
+    } finally {
+      await mapped.close();
+    }
+  });
+
   it("refuses RESP3 (node-redis 6's default), a keyPrefix, and a pool", () => {
     const resp3 = createClient(socket());
     const prefixed = createClient({ RESP: 2, keyPrefix: "p:", ...socket() });

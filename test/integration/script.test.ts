@@ -34,6 +34,15 @@ describeBackends("db.script", (ctx) => {
     expect((err as ScriptError).script).toBe("bad");
   });
 
+  it("an error reply without a standard prefix (redis.error_reply) is a ScriptError too, not a connection failure", async () => {
+    const { db } = ctx();
+    const locked = db.script({ name: "locked", lua: "return redis.error_reply('LOCKED by someone')", keys: 0 });
+    const err = await locked([]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ScriptError);
+    expect((err as ScriptError).script).toBe("locked");
+    expect((err as Error).message).toContain("LOCKED by someone");
+  });
+
   it("checks the key count", async () => {
     const { db } = ctx();
     const one = db.script({ name: "one", lua: "return 1", keys: 1 });

@@ -2,13 +2,15 @@
  * The backends every behavioural suite runs on. A suite is written once with
  * {@link describeBackends} and runs on each backend: standalone redis-server, a 3-master
  * cluster and the embedded memory engine. The server backends' Databases get ioredis 6
- * clients, or ioredis 5 (`NARWHAL_IOREDIS=5`), or node-redis (`NARWHAL_DRIVER=node-redis`). Each suite gets a Database
+ * clients, or ioredis 5 (`NARWHAL_IOREDIS=5`), or node-redis 6 (`NARWHAL_DRIVER=node-redis`) or 5
+ * (`NARWHAL_DRIVER=node-redis NARWHAL_NODE_REDIS=5`). Each suite gets a Database
  * with a prefix of its own, so suites never see each other's keys and nothing is flushed.
  */
 import { randomBytes } from "node:crypto";
 import { Redis as Redis6, Cluster as Cluster6 } from "ioredis";
 import { Redis as Redis5, Cluster as Cluster5 } from "ioredis5";
-import { createClient, createCluster } from "redis";
+import { createClient as createClient6, createCluster as createCluster6 } from "redis";
+import { createClient as createClient5, createCluster as createCluster5 } from "redis5";
 import { afterAll, beforeAll, describe, inject } from "vitest";
 import type { ClientLike } from "../../src/client";
 import { Database } from "../../src/database";
@@ -52,6 +54,12 @@ const ClusterClass = (ioredisMajor === 5 ? Cluster5 : Cluster6) as unknown as An
  * witness of what the Database wrote).
  */
 export const driver = process.env.NARWHAL_DRIVER === "node-redis" ? "node-redis" : "ioredis";
+
+/** Which node-redis major the node-redis driver uses: `NARWHAL_NODE_REDIS=5` selects node-redis 5 (CI runs both). */
+export const nodeRedisMajor = process.env.NARWHAL_NODE_REDIS === "5" ? 5 : 6;
+// The two majors' factories have incompatible option types; the suites pass the options both accept.
+const createClient = (nodeRedisMajor === 5 ? createClient5 : createClient6) as unknown as typeof createClient6;
+const createCluster = (nodeRedisMajor === 5 ? createCluster5 : createCluster6) as unknown as typeof createCluster6;
 
 /** A connected node-redis client (its adapter: the suites call `.call()`/`.on()` on clients); `new Database(adapter)` checks the node-redis client under it. */
 function nodeRedisStandalone(where: { url?: string; path?: string }, name?: string): ClientLike {
@@ -145,7 +153,8 @@ async function cleanup(raw: ClientLike, prefix: string): Promise<void> {
 export function describeBackends(title: string, body: (ctx: () => SuiteContext) => void, options: SuiteOptions = {}): void {
   for (const backend of backends()) {
     // The driver is named when it is not the default, so a report says what ran.
-    const name = driver !== "ioredis" && backend.name !== "memory" ? `${title} [${backend.name}, ${driver}]` : `${title} [${backend.name}]`;
+    const label = driver === "node-redis" ? `node-redis ${nodeRedisMajor}` : driver;
+    const name = driver !== "ioredis" && backend.name !== "memory" ? `${title} [${backend.name}, ${label}]` : `${title} [${backend.name}]`;
     if (backend.unavailable) {
       describe.skip(`${name}: not run, ${backend.unavailable}`, () => body(() => ({}) as SuiteContext));
       continue;

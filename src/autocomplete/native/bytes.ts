@@ -40,3 +40,13 @@ export function recordFields(record: string): { score: string; folded: string } 
 export function memberKey(member: string): string {
   return member.slice(member.indexOf("\0") + 1);
 }
+
+/** The Lua `utf16_len` of UTF-8 bytes: bytes that start a character, plus one per 4-byte character (a surrogate pair in JS). */
+export function utf16Length(b: Buffer): number {
+  let n = 0;
+  for (const byte of b) {
+    if (byte < 0x80 || byte > 0xbf) n++;
+    if (byte >= 0xf0 && byte <= 0xf7) n++;
+  }
+  return n;
+}

@@ -7,13 +7,13 @@
 import { fuzzyVariants } from "./search-fuzzy";
 import { better, matchIn, parseQuery } from "./search-query";
 import type { Hit, Query } from "./search-query";
-import { charLength } from "./bytes";
+import { charLength, utf16Length } from "./bytes";
 import { pageOf } from "./search-page";
 import { Trie, byteOrder, prefixes } from "./trie";
 import type { NativeScript, Reply, ScriptCalls } from "../../memory/native";
 
 /** SHA1 of the autocomplete-search.lua this file mirrors; a unit test fails when the Lua changes. */
-export const AUTOCOMPLETE_SEARCH_SHA = "ceb987b2e191f19e9e8a0c1d8bfe62a129f84b8d";
+export const AUTOCOMPLETE_SEARCH_SHA = "9cbf46176391745835304af54b42ceab3431fc07";
 
 class SearchRun {
   private readonly counts = new Map<string, number>();
@@ -292,7 +292,7 @@ class SearchRun {
       const { reply, gone } = pageOf(this.redis, this.d, this.ranked(dead), q, dead);
       if (!gone || round === 3) {
         if (cached === undefined) return reply;
-        const answer = reply.map((b) => `${b.length}:${b.toString("latin1")}`).join("");
+        const answer = `~${reply.map((b) => `${utf16Length(b)}:${b.toString("latin1")}`).join("")}`;
         this.redis.call(["SET", cached, answer, "EX", 600]);
         return Buffer.from(answer, "latin1");
       }

@@ -1,15 +1,16 @@
 /**
  * CONFIG GET / CONFIG SET for the engine's own settings, by Redis's names and defaults. Each
- * family registers its parameters here ({@link registerConfig}); for now the scripting ones:
+ * family registers its parameters here ({@link registerConfig}): the scripting ones here,
  * `lua-time-limit` and its Redis 7 alias `busy-reply-threshold` (ms, default 5000), after which
- * a running script lets other clients in (they get BUSY) and SCRIPT KILL can end it.
+ * a running script lets other clients in (they get BUSY) and SCRIPT KILL can end it; maxmemory
+ * (memory-config.ts); the encoding thresholds (encoding-config.ts).
  */
 import type { Ctx } from "../command";
 import { command } from "../command";
 import type { Engine } from "../engine";
-import { fail } from "../errors";
+import { fail, SYNTAX } from "../errors";
 import { globMatch } from "../glob";
-import { StatusReply, type Reply } from "../protocol";
+import { MapReply, StatusReply, type Reply } from "../protocol";
 
 /** One setting: its value is kept per engine. */
 interface ConfigParameter {
@@ -59,27 +60,54 @@ const nonNegativeMs = (text: string): number | string => {
 
 registerConfig({ names: ["lua-time-limit", "busy-reply-threshold"], initial: 5000, parse: nonNegativeMs });
 
+/**
+ * CONFIG GET pattern [pattern …], as Redis 7.0: a name without glob characters is looked up
+ * (case-insensitively) and answered under the name as given; a pattern matches every name,
+ * aliases included. Each parameter name is answered once. A map in RESP3.
+ */
 function configGet(ctx: Ctx): Reply {
-  const out: Buffer[] = [];
-  for (const pattern of ctx.argv.slice(2).map((a) => a.toString("latin1").toLowerCase())) {
+  const out: Array<[Buffer, Buffer]> = [];
+  const seen = new Set<string>();
+  const add = (reported: string, name: string, p: ConfigParameter) => {
+    seen.add(name);
+    out.push([Buffer.from(reported, "latin1"), Buffer.from(p.bind ? p.bind.get(ctx.engine) : String(configValue(ctx.engine, name)))]);
+  };
+  for (const arg of ctx.argv.slice(2)) {
+    const given = arg.toString("latin1");
+    if (!/[[*?]/.test(given)) {
+      const name = given.toLowerCase();
+      const p = find(name);
+      if (p && !seen.has(name)) add(given, name, p);
+      continue;
+    }
     for (const p of parameters) {
-      for (const name of p.names) {
-        if (globMatch(Buffer.from(pattern), Buffer.from(name), true) && !out.some((b) => b.toString() === name)) out.push(Buffer.from(name), Buffer.from(p.bind ? p.bind.get(ctx.engine) : String(configValue(ctx.engine, name))));
-      }
+      for (const name of p.names) if (!seen.has(name) && globMatch(arg, Buffer.from(name), true)) add(name, name, p);
     }
   }
-  return out;
+  return new MapReply(out);
 }
 
+/**
+ * CONFIG SET name value [name value …], atomic as Redis 7.0's: every name is looked up first
+ * (the first unknown or repeated one fails the call, named as given; an alias and its parameter
+ * are different names, the later wins), then every value is parsed (the first invalid one fails,
+ * named as matched); only then are they all applied.
+ */
 function configSet(ctx: Ctx): Reply {
   const args = ctx.argv.slice(2);
-  if (args.length % 2 !== 0) fail("ERR wrong number of arguments for 'config|set' command");
-  const changes: Array<[ConfigParameter, number]> = [];
+  if (args.length % 2 !== 0) fail(SYNTAX);
+  const named: Array<{ p: ConfigParameter; name: string; text: string }> = [];
   for (let i = 0; i < args.length; i += 2) {
-    const name = args[i]!.toString("latin1").toLowerCase();
+    const given = args[i]!.toString("latin1");
+    const name = given.toLowerCase();
     const p = find(name);
-    if (!p) fail(`ERR Unknown option or number of arguments for CONFIG SET - '${name}'`);
-    const value = p.parse(args[i + 1]!.toString("latin1"));
+    if (!p) fail(`ERR Unknown option or number of arguments for CONFIG SET - '${given}'`);
+    if (named.some((n) => n.name === name)) fail(`ERR CONFIG SET failed (possibly related to argument '${given}') - duplicate parameter`);
+    named.push({ p, name, text: args[i + 1]!.toString("latin1") });
+  }
+  const changes: Array<[ConfigParameter, number]> = [];
+  for (const { p, name, text } of named) {
+    const value = p.parse(text);
     if (typeof value === "string") fail(`ERR CONFIG SET failed (possibly related to argument '${name}') - ${value}`);
     changes.push([p, value]);
   }

@@ -1,11 +1,12 @@
 /**
  * DUMP and RESTORE with Redis's payload format (rdb/value.ts): a DUMP of the engine restores
- * in redis-server 7.0 and a DUMP of redis-server 7.0 restores in the engine (streams excepted).
+ * in redis-server 7.0 and a DUMP of redis-server 7.0 restores in the engine, streams included.
  * RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ f] checks its options, the key,
  * the TTL and the payload in Redis's order and with its error texts; FREQ is accepted and
  * ignored (no LFU policies), IDLETIME sets what OBJECT IDLETIME reports.
  */
 import type { Ctx } from "../command";
+import { deriveEncoding } from "../encoding";
 import { command, keyAt } from "../command";
 import { fail, NOT_INTEGER, SYNTAX } from "../errors";
 import { StatusReply } from "../protocol";
@@ -17,9 +18,7 @@ import { notify, NOTIFY_GENERIC } from "../notify";
 function dump(ctx: Ctx): Reply {
   const value = ctx.db.lookup(keyAt(ctx, 1));
   if (!value) return null;
-  const payload = dumpValue(value);
-  if (!payload) fail("ERR DUMP of a stream is not supported by the embedded engine");
-  return payload;
+  return dumpValue(value);
 }
 
 function longLong(arg: Buffer): number {
@@ -69,10 +68,12 @@ function restore(ctx: Ctx): Reply {
     if (deleted) notify(ctx, NOTIFY_GENERIC, "del", key);
     return new StatusReply("OK");
   }
+  deriveEncoding(value, ctx.engine.encodingLimits); // rdbLoadObject converts by content and the current thresholds
   db.set(key, value);
   if (ttl > 0) db.expires.set(key, ttl);
   if (idle >= 0) value.at = db.accessClock - idle * 1000;
-  if (value.type === "list" || value.type === "zset") db.ready(key);
+  // dbAdd's signalKeyAsReady: clients blocked on the key (BLPOP, BZPOPMIN, XREAD) are served.
+  if (value.type === "list" || value.type === "zset" || value.type === "stream") db.ready(key);
   notify(ctx, NOTIFY_GENERIC, "restore", key);
   return new StatusReply("OK");
 }

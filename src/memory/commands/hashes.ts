@@ -28,7 +28,7 @@ function hset(name: string) {
       const f = id(ctx.argv[i]!);
       if (!h.has(f)) added++;
       h.set(f, ctx.argv[i + 1]!);
-      noteHashEntry(h, f, ctx.argv[i + 1]!);
+      noteHashEntry(h, f, ctx.argv[i + 1]!, ctx.engine.encodingLimits);
     }
     ctx.db.touch(keyAt(ctx, 1));
     notify(ctx, NOTIFY_HASH, "hset", keyAt(ctx, 1));
@@ -56,7 +56,9 @@ function hincrby(ctx: Ctx): Reply {
     ctx.db.deleteIfEmpty(keyAt(ctx, 1));
     fail(OVERFLOW);
   }
-  h.set(f, Buffer.from(result.toString()));
+  const text = Buffer.from(result.toString());
+  h.set(f, text);
+  noteHashEntry(h, f, text, ctx.engine.encodingLimits);
   ctx.db.touch(keyAt(ctx, 1));
   notify(ctx, NOTIFY_HASH, "hincrby", keyAt(ctx, 1));
   return integerReply(result);
@@ -84,6 +86,7 @@ function hincrbyfloat(ctx: Ctx): Reply {
   }
   const buf = Buffer.from(out);
   h.set(f, buf);
+  noteHashEntry(h, f, buf, ctx.engine.encodingLimits);
   ctx.db.touch(key);
   notify(ctx, NOTIFY_HASH, "hincrbyfloat", key);
   return buf;
@@ -125,7 +128,7 @@ export const hashCommands = [
     const f = id(ctx.argv[2]!);
     if (h.has(f)) return 0;
     h.set(f, ctx.argv[3]!);
-    noteHashEntry(h, f, ctx.argv[3]!);
+    noteHashEntry(h, f, ctx.argv[3]!, ctx.engine.encodingLimits);
     ctx.db.touch(keyAt(ctx, 1));
     notify(ctx, NOTIFY_HASH, "hset", keyAt(ctx, 1));
     return 1;

@@ -11,6 +11,7 @@ import { zsetCommands } from "./zsets";
 import { scriptingCommands } from "./scripting";
 import { functionCommands } from "./functions";
 import { configCommands } from "./config";
+import { registerEncodingConfig } from "./encoding-config";
 import { registerMemoryConfig } from "./memory-config";
 import { registerNotifyConfig } from "./notify-config";
 import { serverCommands } from "./server";
@@ -30,6 +31,7 @@ import { dumpCommands } from "./dump";
 import { memoryCommand } from "./memory-usage";
 
 registerMemoryConfig(); // maxmemory and maxmemory-policy in CONFIG GET/SET (a call: sideEffects is false)
+registerEncodingConfig(); // hash-max-listpack-entries… (OBJECT ENCODING thresholds) in CONFIG GET/SET
 registerNotifyConfig(); // notify-keyspace-events
 
 export const allCommands: readonly CommandSpec[] = [

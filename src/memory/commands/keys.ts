@@ -6,6 +6,7 @@ import { fail, INVALID_EXPIRE, NO_SUCH_KEY, SYNTAX } from "../errors";
 import { globMatch } from "../glob";
 import { parseBigInt, int } from "../numbers";
 import { Deque } from "../deque";
+import { copyEncoding } from "../encoding";
 import { StatusReply } from "../protocol";
 import type { Reply } from "../protocol";
 import { matches, parseCursor, parseScanOptions } from "../scan";
@@ -181,7 +182,9 @@ function copy(ctx: Ctx): Reply {
     target.delete(dst);
   }
   const expire = ctx.db.expires.get(src);
-  target.set(dst, cloneValue(value));
+  const copied = cloneValue(value);
+  copyEncoding(value, copied); // before set(): a copy is not derived anew, Redis's dup keeps the encoding
+  target.set(dst, copied);
   if (expire !== undefined) target.expires.set(dst, expire);
   if (blocksOn(value)) target.ready(dst);
   notify({ db: target }, NOTIFY_GENERIC, "copy_to", dst);

@@ -1,7 +1,7 @@
 /** Set commands: SADD, SREM, SMEMBERS, SISMEMBER, SMISMEMBER, SCARD, SPOP, SRANDMEMBER, SMOVE, SINTER/SUNION/SDIFF(+STORE), SINTERCARD, SSCAN. */
 import { bytes, id, is } from "../bytes";
 import type { Ctx } from "../command";
-import { noteSetMember } from "../encoding";
+import { deriveEncoding, noteSetMember } from "../encoding";
 import { command, keyAt } from "../command";
 import { fail, MUST_BE_POSITIVE, SYNTAX } from "../errors";
 import { int } from "../numbers";
@@ -27,7 +27,7 @@ function sadd(ctx: Ctx): Reply {
     const k = id(m);
     if (!s.has(k)) {
       s.add(k);
-      noteSetMember(s, k);
+      noteSetMember(s, k, ctx.engine.encodingLimits);
       added++;
     }
   }
@@ -52,6 +52,8 @@ function srem(ctx: Ctx): Reply {
   return removed;
 }
 
+const SPOP_MOVE_STRATEGY_MUL = 5; // t_set.c
+
 function spop(ctx: Ctx): Reply {
   if (ctx.argv.length > 3) fail(SYNTAX);
   const key = keyAt(ctx, 1);
@@ -71,6 +73,8 @@ function spop(ctx: Ctx): Reply {
   if (!s || count === 0) return new SetReply([]);
   const picked = pickDistinct([...s], count);
   for (const m of picked) s.delete(m);
+  // Redis's case 3 (few elements remain): it builds a new set of the remaining ones, its encoding derived anew.
+  if (s.size > 0 && s.size * SPOP_MOVE_STRATEGY_MUL <= count) deriveEncoding({ type: "set", v: s }, ctx.engine.encodingLimits);
   ctx.db.touch(key);
   notify(ctx, NOTIFY_SET, "spop", key);
   emptied(ctx, s, key);
@@ -109,7 +113,7 @@ function smove(ctx: Ctx): Reply {
   // As Redis: the destination counts as modified (WATCH, tracking) only when the member was added.
   if (!d.has(m)) {
     d.add(m);
-    noteSetMember(d, m);
+    noteSetMember(d, m, ctx.engine.encodingLimits);
     ctx.db.touch(dstKey);
     notify(ctx, NOTIFY_SET, "sadd", dstKey);
   }
@@ -164,7 +168,9 @@ function store(ctx: Ctx, result: Set<string>, event: string): Reply {
     if (ctx.db.delete(dst)) notify(ctx, NOTIFY_GENERIC, "del", dst);
     return 0;
   }
-  ctx.db.set(dst, { type: "set", v: result });
+  const value = { type: "set", v: result } as const;
+  deriveEncoding(value, ctx.engine.encodingLimits); // Redis builds the result member by member: intset while it can be
+  ctx.db.set(dst, value);
   notify(ctx, NOTIFY_SET, event, dst);
   return result.size;
 }

@@ -1,7 +1,7 @@
 /** Sorted-set commands: ZADD, ZINCRBY, ZREM, ZSCORE, ZMSCORE, ZCARD, ZCOUNT, ZLEXCOUNT, ZRANK, ZREVRANK, the ZRANGE family, ZRANGESTORE, ZREMRANGEBY*, ZSCAN. */
 import { id, is } from "../bytes";
 import type { Ctx } from "../command";
-import { noteZsetMember } from "../encoding";
+import { deriveEncoding, noteZsetMember } from "../encoding";
 import { command, keyAt } from "../command";
 import { fail, NOT_FLOAT, SYNTAX } from "../errors";
 import { int, parseDouble } from "../numbers";
@@ -29,7 +29,9 @@ export function storeZSet(ctx: Ctx, dst: string, items: Iterable<Scored>, event:
     if (ctx.db.delete(dst)) notify(ctx, NOTIFY_GENERIC, "del", dst);
     return 0;
   }
-  ctx.db.set(dst, { type: "zset", v: z });
+  const value = { type: "zset", v: z } as const;
+  deriveEncoding(value, ctx.engine.encodingLimits); // zsetConvertToListpackIfNeeded, ZRANGESTORE's pick by size
+  ctx.db.set(dst, value);
   ctx.db.ready(dst);
   notify(ctx, NOTIFY_ZSET, event, dst);
   return z.size;
@@ -98,7 +100,7 @@ function zadd(ctx: Ctx, forceIncr = false): Reply {
           }
         } else if (!(flags & XX)) {
           z.set(member, score);
-          noteZsetMember(z, member);
+          noteZsetMember(z, member, ctx.engine.encodingLimits);
           last = score;
           added++;
           processed++;

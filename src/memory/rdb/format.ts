@@ -15,9 +15,11 @@ export const TYPE = {
   HASH: 4,
   ZSET_2: 5,
   SET_INTSET: 11,
+  STREAM_LISTPACKS: 15,
   HASH_LISTPACK: 16,
   ZSET_LISTPACK: 17,
   LIST_QUICKLIST_2: 18,
+  STREAM_LISTPACKS_2: 19,
 } as const;
 
 /** Thrown by the reader on a malformed payload (RESTORE answers "Bad data format"). */
@@ -45,6 +47,28 @@ export class RdbWriter {
       b.writeBigUInt64BE(BigInt(n), 1);
       this.chunks.push(b);
     }
+  }
+
+  /** A 64-bit unsigned length (stream IDs, counters; a negative read counter as its two's complement). */
+  lengthBig(n: bigint): void {
+    const u = BigInt.asUintN(64, n);
+    if (u <= 0xffffffffn) return this.length(Number(u));
+    const b = Buffer.alloc(9);
+    b[0] = 0x81;
+    b.writeBigUInt64BE(u, 1);
+    this.chunks.push(b);
+  }
+
+  /** Bytes as they are (stream IDs in PELs). */
+  raw(b: Buffer): void {
+    this.chunks.push(b);
+  }
+
+  /** rdbSaveMillisecondTime: 8 bytes little-endian. */
+  millis(t: number): void {
+    const b = Buffer.alloc(8);
+    b.writeBigInt64LE(BigInt(t));
+    this.chunks.push(b);
   }
 
   /** A string as Redis saves it, short of LZF: up to 11 bytes, a canonical integer in 32 bits is integer-encoded. */
@@ -126,6 +150,20 @@ export class RdbReader {
     const { n, encoded } = this.lengthOrEncoding();
     if (encoded) throw new BadFormat("length");
     return n;
+  }
+
+  /** A length of up to 64 bits, unsigned. */
+  lengthBig(): bigint {
+    if (this.at < this.b.length && this.b[this.at] === 0x81) {
+      this.at++;
+      return this.take(8).readBigUInt64BE(0);
+    }
+    return BigInt(this.length());
+  }
+
+  /** rdbLoadMillisecondTime. */
+  millis(): number {
+    return Number(this.take(8).readBigInt64LE(0));
   }
 
   string(decompress: (data: Buffer, length: number) => Buffer | undefined): Buffer {

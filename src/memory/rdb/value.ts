@@ -4,7 +4,8 @@
  * saves them short of LZF), so redis-server 7.0 can RESTORE what the engine dumps; its bytes
  * equal Redis's DUMP for strings up to 20 bytes. `restoreValue` reads those and the encodings
  * Redis 7.0 itself dumps (integer and LZF strings, quicklist-2, listpack hashes and sorted sets,
- * intsets). Streams are not supported either way.
+ * intsets), and streams both ways as Redis 7.0 saves them (rdb/stream.ts: macro nodes as
+ * listpacks, consumer groups with their PELs and consumers).
  */
 import { bytes, id } from "../bytes";
 import { Deque } from "../deque";
@@ -13,9 +14,10 @@ import { ZSet } from "../zset";
 import { BadFormat, RdbReader, RdbWriter, TYPE } from "./format";
 import { intsetMembers, listpackEntries } from "./listpack";
 import { lzfDecompress } from "./lzf";
+import { readStream, writeStream } from "./stream";
 
-/** The DUMP payload of a value; undefined for a stream. */
-export function dumpValue(value: Value): Buffer | undefined {
+/** The DUMP payload of a value. */
+export function dumpValue(value: Value): Buffer {
   const w = new RdbWriter();
   switch (value.type) {
     case "string":
@@ -49,12 +51,14 @@ export function dumpValue(value: Value): Buffer | undefined {
       }
       break;
     case "stream":
-      return undefined;
+      w.byte(TYPE.STREAM_LISTPACKS_2);
+      writeStream(w, value.v);
+      break;
   }
   return w.payload();
 }
 
-/** The value in a payload (footer already verified); throws {@link BadFormat}. Empty containers are refused, as Redis. */
+/** The value in a payload (footer already verified); throws {@link BadFormat}. Empty containers are refused, as Redis (an empty stream is a value). */
 export function restoreValue(payload: Buffer): Value {
   // Redis's loader reads from the whole payload: a body that runs short reads into the footer.
   const r = new RdbReader(payload);
@@ -118,6 +122,9 @@ export function restoreValue(payload: Buffer): Value {
       value = { type: "zset", v: z };
       break;
     }
+    case TYPE.STREAM_LISTPACKS:
+    case TYPE.STREAM_LISTPACKS_2:
+      return { type: "stream", v: readStream(r, str, type === TYPE.STREAM_LISTPACKS_2) };
     default:
       throw new BadFormat(`type ${type}`);
   }

@@ -32,9 +32,16 @@ export class ConnectionOutput {
     this.writer.limit = hard > 0 ? Math.max(0, hard - this.socket.writableLength) : UNLIMITED_REPLY_CAP;
   }
 
-  /** True when the socket's buffer is full: stop reading until {@link writable} resolves. */
+  /**
+   * True when the socket's buffer is full and the client's class has no limit: stop reading
+   * until {@link writable} resolves (bounded memory where Redis would grow without end). Under
+   * a limit Redis keeps executing a client that does not read and closes it at the hard limit,
+   * or once it stayed over the soft one for its seconds, and so does this.
+   */
   get full(): boolean {
-    return this.socket.writableNeedDrain;
+    if (!this.socket.writableNeedDrain) return false;
+    const { hard, soft } = this.limit();
+    return hard === 0 && soft === 0;
   }
 
   /** Stops reading and resolves when the socket can take more (or is gone); reading resumes unless `resume` says no. */
