@@ -23,6 +23,7 @@ import { readOnlyKeys } from "./tracking-keys";
 import { DEFAULT_MAX_REPLY_BYTES } from "./random";
 import { commandName, DENYOOM, Maxmemory, MULTI_CONTROL, OOM_ERROR, SCRIPT_COMMANDS } from "./maxmemory";
 import type { MaxmemoryOptions } from "./maxmemory";
+import { KeyspaceNotifier, NOTIFY_KEY_MISS, READ_LOOKUPS } from "./notify";
 
 export const DATABASES = 16;
 
@@ -80,6 +81,8 @@ export class Engine implements Dispatcher {
    * reply then carries it as an already counted error (CountedErrorReply).
    */
   scriptError: ((message: string) => void) | undefined;
+  /** @internal `notify-keyspace-events` and the hubs keyspace notifications go to (notify.ts). */
+  readonly notifier = new KeyspaceNotifier();
   private readonly table = new CommandTable(allCommands);
   private readonly clients = new WeakMap<Session, ClientState>();
   private readonly expiry: ActiveExpiry;
@@ -100,7 +103,7 @@ export class Engine implements Dispatcher {
     };
     // Keys expire by the key clock: frozen while a script runs (see freezeKeyClock).
     const keyClock = () => this.frozenAt ?? this.now();
-    this.dbs = Array.from({ length: DATABASES }, (_, i) => new Keyspace(i, events, keyClock));
+    this.dbs = Array.from({ length: DATABASES }, (_, i) => new Keyspace(i, events, keyClock, this.notifier));
     this.memory = new Maxmemory(this.dbs, options);
     this.expiry = new ActiveExpiry(this.dbs, keyClock);
     this.expiry.start();
@@ -253,6 +256,11 @@ export class Engine implements Dispatcher {
     }
   }
 
+  /** See {@link Dispatcher.addPublishListener}: keyspace notifications (notify.ts). */
+  addPublishListener(listener: (channel: Buffer, message: Buffer) => void): () => void {
+    return this.notifier.listen(listener);
+  }
+
   /** See {@link Dispatcher.describeClient}. */
   describeClient(session: Session): ClientDescription {
     const t = this.tracking.state(session);
@@ -335,6 +343,8 @@ export class Engine implements Dispatcher {
     const stat = this.commandStats.of(spec.name);
     const started = CommandStats.timesNext(stat) ? performance.now() : -1;
     let reply: Reply | Promise<Reply> = null;
+    // `m` class on: a read command's misses publish `keymiss` (commands never nest inside a read one: no save/restore).
+    ctx.db.missReads = (this.notifier.flags & NOTIFY_KEY_MISS) !== 0 && READ_LOOKUPS.has(spec.name);
     try {
       const r = spec.handler(ctx);
       reply = r instanceof Promise ? r.catch(toErrorReply) : r;
@@ -344,6 +354,7 @@ export class Engine implements Dispatcher {
     } finally {
       CommandStats.ran(stat, started < 0 ? -1 : (performance.now() - started) * 1000, reply instanceof ErrorReply);
       if (this.monitor !== undefined && !fedBefore) this.monitor(session, argv, inScript);
+      ctx.db.missReads = false;
       // Like Redis's call(): a tracking client remembers the keys of its read-only commands (after they ran).
       if (this.tracking.active) {
         const keys = readOnlyKeys(spec.name, argv);

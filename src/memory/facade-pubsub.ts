@@ -3,7 +3,8 @@
  * `punsubscribe` resolve the subscription count, `publish` the number of receivers, and
  * messages arrive as `message`/`messageBuffer` and `pmessage`/`pmessageBuffer` events, at the
  * next microtask (never inside the publisher's call). The MemoryClients of one engine share one
- * hub (the RESP server keeps its own for its connections).
+ * hub (the RESP server keeps its own for its connections); both receive the engine's keyspace
+ * notifications (notify.ts).
  *
  * CLIENT TRACKING invalidations redirected to a subscribed MemoryClient arrive as a
  * `messageBuffer` on `__redis__:invalidate` whose message is the array of keys (null for a
@@ -20,7 +21,12 @@ const INVALIDATE = "__redis__:invalidate";
 
 function hubOf(engine: Engine): PubSubHub {
   let hub = hubs.get(engine);
-  if (!hub) hubs.set(engine, (hub = new PubSubHub()));
+  if (!hub) {
+    hubs.set(engine, (hub = new PubSubHub()));
+    const own = hub;
+    // Keyspace notifications reach the MemoryClients as PUBLISH would (the engine holds the listener as long as it lives).
+    engine.addPublishListener((channel, message) => own.publish(channel, message));
+  }
   return hub;
 }
 

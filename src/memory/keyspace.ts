@@ -7,6 +7,7 @@ import { fail, WRONGTYPE } from "./errors";
 import { ExpiryMap } from "./expiry-map";
 import { elementCount, estimateKeyBytes, SAMPLES, sampleElementBytes } from "./memory-size";
 import type { TypeName, Value, ValueOf } from "./values";
+import { KeyspaceNotifier, NOTIFY_EXPIRED, NOTIFY_KEY_MISS, NOTIFY_NEW } from "./notify";
 
 /** What a Keyspace reports to the engine: modified keys (for WATCH) and keys ready for blocked pops. */
 export interface KeyspaceEvents {
@@ -44,12 +45,27 @@ export class Keyspace {
     readonly index: number,
     private readonly events: KeyspaceEvents,
     private readonly now: () => number,
+    /** The engine's keyspace notifications (`expired` and `new` fire here; command events in the commands). */
+    readonly notifier: KeyspaceNotifier = new KeyspaceNotifier(),
   ) {
     this.accessClock = now();
   }
 
-  /** The value of a live key (expired keys are deleted on the way). */
+  /**
+   * Set by the engine while a command whose lookups are Redis's read lookups (lookupKeyRead) runs
+   * with the `m` notification class on: a miss then publishes `keymiss` (notify.ts).
+   */
+  missReads = false;
+
+  /** The value of a live key (expired keys are deleted on the way); a read command's miss is a `keymiss` event. */
   lookup(key: string): Value | undefined {
+    const value = this.live(key);
+    if (value === undefined && this.missReads) this.notifier.emit(NOTIFY_KEY_MISS, "keymiss", key, this.index);
+    return value;
+  }
+
+  /** lookup without the `keymiss` event (Redis's write lookups: setKey, dbDelete). */
+  private live(key: string): Value | undefined {
     const value = this.data.get(key);
     if (value === undefined) return undefined;
     const at = this.expires.get(key);
@@ -86,6 +102,7 @@ export class Keyspace {
     if (existing !== undefined) return existing;
     const v = make();
     this.data.set(key, { type, v, at: this.accessClock } as Value);
+    if (this.notifier.flags & NOTIFY_NEW) this.notifier.emit(NOTIFY_NEW, "new", key, this.index);
     return v;
   }
 
@@ -95,9 +112,10 @@ export class Keyspace {
 
   /** Stores a value; clears the TTL unless `keepTtl`. Signals WATCH. */
   set(key: string, value: Value, keepTtl = false): void {
-    const old = this.lookup(key);
+    const old = this.live(key);
     value.at = this.accessClock;
     this.data.set(key, value);
+    if (old === undefined && this.notifier.flags & NOTIFY_NEW) this.notifier.emit(NOTIFY_NEW, "new", key, this.index);
     if (!keepTtl) this.expires.delete(key);
     this.touch(key);
     if (old?.type === "stream") this.ready(key); // XREADGROUP waiters learn their stream is gone
@@ -105,7 +123,7 @@ export class Keyspace {
 
   /** Deletes a live key; true when it existed. Signals WATCH. */
   delete(key: string): boolean {
-    const old = this.lookup(key);
+    const old = this.live(key);
     if (old === undefined) return false;
     this.data.delete(key);
     this.expires.delete(key);
@@ -135,6 +153,7 @@ export class Keyspace {
     this.account(key);
     if (this.watched.has(key)) this.events.touched(this, key);
     this.events.modified?.(this, key, true);
+    if (this.notifier.flags & NOTIFY_EXPIRED) this.notifier.emit(NOTIFY_EXPIRED, "expired", key, this.index);
   }
 
   /** Marks WATCHers of `key` dirty and tells client-side caching. Call after every modification. */

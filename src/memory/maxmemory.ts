@@ -12,6 +12,7 @@
  */
 import type { Keyspace } from "./keyspace";
 import { EXPIRE_OVERHEAD } from "./memory-size";
+import { NOTIFY_EVICTED } from "./notify";
 
 export const MAXMEMORY_POLICIES = ["noeviction", "allkeys-lru", "volatile-lru", "volatile-ttl"] as const;
 export type MaxmemoryPolicy = (typeof MAXMEMORY_POLICIES)[number];
@@ -94,6 +95,7 @@ export class Maxmemory {
     if (!best) return false;
     best.db.delete(best.key); // WATCH, tracking and keyspace bookkeeping as any deletion
     this.evictedKeys++;
+    if (best.db.notifier.flags & NOTIFY_EVICTED) best.db.notifier.emit(NOTIFY_EVICTED, "evicted", best.key, best.db.index);
     return true;
   }
 

@@ -85,6 +85,11 @@ export interface Dispatcher {
   monitor?: ((session: Session, argv: readonly Buffer[], inScript: boolean) => void) | undefined;
   /** @internal Set by the RESP server: an error a script's command answered (INFO errorstats counts it then, as Redis does). */
   scriptError?: ((message: string) => void) | undefined;
+  /**
+   * Registers a pub/sub hub for the messages the dispatcher publishes itself (keyspace
+   * notifications), delivered synchronously inside the command; returns the function that removes it.
+   */
+  addPublishListener?(listener: (channel: Buffer, message: Buffer) => void): () => void;
 }
 
 /** A session's state as CLIENT LIST reports it (see {@link Dispatcher.describeClient}). */

@@ -7,6 +7,8 @@ import { IdMap } from "./id-map";
 import type { Entry, Stream } from "./stream";
 import { MAX_ID } from "./stream-id";
 import type { StreamId } from "./stream-id";
+import { notify, NOTIFY_STREAM } from "./notify";
+import type { Keyspace } from "./keyspace";
 
 /** SCG_INVALID_ENTRIES_READ. */
 export const INVALID_READ = -1n;
@@ -56,17 +58,27 @@ export function lookupConsumer(g: Group, name: string, now: number, refresh = tr
   return c;
 }
 
-/** streamCreateConsumer: undefined when it exists. */
-export function createConsumer(g: Group, name: string, now: number): Consumer | undefined {
+/** Where a stream lives, for the `xgroup-createconsumer` notification of streamCreateConsumer. */
+export interface StreamKey {
+  readonly db: Keyspace;
+  readonly key: string;
+}
+
+/**
+ * streamCreateConsumer: undefined when it exists; a new consumer is announced (`xgroup-createconsumer`)
+ * when `at` is given (RESTORE loads consumers without notifying, as Redis's SCC_NO_NOTIFY).
+ */
+export function createConsumer(g: Group, name: string, now: number, at?: StreamKey): Consumer | undefined {
   if (g.consumers.has(name)) return undefined;
   const c: Consumer = { name, seenTime: now, pel: new IdMap() };
   g.consumers.set(name, c);
+  if (at) notify(at, NOTIFY_STREAM, "xgroup-createconsumer", at.key);
   return c;
 }
 
 /** Looks a consumer up (refreshing it) or creates it. */
-export function consumerFor(g: Group, name: string, now: number): Consumer {
-  return lookupConsumer(g, name, now) ?? createConsumer(g, name, now)!;
+export function consumerFor(g: Group, name: string, now: number, at: StreamKey): Consumer {
+  return lookupConsumer(g, name, now) ?? createConsumer(g, name, now, at)!;
 }
 
 /** streamDelConsumer: drops its pending entries from the group PEL too. */

@@ -196,3 +196,15 @@ export function sequenceOf(uniqueScript?: string): fc.Arbitrary<Argv[]> {
 
 /** Sequences without scripts. */
 export const sequence: fc.Arbitrary<Argv[]> = sequenceOf();
+
+/** One family's commands, with the keyspace ones 1 time in 5: sequences that stay on one type reach its deeper paths (pops that empty a key, STORE variants…). */
+const withKeys = (...family: Array<fc.Arbitrary<Argv>>) => fc.oneof({ weight: 4, arbitrary: fc.oneof(...family) }, { weight: 1, arbitrary: fc.oneof(...keyCommands) });
+export const familyCommands: Readonly<Record<string, fc.Arbitrary<Argv>>> = {
+  strings: withKeys(...stringCommands),
+  hashes: withKeys(...hashCommands),
+  lists: withKeys(...listCommands),
+  sets: withKeys(...setCommands),
+  zsets: withKeys(...zsetCommands),
+  streams: fc.oneof(streamCoreFamily, streamGroupFamily),
+  bits: fc.oneof(bitFamily, ...hllCommands),
+};

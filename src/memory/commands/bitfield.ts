@@ -7,6 +7,7 @@ import { integerReply, parseBigInt } from "../numbers";
 import type { Reply } from "../protocol";
 import { bitAt, bitOffset, grown } from "./bits";
 import { int64 } from "./stream-args";
+import { notify, NOTIFY_KEY_MISS, NOTIFY_NEW, NOTIFY_STRING } from "../notify";
 
 type Overflow = "wrap" | "sat" | "fail";
 
@@ -107,7 +108,11 @@ function bitfield(readonlyCommand: boolean) {
     const key = keyAt(ctx, 1);
     let buf: Buffer | undefined;
     let created = false;
-    if (!writes) buf = ctx.db.get(key, "string");
+    if (!writes) {
+      // Only GETs: Redis reads the key with a read lookup (its miss is a `keymiss` event).
+      ctx.db.missReads = (ctx.engine.notifier.flags & NOTIFY_KEY_MISS) !== 0;
+      buf = ctx.db.get(key, "string");
+    }
     else {
       if (readonlyCommand) fail("ERR BITFIELD_RO only supports the GET subcommand");
       const cur = ctx.db.get(key, "string");
@@ -133,10 +138,13 @@ function bitfield(readonlyCommand: boolean) {
       write(buf!, op.offset, op.bits, stored);
       if (created || old !== stored) changes++;
     }
-    if (writes && changes > 0) ctx.db.set(key, { type: "string", v: buf!, enc: "raw" }, true);
-    else if (writes && created) {
+    if (writes && changes > 0) {
+      ctx.db.set(key, { type: "string", v: buf!, enc: "raw" }, true);
+      notify(ctx, NOTIFY_STRING, "setbit", key);
+    } else if (writes && created) {
       ctx.db.data.set(key, { type: "string", v: buf!, enc: "raw", at: ctx.db.accessClock }); // grown, yet no change reported: Redis signals nothing
       ctx.db.account(key);
+      notify(ctx, NOTIFY_NEW, "new", key); // but its dbAdd announces the key
     }
     return out;
   };

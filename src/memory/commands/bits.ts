@@ -6,6 +6,7 @@ import { fail, SYNTAX } from "../errors";
 import { parseBigInt } from "../numbers";
 import type { Reply } from "../protocol";
 import { int64 } from "./stream-args";
+import { notify, NOTIFY_GENERIC, NOTIFY_STRING } from "../notify";
 
 const OFFSET_ERROR = "ERR bit offset is not an integer or out of range";
 /** proto-max-bulk-len: the largest string, in bytes. */
@@ -52,6 +53,7 @@ function setbit(ctx: Ctx): Reply {
     const mask = 1 << (7 - (offset % 8));
     out[byte] = on ? out[byte]! | mask : out[byte]! & ~mask;
     ctx.db.set(key, { type: "string", v: out, enc: "raw" }, true);
+    notify(ctx, NOTIFY_STRING, "setbit", key); // created, grown or changed: as Redis's `dirty || bit changed`
   }
   return old;
 }
@@ -166,7 +168,7 @@ function bitop(ctx: Ctx): Reply {
   const maxLen = Math.max(...sources.map((s) => s.length));
   const dest = keyAt(ctx, 2);
   if (maxLen === 0) {
-    ctx.db.delete(dest);
+    if (ctx.db.delete(dest)) notify(ctx, NOTIFY_GENERIC, "del", dest);
     return 0;
   }
   const out = Buffer.alloc(maxLen);
@@ -182,6 +184,7 @@ function bitop(ctx: Ctx): Reply {
     out[j] = v;
   }
   ctx.db.set(dest, { type: "string", v: out, enc: "raw" });
+  notify(ctx, NOTIFY_STRING, "set", dest);
   return maxLen;
 }
 

@@ -12,6 +12,8 @@ import { ErrorReply, MapReply, SetReply, StatusReply } from "../protocol";
 import type { Reply } from "../protocol";
 
 const OK = new StatusReply("OK");
+/** CLIENT REPLY through the embedded engine (a MemoryClient): refused, each call resolves with its own reply. */
+export const CLIENT_REPLY_EMBEDDED = "ERR CLIENT REPLY is not supported by the embedded engine's clients (every call resolves with its reply); it works on `narwhal serve` connections";
 const str = (b: Buffer | undefined) => (b ? b.toString("latin1") : "");
 const lower = (b: Buffer | undefined) => str(b).toLowerCase();
 
@@ -216,5 +218,7 @@ export const clientCommand = command("client", -2, () => null, {
     }),
     command("client|trackinginfo", 2, trackingInfo),
     command("client|unblock", -3, unblock),
+    // `narwhal serve` answers CLIENT REPLY itself (resp/client-reply.ts); a MemoryClient's call is a promise that needs its reply.
+    command("client|reply", 3, () => fail(CLIENT_REPLY_EMBEDDED)),
   ],
 });

@@ -13,6 +13,7 @@ import { StatusReply } from "../protocol";
 import type { Reply } from "../protocol";
 import { BadFormat, verifyPayload } from "../rdb/format";
 import { dumpValue, restoreValue } from "../rdb/value";
+import { notify, NOTIFY_GENERIC } from "../notify";
 
 function dump(ctx: Ctx): Reply {
   const value = ctx.db.lookup(keyAt(ctx, 1));
@@ -59,17 +60,21 @@ function restore(ctx: Ctx): Reply {
     if (error instanceof BadFormat) fail("ERR Bad data format");
     throw error;
   }
-  if (replace) db.delete(key);
+  const deleted = replace && db.delete(key);
   const now = ctx.engine.now();
   if (ttl > 0 && !absttl) ttl += now;
   // Already expired: nothing is created (a replaced key is gone), and the reply is still OK.
-  if (ttl > 0 && ttl <= now) return new StatusReply("OK");
+  if (ttl > 0 && ttl <= now) {
+    if (deleted) notify(ctx, NOTIFY_GENERIC, "del", key);
+    return new StatusReply("OK");
+  }
   deriveEncoding(value, ctx.engine.encodingLimits); // rdbLoadObject converts by content and the current thresholds
   db.set(key, value);
   if (ttl > 0) db.expires.set(key, ttl);
   if (idle >= 0) value.at = db.accessClock - idle * 1000;
   // dbAdd's signalKeyAsReady: clients blocked on the key (BLPOP, BZPOPMIN, XREAD) are served.
   if (value.type === "list" || value.type === "zset" || value.type === "stream") db.ready(key);
+  notify(ctx, NOTIFY_GENERIC, "restore", key);
   return new StatusReply("OK");
 }
 

@@ -9,6 +9,7 @@ import { MapReply, StatusReply } from "../protocol";
 import type { Reply } from "../protocol";
 import { averageLength, checkPairCount, checkRepeatedReply, pickDistinct, pickOne, pickWithRepeats, randomCount } from "../random";
 import { scanContainer } from "./scan-family";
+import { notify, NOTIFY_GENERIC, NOTIFY_HASH } from "../notify";
 
 function hash(ctx: Ctx): Map<string, Buffer> | undefined {
   return ctx.db.get(keyAt(ctx, 1), "hash");
@@ -30,6 +31,7 @@ function hset(name: string) {
       noteHashEntry(h, f, ctx.argv[i + 1]!, ctx.engine.encodingLimits);
     }
     ctx.db.touch(keyAt(ctx, 1));
+    notify(ctx, NOTIFY_HASH, "hset", keyAt(ctx, 1));
     return name === "hmset" ? new StatusReply("OK") : added;
   };
 }
@@ -58,6 +60,7 @@ function hincrby(ctx: Ctx): Reply {
   h.set(f, text);
   noteHashEntry(h, f, text, ctx.engine.encodingLimits);
   ctx.db.touch(keyAt(ctx, 1));
+  notify(ctx, NOTIFY_HASH, "hincrby", keyAt(ctx, 1));
   return integerReply(result);
 }
 
@@ -85,6 +88,7 @@ function hincrbyfloat(ctx: Ctx): Reply {
   h.set(f, buf);
   noteHashEntry(h, f, buf, ctx.engine.encodingLimits);
   ctx.db.touch(key);
+  notify(ctx, NOTIFY_HASH, "hincrbyfloat", key);
   return buf;
 }
 
@@ -126,6 +130,7 @@ export const hashCommands = [
     h.set(f, ctx.argv[3]!);
     noteHashEntry(h, f, ctx.argv[3]!, ctx.engine.encodingLimits);
     ctx.db.touch(keyAt(ctx, 1));
+    notify(ctx, NOTIFY_HASH, "hset", keyAt(ctx, 1));
     return 1;
   }),
   command("hget", 3, (ctx) => hash(ctx)?.get(id(ctx.argv[2]!)) ?? null),
@@ -141,7 +146,11 @@ export const hashCommands = [
     const key = keyAt(ctx, 1);
     if (n > 0) {
       ctx.db.touch(key);
-      ctx.db.deleteIfEmpty(key);
+      notify(ctx, NOTIFY_HASH, "hdel", key);
+      if (h.size === 0) {
+        ctx.db.deleteIfEmpty(key);
+        notify(ctx, NOTIFY_GENERIC, "del", key);
+      }
     }
     return n;
   }),

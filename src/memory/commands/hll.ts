@@ -6,6 +6,7 @@ import { denseSet, estimate, isHll, patLen, registers, toDense } from "../hll";
 import { createSparse, sparseSet } from "../hll-sparse";
 import { StatusReply } from "../protocol";
 import type { Reply } from "../protocol";
+import { notify, NOTIFY_STRING } from "../notify";
 
 const INVALID = "WRONGTYPE Key is not a valid HyperLogLog string value.";
 const CORRUPT = "INVALIDOBJ Corrupted HLL object detected";
@@ -53,6 +54,7 @@ function pfadd(ctx: Ctx): Reply {
   if (!updated) return 0;
   invalidateCache(v);
   ctx.db.set(key, { type: "string", v, enc: "raw" }, true);
+  notify(ctx, NOTIFY_STRING, "pfadd", key);
   return 1;
 }
 
@@ -83,12 +85,14 @@ function pfcount(ctx: Ctx): Reply {
 
 function pfmerge(ctx: Ctx): Reply {
   const { regs, dense } = merged(ctx, 1);
+  ctx.db.missReads = false; // Redis reads every key (lookupKeyRead), then the destination with a write lookup: no second `keymiss`
   const key = keyAt(ctx, 1);
   let v = hllAt(ctx, 1) ?? createSparse();
   if (dense && v[4] !== 0) v = toDense(v, regsOf(v));
   for (let j = 0; j < regs.length; j++) if (regs[j]! > 0) v = setRegister(v, j, regs[j]!)[0];
   invalidateCache(v);
   ctx.db.set(key, { type: "string", v, enc: "raw" }, true);
+  notify(ctx, NOTIFY_STRING, "pfadd", key); // PFMERGE's event is Redis's `pfadd` too
   return new StatusReply("OK");
 }
 

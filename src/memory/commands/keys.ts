@@ -12,6 +12,7 @@ import type { Reply } from "../protocol";
 import { matches, parseCursor, parseScanOptions } from "../scan";
 import type { Value } from "../values";
 import { ZSet } from "../zset";
+import { notify, NOTIFY_GENERIC } from "../notify";
 
 const OK = new StatusReply("OK");
 
@@ -22,7 +23,11 @@ function blocksOn(value: Value): boolean {
 
 function del(ctx: Ctx): Reply {
   let n = 0;
-  for (let i = 1; i < ctx.argv.length; i++) if (ctx.db.delete(keyAt(ctx, i))) n++;
+  for (let i = 1; i < ctx.argv.length; i++) {
+    if (!ctx.db.delete(keyAt(ctx, i))) continue;
+    n++;
+    notify(ctx, NOTIFY_GENERIC, "del", keyAt(ctx, i));
+  }
   return n;
 }
 
@@ -53,6 +58,8 @@ function rename(nx: boolean) {
     ctx.db.set(dst, value);
     if (expire !== undefined) ctx.db.expires.set(dst, expire);
     if (blocksOn(value)) ctx.db.ready(dst);
+    notify(ctx, NOTIFY_GENERIC, "rename_from", src);
+    notify(ctx, NOTIFY_GENERIC, "rename_to", dst);
     return nx ? 1 : OK;
   };
 }
@@ -94,10 +101,12 @@ function expireCommand(name: string, unitMs: number, absolute: boolean) {
     if (flags & LT && current !== undefined && at >= current) return 0;
     if (when <= now) {
       ctx.db.delete(key);
+      notify(ctx, NOTIFY_GENERIC, "del", key);
       return 1;
     }
     ctx.db.expires.set(key, at);
     ctx.db.touch(key);
+    notify(ctx, NOTIFY_GENERIC, "expire", key);
     return 1;
   };
 }
@@ -173,6 +182,7 @@ function copy(ctx: Ctx): Reply {
   const dst = keyAt(ctx, 2);
   if (target === ctx.db && src === dst) fail("ERR source and destination objects are the same");
   const value = ctx.db.lookup(src);
+  ctx.db.missReads = false; // the source is a read lookup (`keymiss`), the destination a write one
   if (!value) return 0;
   if (target.has(dst)) {
     if (!replace) return 0;
@@ -184,6 +194,7 @@ function copy(ctx: Ctx): Reply {
   target.set(dst, copied);
   if (expire !== undefined) target.expires.set(dst, expire);
   if (blocksOn(value)) target.ready(dst);
+  notify({ db: target }, NOTIFY_GENERIC, "copy_to", dst);
   return 1;
 }
 
@@ -198,6 +209,8 @@ function move(ctx: Ctx): Reply {
   target.set(key, value);
   if (expire !== undefined) target.expires.set(key, expire);
   if (blocksOn(value)) target.ready(key);
+  notify(ctx, NOTIFY_GENERIC, "move_from", key);
+  notify({ db: target }, NOTIFY_GENERIC, "move_to", key);
   return 1;
 }
 
@@ -223,6 +236,7 @@ export const keyCommands = [
     const key = keyAt(ctx, 1);
     if (!ctx.db.has(key) || !ctx.db.expires.delete(key)) return 0;
     ctx.db.touch(key);
+    notify(ctx, NOTIFY_GENERIC, "persist", key);
     return 1;
   }),
   command("keys", 2, (ctx) => {

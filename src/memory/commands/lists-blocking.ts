@@ -6,7 +6,7 @@ import { WRONGTYPE } from "../errors";
 import { ErrorReply } from "../protocol";
 import type { Reply } from "../protocol";
 import { parseKeysThenTimeout, parseMpop, serveOrBlock, timeoutMs } from "./blocking-args";
-import { move, popOne, whereArg } from "./lists";
+import { move, popOne, popped, whereArg } from "./lists";
 
 function bpop(left: boolean) {
   return (ctx: Ctx): Reply | Promise<Reply> => {
@@ -50,7 +50,7 @@ function lmpop(numkeysIndex: number, blocking: boolean) {
       const out: Buffer[] = [];
       while (out.length < count && v.v.length > 0) out.push(left ? v.v.shift()! : v.v.pop()!);
       db.touch(key);
-      db.deleteIfEmpty(key);
+      popped(db, key, v.v, left);
       return [bytes(key), out];
     };
     return serveOrBlock(ctx, keys, "list", blocking, timeout, serve);

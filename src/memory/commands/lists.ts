@@ -8,6 +8,7 @@ import { int, parseBigInt } from "../numbers";
 import { Deque } from "../deque";
 import { StatusReply } from "../protocol";
 import type { Reply } from "../protocol";
+import { notify, NOTIFY_GENERIC, NOTIFY_LIST } from "../notify";
 
 function list(ctx: Ctx, i = 1): Deque<Buffer> | undefined {
   return ctx.db.get(keyAt(ctx, i), "list");
@@ -19,7 +20,21 @@ function push(db: Keyspace, key: string, values: readonly Buffer[], left: boolea
   else for (const v of values) l.push(v);
   db.touch(key);
   db.ready(key);
+  notify({ db }, NOTIFY_LIST, left ? "lpush" : "rpush", key);
   return l.length;
+}
+
+/** After elements were popped from `key`: Redis's `lpop`/`rpop` event, then the key goes (`del`) if empty. */
+export function popped(db: Keyspace, key: string, l: Deque<Buffer>, left: boolean): void {
+  notify({ db }, NOTIFY_LIST, left ? "lpop" : "rpop", key);
+  emptied(db, key, l);
+}
+
+/** A list left empty is deleted, with Redis's `del` event. */
+function emptied(db: Keyspace, key: string, l: Deque<Buffer>): void {
+  if (l.length > 0) return;
+  db.deleteIfEmpty(key);
+  notify({ db }, NOTIFY_GENERIC, "del", key);
 }
 
 function pushCommand(left: boolean, onlyExisting: boolean) {
@@ -36,7 +51,7 @@ export function popOne(db: Keyspace, key: string, left: boolean): Buffer | undef
   if (!l || l.length === 0) return undefined;
   const v = left ? l.shift()! : l.pop()!;
   db.touch(key);
-  db.deleteIfEmpty(key);
+  popped(db, key, l, left);
   return v;
 }
 
@@ -57,7 +72,7 @@ function popCommand(left: boolean, name: string) {
     const out: Buffer[] = [];
     while (out.length < count && l.length > 0) out.push(left ? l.shift()! : l.pop()!);
     ctx.db.touch(key);
-    ctx.db.deleteIfEmpty(key);
+    popped(ctx.db, key, l, left);
     return out;
   };
 }
@@ -97,6 +112,7 @@ function lset(ctx: Ctx): Reply {
   if (i < 0 || i >= l.length) fail(OUT_OF_RANGE);
   l.set(i, ctx.argv[3]!);
   ctx.db.touch(keyAt(ctx, 1));
+  notify(ctx, NOTIFY_LIST, "lset", keyAt(ctx, 1));
   return new StatusReply("OK");
 }
 
@@ -114,6 +130,7 @@ function linsert(ctx: Ctx): Reply {
   items.splice(after ? i + 1 : i, 0, ctx.argv[4]!);
   l.replace(items);
   ctx.db.touch(keyAt(ctx, 1));
+  notify(ctx, NOTIFY_LIST, "linsert", keyAt(ctx, 1));
   return l.length;
 }
 
@@ -144,7 +161,8 @@ function lrem(ctx: Ctx): Reply {
   if (removed > 0) {
     l.replace(items);
     ctx.db.touch(key);
-    ctx.db.deleteIfEmpty(key);
+    notify(ctx, NOTIFY_LIST, "lrem", key);
+    emptied(ctx.db, key, l);
   }
   return removed;
 }
@@ -159,7 +177,8 @@ function ltrim(ctx: Ctx): Reply {
   const kept = r ? l.slice(r[0], r[1] + 1) : [];
   l.replace(kept);
   ctx.db.touch(key);
-  ctx.db.deleteIfEmpty(key);
+  notify(ctx, NOTIFY_LIST, "ltrim", key);
+  emptied(ctx.db, key, l);
   return new StatusReply("OK");
 }
 
@@ -215,8 +234,12 @@ export function move(db: Keyspace, src: string, dst: string, fromLeft: boolean, 
   const s = db.get(src, "list");
   if (!s || s.length === 0) return undefined;
   db.get(dst, "list");
-  const v = popOne(db, src, fromLeft)!;
+  // As Redis's lmoveGenericCommand: pop, push (events of the destination first), then the
+  // source's pop event and its deletion once empty (a one-element rotation keeps its key).
+  const v = fromLeft ? s.shift()! : s.pop()!;
+  db.touch(src);
   push(db, dst, [v], toLeft);
+  popped(db, src, s, fromLeft);
   return v;
 }
 

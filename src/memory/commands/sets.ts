@@ -9,6 +9,7 @@ import { SetReply } from "../protocol";
 import type { Reply } from "../protocol";
 import { averageLength, checkRepeatedReply, pickDistinct, pickOne, pickWithRepeats, randomCount } from "../random";
 import { scanContainer } from "./scan-family";
+import { notify, NOTIFY_GENERIC, NOTIFY_SET } from "../notify";
 
 function set(ctx: Ctx, i = 1): Set<string> | undefined {
   return ctx.db.get(keyAt(ctx, i), "set");
@@ -30,7 +31,10 @@ function sadd(ctx: Ctx): Reply {
       added++;
     }
   }
-  if (added > 0) ctx.db.touch(key);
+  if (added > 0) {
+    ctx.db.touch(key);
+    notify(ctx, NOTIFY_SET, "sadd", key);
+  }
   return added;
 }
 
@@ -42,7 +46,8 @@ function srem(ctx: Ctx): Reply {
   const key = keyAt(ctx, 1);
   if (removed > 0) {
     ctx.db.touch(key);
-    ctx.db.deleteIfEmpty(key);
+    notify(ctx, NOTIFY_SET, "srem", key);
+    emptied(ctx, s, key);
   }
   return removed;
 }
@@ -58,7 +63,8 @@ function spop(ctx: Ctx): Reply {
     const m = pickOne(s, s.size);
     s.delete(m);
     ctx.db.touch(key);
-    ctx.db.deleteIfEmpty(key);
+    notify(ctx, NOTIFY_SET, "spop", key);
+    emptied(ctx, s, key);
     return bytes(m);
   }
   const count = int(ctx.argv[2], MUST_BE_POSITIVE);
@@ -70,7 +76,8 @@ function spop(ctx: Ctx): Reply {
   // Redis's case 3 (few elements remain): it builds a new set of the remaining ones, its encoding derived anew.
   if (s.size > 0 && s.size * SPOP_MOVE_STRATEGY_MUL <= count) deriveEncoding({ type: "set", v: s }, ctx.engine.encodingLimits);
   ctx.db.touch(key);
-  ctx.db.deleteIfEmpty(key);
+  notify(ctx, NOTIFY_SET, "spop", key);
+  emptied(ctx, s, key);
   return setReply(picked);
 }
 
@@ -91,20 +98,24 @@ function srandmember(ctx: Ctx): Reply {
 function smove(ctx: Ctx): Reply {
   const srcKey = keyAt(ctx, 1);
   const dstKey = keyAt(ctx, 2);
-  if (!ctx.db.has(srcKey)) return 0;
+  const srcExists = ctx.db.has(srcKey);
+  ctx.db.has(dstKey); // Redis looks both keys up first: an expired destination goes now (its `expired` event) even when the source is missing
+  if (!srcExists) return 0;
   const src = set(ctx, 1)!;
   const dst = set(ctx, 2);
   const m = id(ctx.argv[3]!);
   if (src === dst) return src.has(m) ? 1 : 0;
   if (!src.delete(m)) return 0;
   ctx.db.touch(srcKey);
-  ctx.db.deleteIfEmpty(srcKey);
+  notify(ctx, NOTIFY_SET, "srem", srcKey);
+  emptied(ctx, src, srcKey);
   const d = dst ?? ctx.db.getOrCreate(dstKey, "set", () => new Set());
   // As Redis: the destination counts as modified (WATCH, tracking) only when the member was added.
   if (!d.has(m)) {
     d.add(m);
     noteSetMember(d, m, ctx.engine.encodingLimits);
     ctx.db.touch(dstKey);
+    notify(ctx, NOTIFY_SET, "sadd", dstKey);
   }
   return 1;
 }
@@ -143,15 +154,24 @@ function diff(sets: Array<Set<string> | undefined>): Set<string> {
   return out;
 }
 
-function store(ctx: Ctx, result: Set<string>): Reply {
+/** A set left empty is deleted, with Redis's `del` event. */
+function emptied(ctx: Ctx, s: Set<string>, key: string): void {
+  if (s.size > 0) return;
+  ctx.db.deleteIfEmpty(key);
+  notify(ctx, NOTIFY_GENERIC, "del", key);
+}
+
+/** SINTERSTORE / SUNIONSTORE / SDIFFSTORE: `event` names the command, as Redis's notification does. */
+function store(ctx: Ctx, result: Set<string>, event: string): Reply {
   const dst = keyAt(ctx, 1);
   if (result.size === 0) {
-    ctx.db.delete(dst);
+    if (ctx.db.delete(dst)) notify(ctx, NOTIFY_GENERIC, "del", dst);
     return 0;
   }
   const value = { type: "set", v: result } as const;
   deriveEncoding(value, ctx.engine.encodingLimits); // Redis builds the result member by member: intset while it can be
   ctx.db.set(dst, value);
+  notify(ctx, NOTIFY_SET, event, dst);
   return result.size;
 }
 
@@ -186,9 +206,9 @@ export const setCommands = [
   command("sinter", -2, (ctx) => setReply(inter(sources(ctx, 1, ctx.argv.length)))),
   command("sunion", -2, (ctx) => setReply(union(sources(ctx, 1, ctx.argv.length)))),
   command("sdiff", -2, (ctx) => setReply(diff(sources(ctx, 1, ctx.argv.length)))),
-  command("sinterstore", -3, (ctx) => store(ctx, inter(sources(ctx, 2, ctx.argv.length)))),
-  command("sunionstore", -3, (ctx) => store(ctx, union(sources(ctx, 2, ctx.argv.length)))),
-  command("sdiffstore", -3, (ctx) => store(ctx, diff(sources(ctx, 2, ctx.argv.length)))),
+  command("sinterstore", -3, (ctx) => store(ctx, inter(sources(ctx, 2, ctx.argv.length)), "sinterstore")),
+  command("sunionstore", -3, (ctx) => store(ctx, union(sources(ctx, 2, ctx.argv.length)), "sunionstore")),
+  command("sdiffstore", -3, (ctx) => store(ctx, diff(sources(ctx, 2, ctx.argv.length)), "sdiffstore")),
   command("sintercard", -3, sintercard),
   command("sscan", -3, (ctx) => scanContainer(ctx, "set")),
 ];

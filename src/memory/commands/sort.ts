@@ -17,6 +17,7 @@ import { Deque } from "../deque";
 import { fail, NOT_INTEGER, SYNTAX, WRONGTYPE } from "../errors";
 import { pqsort } from "../pqsort";
 import type { Reply } from "../protocol";
+import { notify, NOTIFY_GENERIC, NOTIFY_LIST } from "../notify";
 
 interface Item {
   readonly obj: Buffer;
@@ -169,7 +170,8 @@ function sort(readonly: boolean) {
     if (out.length > 0) {
       ctx.db.set(store, { type: "list", v: new Deque(out as Buffer[]) });
       ctx.db.ready(store);
-    } else ctx.db.delete(store);
+      notify(ctx, NOTIFY_LIST, "sortstore", store);
+    } else if (ctx.db.delete(store)) notify(ctx, NOTIFY_GENERIC, "del", store);
     return out.length;
   };
 }

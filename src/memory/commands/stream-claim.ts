@@ -76,7 +76,7 @@ function xclaim(ctx: Ctx): Reply {
     }
     if (!nack) continue;
     if (nack.consumer && minIdle !== 0n && BigInt(now - nack.deliveryTime) < minIdle) continue;
-    consumer ??= consumerFor(group, name, now);
+    consumer ??= consumerFor(group, name, now, { db: ctx.db, key: keyAt(ctx, 1) });
     if (nack.consumer !== consumer) nack.consumer?.pel.delete(id);
     nack.deliveryTime = time;
     if (retryCount >= 0n) nack.deliveryCount = retryCount;
@@ -91,6 +91,9 @@ const MAX_COUNT = 9223372036854775807n / 16n;
 
 function xautoclaim(ctx: Ctx): Reply {
   const argv = ctx.argv;
+  // Redis looks the key up before parsing the arguments (its lazy expiry and `keymiss` happen even when they are bad).
+  ctx.db.lookup(keyAt(ctx, 1));
+  ctx.db.missReads = false;
   let minIdle = int64(argv[4], "ERR Invalid min-idle-time argument for XAUTOCLAIM");
   if (minIdle < 0n) minIdle = 0n;
   const start = rangeBound(argv[5]!, true);
@@ -123,7 +126,7 @@ function xautoclaim(ctx: Ctx): Reply {
       continue;
     }
     if (minIdle !== 0n && BigInt(now - nack.deliveryTime) < minIdle) continue;
-    consumer ??= consumerFor(group, name, now);
+    consumer ??= consumerFor(group, name, now, { db: ctx.db, key: keyAt(ctx, 1) });
     nack.deliveryTime = now;
     if (!justId) nack.deliveryCount++;
     transfer(nack, id, consumer);

@@ -11,6 +11,7 @@ import type { Group } from "../stream-groups";
 import { idBytes, looseId, rangeBound, strictId } from "../stream-id";
 import type { StreamId } from "../stream-id";
 import { int64, streamAt } from "./stream-args";
+import { notify, NOTIFY_STREAM } from "../notify";
 
 const OK = new StatusReply("OK");
 
@@ -86,25 +87,29 @@ function xgroup(ctx: Ctx): Reply {
       ctx.db.touch(key);
     }
     if (!createGroup(s, name, id, entriesRead)) fail("BUSYGROUP Consumer Group name already exists");
+    notify(ctx, NOTIFY_STREAM, "xgroup-create", key);
     return OK;
   }
   if (opt === "setid" && (argv.length === 5 || argv.length === 7)) {
     group!.lastId = argv[4]!.equals(Buffer.from("$")) ? s!.lastId : looseId(argv[4]);
     group!.entriesRead = entriesRead;
+    notify(ctx, NOTIFY_STREAM, "xgroup-setid", key);
     return OK;
   }
   if (opt === "destroy" && argv.length === 4) {
     if (!group) return 0;
     s!.groups!.delete(name);
+    notify(ctx, NOTIFY_STREAM, "xgroup-destroy", key);
     ctx.db.ready(key);
     return 1;
   }
-  if (opt === "createconsumer" && argv.length === 5) return createConsumer(group!, keyAt(ctx, 4), now) ? 1 : 0;
+  if (opt === "createconsumer" && argv.length === 5) return createConsumer(group!, keyAt(ctx, 4), now, { db: ctx.db, key }) ? 1 : 0;
   if (opt === "delconsumer" && argv.length === 5) {
     const consumer = lookupConsumer(group!, keyAt(ctx, 4), now, false);
     if (!consumer) return 0;
     const pending = consumer.pel.size;
     deleteConsumer(group!, consumer);
+    notify(ctx, NOTIFY_STREAM, "xgroup-delconsumer", key);
     return pending;
   }
   subcommandSyntax(ctx);

@@ -128,7 +128,7 @@ function xread(ctx: Ctx): Reply | Promise<Reply> {
       }
     } else if (s.length && s.edge(false)! > gt) serve = true;
     if (!serve) continue;
-    const consumer = g && consumerFor(g, group!.consumer, now);
+    const consumer = g && consumerFor(g, group!.consumer, now, { db: ctx.db, key: keys[i]! });
     const entries = history_ ? history(s, gt, count, consumer!, now) : deliver(s, gt, count, g, consumer, noack, now);
     served.push([bytes(keys[i]!), entries]);
   }
@@ -155,7 +155,7 @@ function block(ctx: Ctx, keys: readonly string[], ids: readonly StreamId[], coun
     const s = v.v;
     if (s.lastId <= gt) return undefined;
     const now = ctx.engine.now();
-    const consumer = g && consumerFor(g, group!.consumer, now);
+    const consumer = g && consumerFor(g, group!.consumer, now, { db, key });
     return reply(ctx, [[bytes(key), deliver(s, gt, count, g, consumer, group?.noack ?? false, now)]]);
   };
   return ctx.engine.blocking.block(ctx.session, db, keys, timeoutMs, serve, null);

@@ -9,6 +9,7 @@ import { Stream } from "../stream";
 import { formatId, makeId, MAX_ID, msOf, rangeBound, seqOf, strictId } from "../stream-id";
 import type { StreamId } from "../stream-id";
 import { entryReply, int64, parseAddOrTrim, streamAt } from "./stream-args";
+import { notify, NOTIFY_STREAM } from "../notify";
 
 const U64 = (1n << 64n) - 1n;
 
@@ -39,7 +40,8 @@ function xadd(ctx: Ctx): Reply {
   if (id <= s.lastId) fail("ERR The ID specified in XADD is equal or smaller than the target stream top item");
   if (!s.append(id, ctx.argv.slice(fieldPos))) fail("ERR Elements are too large to be stored");
   ctx.db.touch(key);
-  if (args.strategy) s.trim(args.strategy, args.approx, args.limit);
+  notify(ctx, NOTIFY_STREAM, "xadd", key);
+  if (args.strategy && s.trim(args.strategy, args.approx, args.limit)) notify(ctx, NOTIFY_STREAM, "xtrim", key);
   ctx.db.ready(key);
   return Buffer.from(formatId(id));
 }
@@ -84,6 +86,7 @@ function xdel(ctx: Ctx): Reply {
     if (s.length === 0) s.firstId = 0n;
     else if (firstEntry) s.refreshFirstId();
     ctx.db.touch(keyAt(ctx, 1));
+    notify(ctx, NOTIFY_STREAM, "xdel", keyAt(ctx, 1));
   }
   return deleted;
 }
@@ -93,7 +96,10 @@ function xtrim(ctx: Ctx): Reply {
   const s = streamAt(ctx);
   if (!s) return 0;
   const deleted = s.trim(args.strategy!, args.approx, args.limit);
-  if (deleted) ctx.db.touch(keyAt(ctx, 1));
+  if (deleted) {
+    ctx.db.touch(keyAt(ctx, 1));
+    notify(ctx, NOTIFY_STREAM, "xtrim", keyAt(ctx, 1));
+  }
   return deleted;
 }
 
@@ -120,6 +126,7 @@ function xsetid(ctx: Ctx): Reply {
   s.lastId = id;
   if (entriesAdded !== -1n) s.entriesAdded = entriesAdded;
   if (maxDeleted !== 0n) s.maxDeletedId = maxDeleted;
+  notify(ctx, NOTIFY_STREAM, "xsetid", keyAt(ctx, 1));
   return new StatusReply("OK");
 }
 

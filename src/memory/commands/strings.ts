@@ -6,6 +6,7 @@ import { fail, INVALID_EXPIRE, NAN_OR_INF, NOT_FLOAT, NOT_INTEGER, OVERFLOW, SYN
 import { addFloatStrings, inInt64, int, integerReply, parseBigInt, parseDouble, parseSmallInt } from "../numbers";
 import { StatusReply } from "../protocol";
 import type { Reply } from "../protocol";
+import { notify, NOTIFY_GENERIC, NOTIFY_KEY_MISS, NOTIFY_STRING } from "../notify";
 
 const OK = new StatusReply("OK");
 const NX = 1, XX = 2, GET = 4, KEEPTTL = 8, PERSIST = 16, EX = 32, PX = 64, EXAT = 128, PXAT = 256;
@@ -62,11 +63,19 @@ function set(ctx: Ctx): Reply {
   const key = keyAt(ctx, 1);
   const at = expire ? expireAt(ctx, "set", expire, flags) : undefined;
   let old: Buffer | null = null;
-  if (flags & GET) old = getString(ctx, key) ?? null;
+  if (flags & GET) {
+    ctx.db.missReads = (ctx.db.notifier.flags & NOTIFY_KEY_MISS) !== 0; // GET's lookup is Redis's read lookup (`keymiss`)
+    old = getString(ctx, key) ?? null;
+    ctx.db.missReads = false;
+  }
   const found = ctx.db.has(key);
   if ((flags & NX && found) || (flags & XX && !found)) return flags & GET ? old : null;
   setValue(ctx, key, ctx.argv[2]!, (flags & KEEPTTL) !== 0);
-  if (at !== undefined) ctx.db.expires.set(key, at);
+  notify(ctx, NOTIFY_STRING, "set", key);
+  if (at !== undefined) {
+    ctx.db.expires.set(key, at);
+    notify(ctx, NOTIFY_GENERIC, "expire", key);
+  }
   return flags & GET ? old : OK;
 }
 
@@ -75,7 +84,9 @@ function setex(name: string, unit: number) {
     const at = expireAt(ctx, name, ctx.argv[2]!, unit === 1000 ? EX : PX);
     const key = keyAt(ctx, 1);
     setValue(ctx, key, ctx.argv[3]!);
+    notify(ctx, NOTIFY_STRING, "set", key);
     ctx.db.expires.set(key, at);
+    notify(ctx, NOTIFY_GENERIC, "expire", key);
     return OK;
   };
 }
@@ -87,13 +98,17 @@ function getex(ctx: Ctx): Reply {
   if (value === undefined) return null;
   if (expire) {
     const at = expireAt(ctx, "getex", expire, flags);
-    if (flags & (EXAT | PXAT) && at <= ctx.engine.now()) ctx.db.delete(key);
-    else {
+    if (flags & (EXAT | PXAT) && at <= ctx.engine.now()) {
+      ctx.db.delete(key);
+      notify(ctx, NOTIFY_GENERIC, "del", key);
+    } else {
       ctx.db.expires.set(key, at);
       ctx.db.touch(key);
+      notify(ctx, NOTIFY_GENERIC, "expire", key);
     }
   } else if (flags & PERSIST && ctx.db.expires.delete(key)) {
     ctx.db.touch(key);
+    notify(ctx, NOTIFY_GENERIC, "persist", key);
   }
   return value;
 }
@@ -109,6 +124,7 @@ function incrBy(ctx: Ctx, key: string, by: bigint): Reply {
   if (small !== undefined && by < SMALL_STEP_BIG && by > -SMALL_STEP_BIG) {
     const result = small + Number(by);
     setValue(ctx, key, Buffer.from(String(result), "latin1"), true);
+    notify(ctx, NOTIFY_STRING, "incrby", key);
     return result;
   }
   let n = 0n;
@@ -120,6 +136,7 @@ function incrBy(ctx: Ctx, key: string, by: bigint): Reply {
   const result = n + by;
   if (!inInt64(result)) fail(OVERFLOW);
   setValue(ctx, key, Buffer.from(result.toString()), true);
+  notify(ctx, NOTIFY_STRING, "incrby", key);
   return integerReply(result);
 }
 
@@ -143,6 +160,7 @@ function incrByFloat(ctx: Ctx): Reply {
   if (out === undefined) fail(NAN_OR_INF);
   const buf = Buffer.from(out);
   setValue(ctx, key, buf, true, "embstr");
+  notify(ctx, NOTIFY_STRING, "incrbyfloat", key);
   return buf;
 }
 
@@ -176,6 +194,7 @@ function setrange(ctx: Ctx): Reply {
   base.copy(out);
   value.copy(out, offset);
   setValue(ctx, key, out, true, "raw");
+  notify(ctx, NOTIFY_STRING, "setrange", key);
   return out.length;
 }
 
@@ -183,7 +202,10 @@ function mset(nx: boolean) {
   return (ctx: Ctx): Reply => {
     if (ctx.argv.length % 2 === 0) fail(WRONG_ARITY(nx ? "msetnx" : "mset"));
     if (nx) for (let i = 1; i < ctx.argv.length; i += 2) if (ctx.db.has(keyAt(ctx, i))) return 0;
-    for (let i = 1; i < ctx.argv.length; i += 2) setValue(ctx, keyAt(ctx, i), ctx.argv[i + 1]!);
+    for (let i = 1; i < ctx.argv.length; i += 2) {
+      setValue(ctx, keyAt(ctx, i), ctx.argv[i + 1]!);
+      notify(ctx, NOTIFY_STRING, "set", keyAt(ctx, i));
+    }
     return nx ? 1 : OK;
   };
 }
@@ -195,6 +217,7 @@ export const stringCommands = [
     const key = keyAt(ctx, 1);
     if (ctx.db.has(key)) return 0;
     setValue(ctx, key, ctx.argv[2]!);
+    notify(ctx, NOTIFY_STRING, "set", key);
     return 1;
   }),
   command("setex", 4, setex("setex", 1000)),
@@ -203,6 +226,7 @@ export const stringCommands = [
     const key = keyAt(ctx, 1);
     const old = getString(ctx, key) ?? null;
     setValue(ctx, key, ctx.argv[2]!);
+    notify(ctx, NOTIFY_STRING, "set", key);
     return old;
   }),
   command("getdel", 2, (ctx) => {
@@ -210,6 +234,7 @@ export const stringCommands = [
     const old = getString(ctx, key);
     if (old === undefined) return null;
     ctx.db.delete(key);
+    notify(ctx, NOTIFY_GENERIC, "del", key);
     return old;
   }),
   command("getex", -2, getex),
@@ -233,6 +258,7 @@ export const stringCommands = [
     const current = getString(ctx, key);
     const out = current === undefined ? Buffer.from(ctx.argv[2]!) : Buffer.concat([current, ctx.argv[2]!]);
     setValue(ctx, key, out, true, current === undefined ? undefined : "raw");
+    notify(ctx, NOTIFY_STRING, "append", key);
     return out.length;
   }),
   command("strlen", 2, (ctx) => getString(ctx, keyAt(ctx, 1))?.length ?? 0),

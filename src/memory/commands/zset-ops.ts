@@ -12,7 +12,8 @@ import type { ZSet } from "../zset";
 import { parseKeysThenTimeout, parseMpop, serveOrBlock } from "./blocking-args";
 import { scoredReply } from "./zset-reply";
 import type { Scored } from "./zset-reply";
-import { storeZSet, zset } from "./zsets";
+import { storeZSet, zset, zsetEmptied } from "./zsets";
+import { notify, NOTIFY_ZSET } from "../notify";
 
 type Op = "union" | "inter" | "diff";
 
@@ -122,7 +123,7 @@ function combine(ctx: Ctx, numkeysIndex: number, op: Op, store: boolean, cardOnl
 function combineCommand(op: Op, store: boolean, name: string) {
   return (ctx: Ctx): Reply => {
     const { items, withScores } = combine(ctx, store ? 2 : 1, op, store, false, name);
-    if (store) return storeZSet(ctx, keyAt(ctx, 1), items);
+    if (store) return storeZSet(ctx, keyAt(ctx, 1), items, name);
     return scoredReply(ctx, items, withScores);
   };
 }
@@ -137,7 +138,8 @@ function popFrom(db: Keyspace, key: string, z: ZSet, max: boolean, count: number
   }
   if (out.length > 0) {
     db.touch(key);
-    db.deleteIfEmpty(key);
+    notify({ db }, NOTIFY_ZSET, max ? "zpopmax" : "zpopmin", key);
+    zsetEmptied(db, key, z);
   }
   return out;
 }

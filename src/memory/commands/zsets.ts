@@ -8,30 +8,40 @@ import { int, parseDouble } from "../numbers";
 import { DoubleReply } from "../protocol";
 import type { Reply } from "../protocol";
 import { ZSet } from "../zset";
+import type { Keyspace } from "../keyspace";
 import { clampRange } from "./lists";
 import { scanContainer } from "./scan-family";
 import { countRange, parseLexRange, parseScoreRange, walkRange } from "./zset-ranges";
 import type { LexRange, ScoreRange } from "./zset-ranges";
 import { scoredReply } from "./zset-reply";
 import type { Scored } from "./zset-reply";
+import { notify, NOTIFY_GENERIC, NOTIFY_ZSET } from "../notify";
 
 export function zset(ctx: Ctx, i = 1): ZSet | undefined {
   return ctx.db.get(keyAt(ctx, i), "zset");
 }
 
-/** Stores a computed sorted set at `dst` (deleting it when empty) and answers its size. */
-export function storeZSet(ctx: Ctx, dst: string, items: Iterable<Scored>): number {
+/** Stores a computed sorted set at `dst` (deleting it when empty) and answers its size; `event` is the command's notification (`zunionstore`…). */
+export function storeZSet(ctx: Ctx, dst: string, items: Iterable<Scored>, event: string): number {
   const z = new ZSet();
   for (const { member, score } of items) z.set(member, score);
   if (z.size === 0) {
-    ctx.db.delete(dst);
+    if (ctx.db.delete(dst)) notify(ctx, NOTIFY_GENERIC, "del", dst);
     return 0;
   }
   const value = { type: "zset", v: z } as const;
   deriveEncoding(value, ctx.engine.encodingLimits); // zsetConvertToListpackIfNeeded, ZRANGESTORE's pick by size
   ctx.db.set(dst, value);
   ctx.db.ready(dst);
+  notify(ctx, NOTIFY_ZSET, event, dst);
   return z.size;
+}
+
+/** A sorted set left empty is deleted, with Redis's `del` event. */
+export function zsetEmptied(db: Keyspace, key: string, z: ZSet): void {
+  if (z.size > 0) return;
+  db.deleteIfEmpty(key);
+  notify({ db }, NOTIFY_GENERIC, "del", key);
 }
 
 const NX = 1, XX = 2, GT = 4, LT = 8, INCR = 16;
@@ -101,6 +111,7 @@ function zadd(ctx: Ctx, forceIncr = false): Reply {
     if (added || updated) {
       ctx.db.touch(key);
       ctx.db.ready(key);
+      notify(ctx, NOTIFY_ZSET, flags & INCR ? "zincr" : "zadd", key);
     }
     ctx.db.deleteIfEmpty(key);
   }
@@ -157,7 +168,7 @@ function zrange(ctx: Ctx, argStart: number, store: boolean, initialType: RangeTy
       items = walkRange(z, { score, lex }, rev, offset, limit);
     }
   }
-  if (store) return storeZSet(ctx, keyAt(ctx, 1), items);
+  if (store) return storeZSet(ctx, keyAt(ctx, 1), items, "zrangestore");
   return scoredReply(ctx, items, withScores);
 }
 
@@ -183,7 +194,8 @@ function zremrange(kind: "rank" | "score" | "lex") {
     const key = keyAt(ctx, 1);
     if (victims.length > 0) {
       ctx.db.touch(key);
-      ctx.db.deleteIfEmpty(key);
+      notify(ctx, NOTIFY_ZSET, `zremrangeby${kind}`, key);
+      zsetEmptied(ctx.db, key, z);
     }
     return victims.length;
   };
@@ -200,7 +212,8 @@ export const zsetCommands = [
     const key = keyAt(ctx, 1);
     if (n > 0) {
       ctx.db.touch(key);
-      ctx.db.deleteIfEmpty(key);
+      notify(ctx, NOTIFY_ZSET, "zrem", key);
+      zsetEmptied(ctx.db, key, z);
     }
     return n;
   }),

@@ -14,6 +14,7 @@ import type { CommandCatalog } from "./command-catalog";
 import type { MonitorClient } from "./monitor";
 import { CommandStats, type CommandStat } from "../command-stats";
 import type { ServeSettings } from "./settings";
+import { clientReply, type ReplyMode } from "./client-reply";
 
 /** What a connection needs from its server. */
 export interface ConnectionHost {
@@ -52,6 +53,8 @@ export interface CommandConnection extends ps.PubSubClient, cmd.ClientView, Moni
   monitoring: boolean;
   /** Answers +OK and closes after the batch's replies. */
   quit(): void;
+  /** CLIENT REPLY ON|OFF|SKIP (client-reply.ts). */
+  replyMode(mode: ReplyMode): void;
 }
 
 /** A command that wrote its own frames (subscription confirmations) or closes the connection. */
@@ -98,6 +101,7 @@ function answer(c: CommandConnection, name: string, argv: Buffer[]): Outcome {
       c.quit();
       return NO_REPLY;
     case "client":
+      if (argv[1] !== undefined && argv[1].length === 5 && argv[1].toString("latin1").toLowerCase() === "reply") return clientReply(c, argv) ?? NO_REPLY;
       if (ENGINE_CLIENT.has(argv[1]?.toString("latin1").toLowerCase() ?? "")) return c.host.dispatcher.dispatch(c.session, argv);
       return cmd.client(argv, c, () => c.host.clients());
     case "info":

@@ -19,6 +19,7 @@ import { nilIsArray, QueuedNils } from "./null-array";
 import { RequestParser } from "./parser";
 import * as cmd from "./server-commands";
 import { OutputLimitError } from "./writer";
+import { type ReplyMode, ReplySilencing } from "./client-reply";
 
 /** Commands that block (CLIENT LIST flag `b`, INFO `blocked_clients`) when they answer with a promise. */
 const BLOCKING = new Set(["blpop", "brpop", "blmove", "brpoplpush", "blmpop", "bzpopmin", "bzpopmax", "bzmpop", "xread", "xreadgroup"]);
@@ -42,6 +43,8 @@ export class Connection implements CommandConnection, ClientEndpoint {
   private readonly output: ConnectionOutput;
   private readonly nils = new QueuedNils();
   private readonly multi: MultiCalls;
+  /** CLIENT REPLY OFF / SKIP (client-reply.ts). */
+  private readonly silencing = new ReplySilencing();
   /** See ClientView. */
   blockedIn: string | undefined;
   lastCommand = "NULL";
@@ -155,7 +158,7 @@ export class Connection implements CommandConnection, ClientEndpoint {
 
   /** @internal QUIT: +OK, then the connection closes after this batch's replies. */
   quit(): void {
-    this.writer.reply(new StatusReply("OK"), this.session.protocol);
+    if (!this.silencing.silenced) this.writer.reply(new StatusReply("OK"), this.session.protocol);
     this.closing = true;
   }
 
@@ -165,6 +168,11 @@ export class Connection implements CommandConnection, ClientEndpoint {
   }
 
   private closeAfterReply = false;
+
+  /** @internal CLIENT REPLY ON|OFF|SKIP. */
+  replyMode(mode: ReplyMode): void {
+    this.silencing.set(mode);
+  }
 
   /** CLIENT KILL. */
   kill(): void {
@@ -260,10 +268,12 @@ export class Connection implements CommandConnection, ClientEndpoint {
         this.blockedIn = undefined;
         this.currentArgv = undefined;
         this.answer(name, argv.length, reply);
+        this.silencing.commandDone();
       });
     }
     this.currentArgv = undefined;
     if (outcome !== NO_REPLY) this.answer(name, argv.length, outcome);
+    this.silencing.commandDone();
     return undefined;
   }
 
@@ -273,6 +283,7 @@ export class Connection implements CommandConnection, ClientEndpoint {
     const proto = this.session.protocol;
     const status = reply instanceof StatusReply ? reply.value : undefined;
     this.host.errors.count(reply, name === "exec");
+    if (this.silencing.silenced) return this.nils.observe(name, argc, status === "OK", status === "QUEUED");
     if (name === "exec" && Array.isArray(reply)) this.multi.render(this.writer, reply as readonly Reply[], this.execProtocol, this.nils.takeForExec());
     else this.writer.reply(reply, proto, reply === null && nilIsArray(name, argc));
     this.nils.observe(name, argc, status === "OK", status === "QUEUED");

@@ -54,6 +54,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let nextId = 1;
   const createSession = options.createSession ?? ((): Session => ({ id: nextId++, db: 0, protocol: 2 }));
   const hub = new PubSubHub();
+  // Keyspace notifications reach this server's subscribers as PUBLISH would.
+  const stopNotifications = options.dispatcher.addPublishListener?.((channel, message) => hub.publish(channel, message));
   const errors = new ErrorStats();
   const connections = new Map<Socket, Connection>();
   const settings = new ServeSettings(options);
@@ -163,6 +165,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     settings,
     close: () =>
       new Promise<void>((resolve) => {
+        stopNotifications?.();
         server.close(() => resolve());
         for (const socket of connections.keys()) socket.destroy();
       }),
