@@ -78,6 +78,17 @@ export class Keyspace {
     return value;
   }
 
+  /**
+   * A read lookup that leaves OBJECT IDLETIME and the LRU order alone (Redis's
+   * lookupKeyReadWithFlags(LOOKUP_NOTOUCH): EXISTS, TYPE, the TTL family): a miss is still a
+   * `keymiss` event.
+   */
+  lookupNoTouch(key: string): Value | undefined {
+    const value = this.peek(key);
+    if (value === undefined && this.missReads) this.notifier.emit(NOTIFY_KEY_MISS, "keymiss", key, this.index);
+    return value;
+  }
+
   /** The value without counting an access (OBJECT, as Redis's LOOKUP_NOTOUCH); expired keys are deleted. */
   peek(key: string): Value | undefined {
     const at = this.expires.get(key);

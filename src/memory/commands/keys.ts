@@ -34,7 +34,7 @@ function del(ctx: Ctx): Reply {
 /** EXISTS reads with Redis's LOOKUP_NOTOUCH (OBJECT IDLETIME and the LRU order stay); TOUCH is the same count, touching. */
 function exists(ctx: Ctx): Reply {
   let n = 0;
-  for (let i = 1; i < ctx.argv.length; i++) if (ctx.db.peek(keyAt(ctx, i)) !== undefined) n++;
+  for (let i = 1; i < ctx.argv.length; i++) if (ctx.db.lookupNoTouch(keyAt(ctx, i)) !== undefined) n++;
   return n;
 }
 
@@ -114,7 +114,7 @@ function expireCommand(name: string, unitMs: number, absolute: boolean) {
 function ttlCommand(ms: boolean, absolute: boolean) {
   return (ctx: Ctx): Reply => {
     const key = keyAt(ctx, 1);
-    if (ctx.db.peek(key) === undefined) return -2;
+    if (ctx.db.lookupNoTouch(key) === undefined) return -2;
     const at = ctx.db.expires.get(key);
     if (at === undefined) return -1;
     const t = absolute ? at : Math.max(0, at - ctx.engine.now());
@@ -221,7 +221,7 @@ export const keyCommands = [
   command("unlink", -2, del),
   command("exists", -2, exists),
   command("touch", -2, touch),
-  command("type", 2, (ctx) => new StatusReply(ctx.db.peek(keyAt(ctx, 1))?.type ?? "none")),
+  command("type", 2, (ctx) => new StatusReply(ctx.db.lookupNoTouch(keyAt(ctx, 1))?.type ?? "none")),
   command("rename", 3, rename(false)),
   command("renamenx", 3, rename(true)),
   command("expire", -3, expireCommand("expire", 1000, false)),
