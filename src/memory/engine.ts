@@ -182,10 +182,17 @@ export class Engine implements Dispatcher {
 
   /** @internal */
   clientState(session: Session): ClientState {
+    // A pipelined burst runs many commands of one session in a row: skip the WeakMap lookup (entries are never replaced).
+    if (session === this.lastSession) return this.lastState!;
     let state = this.clients.get(session);
     if (!state) this.clients.set(session, (state = newClientState()));
+    this.lastSession = session;
+    this.lastState = state;
     return state;
   }
+
+  private lastSession: Session | undefined;
+  private lastState: ClientState | undefined;
 
   /** The BUSY error for `argv` while a script runs past lua-time-limit (undefined: it may run) (commands/script-busy.ts `refuseBusy`). */
   refuseWhileBusy(argv: readonly Buffer[], session?: Session): ErrorReply | undefined {

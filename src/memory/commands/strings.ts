@@ -16,7 +16,10 @@ interface Parsed {
   expire: Buffer | undefined;
 }
 
+const NO_OPTIONS: Parsed = { flags: 0, expire: undefined };
+
 function parseOptions(argv: readonly Buffer[], from: number, forSet: boolean): Parsed {
+  if (from >= argv.length) return NO_OPTIONS;
   let flags = 0;
   let expire: Buffer | undefined;
   for (let j = from; j < argv.length; j++) {
@@ -54,7 +57,8 @@ function getString(ctx: Ctx, key: string): Buffer | undefined {
 
 /** `enc`: OBJECT ENCODING's answer when Redis does not derive it from the content (values.ts). */
 function setValue(ctx: Ctx, key: string, value: Buffer, keepTtl = false, enc?: "raw" | "embstr"): void {
-  ctx.db.set(key, { type: "string", v: value, enc }, keepTtl);
+  // `at` (set by db.set) in the literal: one object shape, no property added afterwards.
+  ctx.db.set(key, { type: "string", v: value, enc, at: 0 }, keepTtl);
 }
 
 function set(ctx: Ctx): Reply {
@@ -63,8 +67,11 @@ function set(ctx: Ctx): Reply {
   const at = expire ? expireAt(ctx, "set", expire, flags) : undefined;
   let old: Buffer | null = null;
   if (flags & GET) old = getString(ctx, key) ?? null;
-  const found = ctx.db.has(key);
-  if ((flags & NX && found) || (flags & XX && !found)) return flags & GET ? old : null;
+  // Only NX/XX need to know whether the key exists (db.set below removes an expired one itself).
+  if (flags & (NX | XX)) {
+    const found = ctx.db.has(key);
+    if ((flags & NX && found) || (flags & XX && !found)) return flags & GET ? old : null;
+  }
   setValue(ctx, key, ctx.argv[2]!, (flags & KEEPTTL) !== 0);
   if (at !== undefined) ctx.db.expires.set(key, at);
   return flags & GET ? old : OK;
