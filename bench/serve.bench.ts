@@ -1,9 +1,9 @@
 /**
- * `npm run bench -- serve`: redis-benchmark's default tests (`-q -n N`, 50 clients) and a
- * `-P 16` pipelined set, against the BUILT `narwhal serve` (`node dist/bin.js serve`: the code
+ * `npm run bench -- serve`: redis-benchmark's default tests (`-q -n N`, 50 clients), then the
+ * same tests with `-P 16` (16 pipelined commands per client), against the BUILT `narwhal serve` (`node dist/bin.js serve`: the code
  * users run, not tsx's wrapped closures) and a private redis-server (`--save "" --appendonly no`),
  * alternating the two servers test by test, ROUNDS times; prints the median narwhal ÷ redis
- * throughput ratio per test (target ≥ 0.5× on every default test). Env: SERVE_BENCH_N (requests
+ * throughput ratio per test (target ≥ 0.5× on every test, with and without -P 16). Env: SERVE_BENCH_N (requests
  * per test, default 20000), SERVE_BENCH_ROUNDS (default 3). Needs `npm run build` first.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -18,7 +18,6 @@ const N = Number(process.env.SERVE_BENCH_N ?? 20000);
 const ROUNDS = Number(process.env.SERVE_BENCH_ROUNDS ?? 3);
 /** redis-benchmark's default tests, in its order (`-t` names). */
 const DEFAULT_TESTS = ["ping_inline", "ping_mbulk", "set", "get", "incr", "lpush", "rpush", "lpop", "rpop", "sadd", "hset", "spop", "zadd", "zpopmin", "lrange_100", "lrange_300", "lrange_500", "lrange_600", "mset"];
-const PIPELINED_TESTS = ["set", "get", "incr", "lpush", "lrange_100"];
 
 /** One redis-benchmark run: requests per second by test title (`LRANGE_100 (first 100 elements)` → `LRANGE_100`). */
 function benchmark(port: number, args: string[]): Map<string, number> {
@@ -81,7 +80,7 @@ export default async function run(): Promise<void> {
   try {
     const fmt = (rows: Array<[string, number]>) => rows.map(([name, r]) => [name, `${r.toFixed(2)}×`, r >= 0.5 ? "" : "below 0.5×"]);
     table(`narwhal serve ÷ redis-server, redis-benchmark -q -n ${N} (50 clients), median of ${ROUNDS} alternating runs`, ["test", "ratio", ""], fmt(ratios(narwhal.port, redis.port, DEFAULT_TESTS, [])));
-    table(`the same with -P 16 (pipelining)`, ["test", "ratio", ""], fmt(ratios(narwhal.port, redis.port, PIPELINED_TESTS, ["-P", "16"])));
+    table(`the same with -P 16 (16 pipelined commands per client), median of ${ROUNDS} alternating runs`, ["test", "ratio", ""], fmt(ratios(narwhal.port, redis.port, DEFAULT_TESTS, ["-P", "16"])));
   } finally {
     narwhal.child.kill();
     await redis.stop();

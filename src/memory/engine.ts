@@ -85,6 +85,7 @@ export class Engine implements Dispatcher {
   readonly notifier = new KeyspaceNotifier();
   private readonly table = new CommandTable(allCommands);
   private readonly clients = new WeakMap<Session, ClientState>();
+  private lastClient: { readonly session: Session; readonly state: ClientState } | undefined;
   private readonly expiry: ActiveExpiry;
   private nextClientId = 1;
   private dispatchDepth = 0;
@@ -189,21 +190,21 @@ export class Engine implements Dispatcher {
   freezeKeyClock(): () => void {
     if (this.frozenAt !== undefined) return () => undefined;
     this.frozenAt = this.now();
-    return () => {
-      this.frozenAt = undefined;
-    };
+    return () => void (this.frozenAt = undefined);
   }
 
   private frozenAt: number | undefined;
-
   /** Over maxmemory when the running script started (Redis's pre_command_oom_state), and whether it has written since. */
   private scriptStartedOom = false;
   private scriptWrote = false;
 
   /** @internal */
   clientState(session: Session): ClientState {
+    // A pipelined burst runs commands of one session in a row (WeakMap entries are never replaced).
+    if (session === this.lastClient?.session) return this.lastClient.state;
     let state = this.clients.get(session);
     if (!state) this.clients.set(session, (state = newClientState()));
+    this.lastClient = { session, state };
     return state;
   }
 

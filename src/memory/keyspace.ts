@@ -68,7 +68,8 @@ export class Keyspace {
   private live(key: string): Value | undefined {
     const value = this.data.get(key);
     if (value === undefined) return undefined;
-    const at = this.expires.get(key);
+    // No TTL in this database (the common case): no second map lookup.
+    const at = this.expires.size === 0 ? undefined : this.expires.get(key);
     if (at !== undefined && at <= this.now()) {
       this.remove(key);
       return undefined;
@@ -123,12 +124,14 @@ export class Keyspace {
 
   /** Stores a value; clears the TTL unless `keepTtl`. Signals WATCH. */
   set(key: string, value: Value, keepTtl = false): void {
-    const old = this.live(key);
+    // The old value only matters for its type and the `new` event; an expired one is removed
+    // (with its signals) by live(), a write lookup: no `keymiss`.
+    const old = this.expires.size === 0 ? this.data.get(key) : this.live(key);
     value.at = this.accessClock;
     this.data.set(key, value);
     if (old === undefined && this.notifier.flags & NOTIFY_NEW) this.notifier.emit(NOTIFY_NEW, "new", key, this.index);
-    if (!keepTtl) this.expires.delete(key);
-    this.touch(key);
+    if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
+    this.touch(key, value);
     if (old?.type === "stream") this.ready(key); // XREADGROUP waiters learn their stream is gone
   }
 
@@ -167,11 +170,10 @@ export class Keyspace {
     if (this.notifier.flags & NOTIFY_EXPIRED) this.notifier.emit(NOTIFY_EXPIRED, "expired", key, this.index);
   }
 
-  /** Marks WATCHers of `key` dirty and tells client-side caching. Call after every modification. */
-  touch(key: string): void {
-    this.account(key);
-    const watchers = this.watched.get(key);
-    if (watchers) this.events.touched(this, key);
+  /** Marks WATCHers of `key` dirty and tells client-side caching. Call after every modification (`value`: the key's value now, when the caller has it). */
+  touch(key: string, value?: Value): void {
+    this.account(key, value);
+    if (this.watched.size !== 0 && this.watched.has(key)) this.events.touched(this, key);
     this.events.modified?.(this, key, false);
   }
 
@@ -226,10 +228,10 @@ export class Keyspace {
     // As Redis 7.0, CLIENT TRACKING clients get no invalidation for the swapped keys.
   }
 
-  /** Refreshes the memory estimate of `key` after a change (memory-size.ts): O(1) per call. */
-  account(key: string): void {
+  /** Refreshes the memory estimate of `key` after a change (memory-size.ts): O(1) per call. `current`: its value, when the caller has it (one map lookup less). */
+  account(key: string, current?: Value): void {
     const old = this.sizes.get(key) ?? 0;
-    const value = this.data.get(key);
+    const value = current ?? this.data.get(key);
     let now = 0;
     if (value !== undefined) {
       let avg = 0;

@@ -17,7 +17,10 @@ interface Parsed {
   expire: Buffer | undefined;
 }
 
+const NO_OPTIONS: Parsed = { flags: 0, expire: undefined };
+
 function parseOptions(argv: readonly Buffer[], from: number, forSet: boolean): Parsed {
+  if (from >= argv.length) return NO_OPTIONS;
   let flags = 0;
   let expire: Buffer | undefined;
   for (let j = from; j < argv.length; j++) {
@@ -55,7 +58,8 @@ function getString(ctx: Ctx, key: string): Buffer | undefined {
 
 /** `enc`: OBJECT ENCODING's answer when Redis does not derive it from the content (values.ts). */
 function setValue(ctx: Ctx, key: string, value: Buffer, keepTtl = false, enc?: "raw" | "embstr"): void {
-  ctx.db.set(key, { type: "string", v: value, enc }, keepTtl);
+  // `at` (set by db.set) in the literal: one object shape, no property added afterwards.
+  ctx.db.set(key, { type: "string", v: value, enc, at: 0 }, keepTtl);
 }
 
 function set(ctx: Ctx): Reply {
@@ -68,8 +72,11 @@ function set(ctx: Ctx): Reply {
     old = getString(ctx, key) ?? null;
     ctx.db.missReads = false;
   }
-  const found = ctx.db.has(key);
-  if ((flags & NX && found) || (flags & XX && !found)) return flags & GET ? old : null;
+  // Only NX/XX need to know whether the key exists (db.set below removes an expired one itself).
+  if (flags & (NX | XX)) {
+    const found = ctx.db.has(key);
+    if ((flags & NX && found) || (flags & XX && !found)) return flags & GET ? old : null;
+  }
   setValue(ctx, key, ctx.argv[2]!, (flags & KEEPTTL) !== 0);
   notify(ctx, NOTIFY_STRING, "set", key);
   if (at !== undefined) {

@@ -48,6 +48,8 @@ export class Connection implements CommandConnection, ClientEndpoint {
   /** See ClientView. */
   blockedIn: string | undefined;
   lastCommand = "NULL";
+  /** The last command when it was known and not a container (then lastCommand is its name). */
+  private lastPlain: string | undefined;
   /** The protocol when the running EXEC started (a queued HELLO may change it while it runs). */
   private execProtocol: 2 | 3 = 2;
   private queue: Buffer[][] = [];
@@ -253,7 +255,13 @@ export class Connection implements CommandConnection, ClientEndpoint {
     }
     const name = commandName(argv[0]!);
     if (name === "exec") this.execProtocol = this.session.protocol;
-    if (this.host.knows(name)) this.lastCommand = CONTAINERS.has(name) && argv.length > 1 ? `${name}|${argv[1]!.toString("latin1").toLowerCase()}` : name;
+    // A burst of one known, non-container command (the pipelined case) sets lastCommand once.
+    if (name !== this.lastPlain) {
+      const known = this.host.knows(name);
+      const container = known && CONTAINERS.has(name);
+      if (known) this.lastCommand = container && argv.length > 1 ? `${name}|${argv[1]!.toString("latin1").toLowerCase()}` : name;
+      this.lastPlain = known && !container ? name : undefined;
+    }
     let outcome: Outcome;
     this.currentArgv = argv;
     try {

@@ -9,6 +9,7 @@
  * (arguments read so far, the pending bulk length) between chunks, so a chunk is scanned
  * once; a big argument is gathered as a list of chunks and joined once when complete.
  */
+import { copyOf, internName } from "../command-name";
 import { splitArgs } from "./split-args";
 
 export { splitArgs };
@@ -132,10 +133,11 @@ export class RequestParser {
           return;
         }
         // A copy: a stored value must not pin the whole socket chunk it arrived in.
-        // (allocUnsafe takes small ones from Node's pool; copy() avoids a subarray view per argument.)
-        const arg = Buffer.allocUnsafe(this.bulkLen);
-        buf.copy(arg, 0, this.pos, this.pos + this.bulkLen);
-        this.argv!.push(arg);
+        // (allocUnsafe takes small ones from Node's pool; copyOf avoids a subarray view per argument.)
+        // The command name (first argument) is shared between requests that spell it alike (command-name.ts).
+        const argv = this.argv!;
+        if (argv.length === 0) argv.push(internName(buf, this.pos, this.bulkLen));
+        else argv.push(copyOf(buf, this.pos, this.bulkLen));
         // Like Redis, the two bytes after the payload are skipped without looking at them.
         this.pos += this.bulkLen + 2;
         this.bulkLen = -1;
