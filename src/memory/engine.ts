@@ -21,7 +21,8 @@ import type { ClientEndpoint } from "./tracking";
 import { Tracking } from "./tracking";
 import { readOnlyKeys } from "./tracking-keys";
 import { DEFAULT_MAX_REPLY_BYTES } from "./random";
-import { commandName, DENYOOM, Maxmemory, MULTI_CONTROL, OOM_ERROR, SCRIPT_COMMANDS } from "./maxmemory";
+import { Maxmemory, OOM_ERROR, SCRIPT_COMMANDS } from "./maxmemory";
+import { OomGate } from "./oom-gate";
 import type { MaxmemoryOptions } from "./maxmemory";
 import { KeyspaceNotifier, NOTIFY_KEY_MISS, READ_LOOKUPS } from "./notify";
 
@@ -83,6 +84,8 @@ export class Engine implements Dispatcher {
   scriptError: ((message: string) => void) | undefined;
   /** @internal `notify-keyspace-events` and the hubs keyspace notifications go to (notify.ts). */
   readonly notifier = new KeyspaceNotifier();
+  /** The maxmemory gate before a command and at a script's first write (oom-gate.ts). */
+  private readonly oom: OomGate;
   private readonly table = new CommandTable(allCommands);
   private readonly clients = new WeakMap<Session, ClientState>();
   private lastClient: { readonly session: Session; readonly state: ClientState } | undefined;
@@ -106,6 +109,7 @@ export class Engine implements Dispatcher {
     const keyClock = () => this.frozenAt ?? this.now();
     this.dbs = Array.from({ length: DATABASES }, (_, i) => new Keyspace(i, events, keyClock, this.notifier));
     this.memory = new Maxmemory(this.dbs, options);
+    this.oom = new OomGate(this.memory);
     this.expiry = new ActiveExpiry(this.dbs, keyClock);
     this.expiry.start();
   }
@@ -158,31 +162,6 @@ export class Engine implements Dispatcher {
   }
 
   /**
-   * Redis's maxmemory gate (processCommand): over the limit, evict by the policy; if still over,
-   * a `denyoom` command (or an EXEC whose queue holds one) answers OOM. Scripts are gated at
-   * their first write (see dispatchInScript).
-   */
-  private refuseOom(spec: CommandSpec, client: ClientState): ErrorReply | undefined {
-    if (this.memory.limit <= 0) return undefined;
-    const name = spec.name;
-    if (SCRIPT_COMMANDS.has(name) && !client.multi) {
-      this.beginScript();
-      return undefined;
-    }
-    if (this.memory.enforce()) return undefined;
-    // Inside MULTI every command but EXEC/DISCARD/QUIT/RESET is refused (queuing grows memory too), as in Redis 7.0.
-    const queuing = client.multi !== null && !MULTI_CONTROL.has(name);
-    const denyoom = queuing || DENYOOM.has(name) || (name === "exec" && client.multi?.some((q) => DENYOOM.has(Array.isArray(q) ? commandName(q as readonly Buffer[]) : (q as QueuedCall).name)) === true);
-    return denyoom ? new ErrorReply(OOM_ERROR) : undefined;
-  }
-
-  /** A script starts: remember whether the engine is over maxmemory (after eviction) for its first write. */
-  private beginScript(): void {
-    this.scriptStartedOom = this.memory.limit > 0 && !this.memory.enforce();
-    this.scriptWrote = false;
-  }
-
-  /**
    * @internal While a script runs, keys expire by the time it started, as Redis does (expireIfNeeded
    * uses the script's start time): a key the script saw stays visible to it until it ends, however
    * long it runs. Returns the thaw function; nested freezes (a script inside EXEC) keep the outer time.
@@ -194,9 +173,6 @@ export class Engine implements Dispatcher {
   }
 
   private frozenAt: number | undefined;
-  /** Over maxmemory when the running script started (Redis's pre_command_oom_state), and whether it has written since. */
-  private scriptStartedOom = false;
-  private scriptWrote = false;
 
   /** @internal */
   clientState(session: Session): ClientState {
@@ -230,7 +206,7 @@ export class Engine implements Dispatcher {
       this.commandStats.rejected(resolved.name);
       return new ErrorReply("ERR Command not allowed inside a transaction");
     }
-    const oom = this.refuseOom(resolved, client);
+    const oom = this.oom.refuse(resolved.name, client);
     if (oom) {
       if (client.multi) client.multiError = true;
       this.commandStats.rejected(resolved.name);
@@ -273,7 +249,7 @@ export class Engine implements Dispatcher {
   queueCall(session: Session, call: QueuedCall | ErrorReply): Reply | undefined {
     const client = this.clientState(session);
     if (!client.multi) return undefined;
-    const refused = call instanceof ErrorReply ? call : this.refuseOom({ name: call.name, arity: -1, handler: () => null }, client);
+    const refused = call instanceof ErrorReply ? call : this.oom.refuse(call.name, client);
     if (refused) {
       client.multiError = true;
       return refused;
@@ -307,10 +283,7 @@ export class Engine implements Dispatcher {
       return refused;
     }
     // As Redis's scriptVerifyOOM: a script that started over maxmemory may not begin writing (it may finish once it has).
-    if (DENYOOM.has(resolved.name)) {
-      if (this.scriptStartedOom && !this.scriptWrote && this.memory.limit > 0) return this.refuse(resolved.name, OOM_ERROR);
-      this.scriptWrote = true;
-    }
+    if (this.oom.refusesScriptWrite(resolved.name)) return this.refuse(resolved.name, OOM_ERROR);
     const reply = this.execute(resolved, session, this.clientState(session), argv, true, true);
     if (reply instanceof Promise) return new ErrorReply("ERR blocking command in script");
     return reply;
@@ -332,7 +305,7 @@ export class Engine implements Dispatcher {
   executeQueued(session: Session, client: ClientState, argv: readonly Buffer[]): Reply {
     const resolved = this.table.resolve(argv);
     if (resolved instanceof ErrorReply) return resolved;
-    if (SCRIPT_COMMANDS.has(resolved.name)) this.beginScript();
+    if (SCRIPT_COMMANDS.has(resolved.name)) this.oom.beginScript();
     const reply = this.execute(resolved, session, client, argv, true, false);
     return reply instanceof Promise ? new ErrorReply("ERR blocking command in MULTI") : reply;
   }
