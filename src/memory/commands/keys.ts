@@ -26,10 +26,13 @@ function del(ctx: Ctx): Reply {
   return n;
 }
 
-function exists(ctx: Ctx): Reply {
-  let n = 0;
-  for (let i = 1; i < ctx.argv.length; i++) if (ctx.db.has(keyAt(ctx, i))) n++;
-  return n;
+/** EXISTS (Redis's LOOKUP_NOTOUCH: the keys' access time is kept) and TOUCH (which sets it). */
+function exists(touch: boolean) {
+  return (ctx: Ctx): Reply => {
+    let n = 0;
+    for (let i = 1; i < ctx.argv.length; i++) if ((touch ? ctx.db.lookup(keyAt(ctx, i)) : ctx.db.peek(keyAt(ctx, i))) !== undefined) n++;
+    return n;
+  };
 }
 
 function rename(nx: boolean) {
@@ -98,7 +101,7 @@ function expireCommand(name: string, unitMs: number, absolute: boolean) {
 function ttlCommand(ms: boolean, absolute: boolean) {
   return (ctx: Ctx): Reply => {
     const key = keyAt(ctx, 1);
-    if (!ctx.db.has(key)) return -2;
+    if (ctx.db.peek(key) === undefined) return -2; // LOOKUP_NOTOUCH, as Redis's ttlGenericCommand
     const at = ctx.db.expires.get(key);
     if (at === undefined) return -1;
     const t = absolute ? at : Math.max(0, at - ctx.engine.now());
@@ -114,7 +117,7 @@ function scan(ctx: Ctx): Reply {
   const type = options.type?.toString("latin1").toLowerCase();
   const out: Buffer[] = [];
   for (const key of page.items) {
-    const value = db.lookup(key);
+    const value = db.peek(key); // expires the key if due, keeps its access time (Redis's LOOKUP_NOTOUCH)
     if (value === undefined) continue;
     if (type !== undefined && value.type !== type) continue;
     if (matches(options, key)) out.push(bytes(key));
@@ -199,9 +202,9 @@ export const keyCommands = [
   command("move", 3, move),
   command("del", -2, del),
   command("unlink", -2, del),
-  command("exists", -2, exists),
-  command("touch", -2, exists),
-  command("type", 2, (ctx) => new StatusReply(ctx.db.lookup(keyAt(ctx, 1))?.type ?? "none")),
+  command("exists", -2, exists(false)),
+  command("touch", -2, exists(true)),
+  command("type", 2, (ctx) => new StatusReply(ctx.db.peek(keyAt(ctx, 1))?.type ?? "none")), // LOOKUP_NOTOUCH
   command("rename", 3, rename(false)),
   command("renamenx", 3, rename(true)),
   command("expire", -3, expireCommand("expire", 1000, false)),
