@@ -41,6 +41,8 @@ function memorySection(ctx: Ctx): string[] {
     `number_of_cached_scripts:${ctx.engine.scripting?.cachedScripts?.() ?? 0}`,
     `number_of_functions:${libraries.reduce((n, lib) => n + lib.functions.length, 0)}`,
     `number_of_libraries:${libraries.length}`,
+    // UNLINK and FLUSHDB/FLUSHALL ASYNC free at once (no background thread): nothing is ever pending.
+    "lazyfree_pending_objects:0",
   ];
 }
 
