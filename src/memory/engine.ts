@@ -18,7 +18,7 @@ import { allCommands } from "./commands/index";
 import { refuseBusy, type BusyScript } from "./commands/script-busy";
 import type { ClientEndpoint } from "./tracking";
 import { Tracking } from "./tracking";
-import { readOnlyKeys } from "./tracking-keys";
+import { isReadOnly, readOnlyKeys } from "./tracking-keys";
 import { DEFAULT_MAX_REPLY_BYTES } from "./random";
 import { commandName, DENYOOM, Maxmemory, MULTI_CONTROL, OOM_ERROR, SCRIPT_COMMANDS } from "./maxmemory";
 import type { MaxmemoryOptions } from "./maxmemory";
@@ -257,7 +257,7 @@ export class Engine implements Dispatcher {
   }
 
   /** Runs a command from inside a script: synchronous, never blocks, no MULTI/WATCH. */
-  dispatchInScript(session: Session, argv: readonly Buffer[], check?: (name: string) => ErrorReply | undefined): Reply {
+  dispatchInScript(session: Session, argv: readonly Buffer[], check?: (name: string) => ErrorReply | undefined, declaredKeys: readonly Buffer[] = []): Reply {
     const resolved = this.table.resolve(argv);
     if (resolved instanceof ErrorReply) return resolved;
     // A container's flag covers its subcommands (SCRIPT KILL, CONFIG GET…), as in Redis's command table.
@@ -270,7 +270,7 @@ export class Engine implements Dispatcher {
       if (this.scriptStartedOom && !this.scriptWrote && this.memory.limit > 0) return new ErrorReply(OOM_ERROR);
       this.scriptWrote = true;
     }
-    const reply = this.execute(resolved, session, this.clientState(session), argv, true, true);
+    const reply = this.execute(resolved, session, this.clientState(session), argv, true, true, declaredKeys);
     if (reply instanceof Promise) return new ErrorReply("ERR blocking command in script");
     return reply;
   }
@@ -284,7 +284,8 @@ export class Engine implements Dispatcher {
     return reply instanceof Promise ? new ErrorReply("ERR blocking command in MULTI") : reply;
   }
 
-  private execute(spec: CommandSpec, session: Session, client: ClientState, argv: readonly Buffer[], nested: boolean, inScript: boolean): Reply | Promise<Reply> {
+  /** `declaredKeys`: inside a script, the keys its EVAL/FCALL declared (what a read there makes a tracking client remember). */
+  private execute(spec: CommandSpec, session: Session, client: ClientState, argv: readonly Buffer[], nested: boolean, inScript: boolean, declaredKeys: readonly Buffer[] = []): Reply | Promise<Reply> {
     const ctx: Ctx = { engine: this, session, client, argv, db: this.dbs[session.db]!, nested, inScript };
     try {
       const reply = spec.handler(ctx);
@@ -292,10 +293,15 @@ export class Engine implements Dispatcher {
     } catch (error) {
       return toErrorReply(error);
     } finally {
-      // Like Redis's call(): a tracking client remembers the keys of its read-only commands (after they ran).
+      // Like Redis's call(): a tracking client remembers the keys of its read-only commands (after they ran);
+      // a read-only command inside a script makes it remember the script's declared keys instead (none: nothing).
       if (this.tracking.active) {
-        const keys = readOnlyKeys(spec.name, argv);
-        if (keys) this.tracking.remember(session, keys);
+        if (inScript) {
+          if (declaredKeys.length > 0 && isReadOnly(spec.name, argv)) this.tracking.remember(session, declaredKeys);
+        } else {
+          const keys = readOnlyKeys(spec.name, argv);
+          if (keys) this.tracking.remember(session, keys);
+        }
       }
     }
   }
