@@ -88,7 +88,9 @@ export class Engine implements Dispatcher {
     const keyClock = () => this.frozenAt ?? this.now();
     this.dbs = Array.from({ length: DATABASES }, (_, i) => new Keyspace(i, events, keyClock));
     this.memory = new Maxmemory(this.dbs, options);
-    this.expiry = new ActiveExpiry(this.dbs, keyClock);
+    this.expiry = new ActiveExpiry(this.dbs, keyClock, () => {
+      if (this.tracking.active) this.tracking.limitKeys();
+    });
     this.expiry.start();
   }
 
@@ -222,6 +224,7 @@ export class Engine implements Dispatcher {
     const tracking = this.tracking;
     const previous = tracking.current;
     tracking.current = session;
+    if (tracking.active && this.dispatchDepth === 0) tracking.limitKeys(); // processCommand's trackingLimitUsedSlots
     this.dispatchDepth++;
     try {
       const reply = this.execute(resolved, session, client, argv, false, false);

@@ -74,6 +74,10 @@ export class Tracking {
   private scheduled = false;
   /** The session whose command is running (NOLOOP). */
   current: Session | undefined;
+  /** `tracking-table-max-keys` (Redis's default: a million; 0: no limit). */
+  maxKeys = 1_000_000;
+  /** Runs of {@link limitKeys} that ended still over the limit: each one tries harder. */
+  private overLimitRuns = 0;
 
   /** True when some client has tracking on: every hook returns at once otherwise. */
   get active(): boolean {
@@ -164,6 +168,11 @@ export class Tracking {
       for (const [prefix, entry] of this.prefixTable) if (key.startsWith(prefix)) entry.keys.set(key, by);
       this.schedule();
     }
+    this.modifiedInTable(key);
+  }
+
+  /** trackingInvalidateKey without the broadcast part: the clients that read `key` are told, the key is forgotten. */
+  private modifiedInTable(key: string): void {
     const ids = this.table.get(key);
     if (!ids) return;
     this.table.delete(key);
@@ -173,6 +182,29 @@ export class Tracking {
       if (target.noloop && this.current !== undefined && target.session.id === this.current.id) continue;
       this.enqueue(target, [key]);
     }
+  }
+
+  /**
+   * Redis's trackingLimitUsedSlots (before each command and on the server's cron): over
+   * `tracking-table-max-keys`, forget keys — each one invalidated for the clients that read it,
+   * as if it changed — with an effort of 100 keys per run times the runs that ended still over.
+   * Redis picks the keys by a random walk of its table; here the oldest go first.
+   */
+  limitKeys(): void {
+    if (this.maxKeys === 0 || this.table.size <= this.maxKeys) {
+      this.overLimitRuns = 0;
+      return;
+    }
+    let effort = 100 * (this.overLimitRuns + 1);
+    for (const key of this.table.keys()) {
+      if (effort-- <= 0) break;
+      this.modifiedInTable(key);
+      if (this.table.size <= this.maxKeys) {
+        this.overLimitRuns = 0;
+        return;
+      }
+    }
+    this.overLimitRuns++;
   }
 
   /** FLUSHALL / FLUSHDB: a null invalidation to every tracking client; the table is emptied. */

@@ -27,7 +27,7 @@ function int64(text: string): bigint | undefined {
 }
 
 /** A size_t INTEGER_CONFIG bounded 0..LONG_MAX: a negative number wraps past the upper bound in Redis, hence the range error. */
-function sizeT(text: string): number | string {
+export function sizeT(text: string): number | string {
   const n = int64(text);
   if (n === undefined) return NOT_INTEGER;
   return n < 0n ? SIZE_RANGE : Number(n);

@@ -13,6 +13,7 @@ import { functionCommands } from "./functions";
 import { configCommands } from "./config";
 import { registerEncodingConfig } from "./encoding-config";
 import { registerMemoryConfig } from "./memory-config";
+import { registerTrackingConfig } from "./tracking-config";
 import { serverCommands } from "./server";
 import { stringCommands } from "./strings";
 import { transactionCommands } from "./transactions";
@@ -31,6 +32,7 @@ import { memoryCommand } from "./memory-usage";
 
 registerMemoryConfig(); // maxmemory and maxmemory-policy in CONFIG GET/SET (a call: sideEffects is false)
 registerEncodingConfig(); // hash-max-listpack-entries… (OBJECT ENCODING thresholds) in CONFIG GET/SET
+registerTrackingConfig(); // tracking-table-max-keys
 
 export const allCommands: readonly CommandSpec[] = [
   ...keyCommands,
