@@ -47,7 +47,7 @@ export class Engine implements Dispatcher {
   /** @internal The 16 databases. */
   readonly dbs: Keyspace[];
   /** @internal Clients blocked in BLPOP & co. */
-  readonly blocking = new Blocking();
+  readonly blocking = new Blocking((owner, serve) => this.tracking.servedAs(owner as Session, serve));
   /** @internal SCAN cursors. */
   readonly cursors = new Cursors();
   /** The engine's clock in ms. */

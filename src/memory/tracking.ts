@@ -76,6 +76,9 @@ export class Tracking {
   current: Session | undefined;
   /** `tracking-table-max-keys` (Redis's default: a million; 0: no limit). */
   maxKeys = 1_000_000;
+  /** The unblocked client being served ({@link servedAs}): its own invalidations wait for its reply. */
+  private servedId: number | undefined;
+  private readonly afterReply = new Map<TrackingState, Pending[]>();
   /** Runs of {@link limitKeys} that ended still over the limit: each one tries harder. */
   private overLimitRuns = 0;
 
@@ -207,6 +210,23 @@ export class Tracking {
     this.overLimitRuns++;
   }
 
+  /**
+   * Serves an unblocked client's BLMOVE, BLPOP, XREADGROUP… as Redis does (current_client is
+   * the receiver): NOLOOP applies to it, and an invalidation addressed to it (the key its own
+   * pop or move changed) is sent after its reply (Redis's tracking_pending_keys), not before.
+   */
+  servedAs<T>(session: Session, serve: () => T): T {
+    const previous = this.current;
+    this.current = session;
+    this.servedId = session.id;
+    try {
+      return serve();
+    } finally {
+      this.current = previous;
+      this.servedId = undefined;
+    }
+  }
+
   /** FLUSHALL / FLUSHDB: a null invalidation to every tracking client; the table is emptied. */
   flushed(): void {
     if (this.clients.size === 0) return;
@@ -218,6 +238,20 @@ export class Tracking {
   }
 
   private enqueue(state: TrackingState, message: Pending): void {
+    if (state.session.id === this.servedId) {
+      // The served client's reply reaches its connection through a promise chain (microtasks): send after those.
+      let list = this.afterReply.get(state);
+      if (!list) this.afterReply.set(state, (list = []));
+      list.push(message);
+      if (this.afterReply.size === 1 && list.length === 1) {
+        setImmediate(() => {
+          for (const [s, messages] of this.afterReply) for (const m of messages) this.push(s, m);
+          this.afterReply.clear();
+          this.deliver();
+        });
+      }
+      return;
+    }
     this.push(state, message);
     this.schedule();
   }
