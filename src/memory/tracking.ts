@@ -87,6 +87,13 @@ export class Tracking {
     return this.clients.size > 0;
   }
 
+  /** INFO stats `tracking_total_keys`, `tracking_total_items` (key × reader pairs), `tracking_total_prefixes`. */
+  counts(): { keys: number; items: number; prefixes: number } {
+    let items = 0;
+    for (const ids of this.table.values()) items += ids.size;
+    return { keys: this.table.size, items, prefixes: this.prefixTable.size };
+  }
+
   open(session: Session): void {
     this.sessions.set(session.id, { session });
   }

@@ -4,6 +4,8 @@
  * serve`'s engine: once the table holds more keys than the limit, keys are forgotten — each
  * invalidated for its reader, NOLOOP or not — even while every client is idle (Redis's cron).
  * Redis picks the keys at random: the test compares how many go and that each is one that was read.
+ * INFO stats `tracking_total_keys`/`_items`/`_prefixes` (tracking.tcl "Tracking info is correct",
+ * "Test ASYNC flushall") are compared the same way.
  */
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -47,6 +49,31 @@ async function scenario(port: number): Promise<unknown[]> {
   return out;
 }
 
+async function counts(port: number): Promise<string[][]> {
+  const open = () => new Redis({ port, host: "127.0.0.1", protocol: 2, maxRetriesPerRequest: 0 } as never);
+  const [r, b, w] = [open(), open(), open()];
+  const read = async () => String(await w.info("stats")).split("\r\n").filter((l) => l.startsWith("tracking_total_"));
+  const out: string[][] = [];
+  try {
+    await w.flushall();
+    await w.mset("key1", "1", "key2", "2");
+    out.push(await read());
+    await r.call("client", "tracking", "on");
+    await r.get("key1");
+    await r.get("key2");
+    await r.get("key2");
+    await b.call("client", "tracking", "on", "bcast", "prefix", "prefix:", "prefix", "p2:");
+    out.push(await read());
+    await w.set("key1", "x");
+    out.push(await read());
+    await w.call("flushall", "async");
+    out.push(await read());
+  } finally {
+    for (const c of [r, b, w]) c.disconnect();
+  }
+  return out;
+}
+
 describe.skipIf(!hasRedisServer())("tracking-table-max-keys vs redis-server 7.0", () => {
   let redis: Awaited<ReturnType<typeof startStandalone>>;
   let served: RunningServer;
@@ -68,4 +95,10 @@ describe.skipIf(!hasRedisServer())("tracking-table-max-keys vs redis-server 7.0"
     expect(ours).toEqual(expected);
     expect(expected.slice(3)).toEqual([2, true, 2, 1, 1]) // two forgotten keys; then one invalidation: the key still tracked;
   }, 30_000);
+
+  it("INFO stats tracking_total_keys, _items and _prefixes", async () => {
+    const expected = await counts(redis.port);
+    expect(await counts(served.port)).toEqual(expected);
+    expect(expected[1]).toEqual(["tracking_total_keys:2", "tracking_total_items:2", "tracking_total_prefixes:2"]);
+  });
 });
