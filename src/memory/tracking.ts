@@ -236,12 +236,14 @@ export class Tracking {
 
   /** FLUSHALL / FLUSHDB: a null invalidation to every tracking client; the table is emptied. */
   flushed(): void {
+    // Emptied even with no client tracking now (trackingInvalidateKeysOnFlush): a client that turns
+    // tracking back on must not inherit keys it read before the flush.
+    this.table.clear();
     if (this.clients.size === 0) return;
     for (const state of this.clients.values()) {
       // FLUSHALL empties 16 databases: one null per client, as Redis sends.
       if (this.queued.get(state)?.at(-1) !== null) this.enqueue(state, null);
     }
-    this.table.clear();
   }
 
   private enqueue(state: TrackingState, message: Pending): void {

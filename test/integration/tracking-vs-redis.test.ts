@@ -147,6 +147,21 @@ const scenarios: Record<string, Scenario> = {
     await t.run(w, "xadd", "s:y", "1-1", "f", "v");
     await t.settle();
   },
+  "tracking off keeps the keys read (no cleanup, as Redis); a flush with nobody tracking forgets them": async (t, r, w, id) => {
+    await t.run(r, "client", "tracking", "on", "redirect", id);
+    await t.run(r, "get", "f:1");
+    await t.run(r, "client", "tracking", "off");
+    await t.run(r, "client", "tracking", "on", "redirect", id);
+    await t.run(w, "set", "f:1", "x");
+    await t.settle();
+    await t.run(r, "get", "f:2");
+    await t.run(r, "client", "tracking", "off");
+    await t.run(w, "flushall");
+    await t.run(r, "client", "tracking", "on", "redirect", id);
+    await t.run(w, "set", "f:2", "x");
+    await t.settle();
+    await t.run(w, "ping");
+  },
   "bcast with prefixes: every change under them, batched, sorted": async (t, r, w, id) => {
     await t.run(r, "client", "tracking", "on", "redirect", id, "bcast", "prefix", "b:", "prefix", "c:");
     await t.run(w, "set", "b:1", "x");
