@@ -23,6 +23,7 @@
  * the reply of the command that caused it. The embedded engine never evicts (no maxmemory).
  */
 import type { Session } from "./protocol";
+import { limitTable } from "./tracking-limit";
 
 /** How a client receives what the engine pushes to it; attached by the RESP connection or the MemoryClient. */
 export interface ClientEndpoint {
@@ -194,27 +195,9 @@ export class Tracking {
     }
   }
 
-  /**
-   * Redis's trackingLimitUsedSlots (before each command and on the server's cron): over
-   * `tracking-table-max-keys`, forget keys — each one invalidated for the clients that read it,
-   * as if it changed — with an effort of 100 keys per run times the runs that ended still over.
-   * Redis picks the keys by a random walk of its table; here the oldest go first.
-   */
+  /** Redis's trackingLimitUsedSlots (before each command and on the server's cron): see tracking-limit.ts. */
   limitKeys(): void {
-    if (this.maxKeys === 0 || this.table.size <= this.maxKeys) {
-      this.overLimitRuns = 0;
-      return;
-    }
-    let effort = 100 * (this.overLimitRuns + 1);
-    for (const key of this.table.keys()) {
-      if (effort-- <= 0) break;
-      this.modifiedInTable(key);
-      if (this.table.size <= this.maxKeys) {
-        this.overLimitRuns = 0;
-        return;
-      }
-    }
-    this.overLimitRuns++;
+    this.overLimitRuns = limitTable(this.table, this.maxKeys, this.overLimitRuns, (key) => this.modifiedInTable(key));
   }
 
   /**
