@@ -17,6 +17,9 @@ interface Waiter {
 }
 
 export class Blocking {
+  /** Runs a waiter's serve on behalf of its owner (the engine makes it the tracking's current client, as Redis's current_client). */
+  constructor(private readonly asOwner: <T>(owner: object, serve: () => T) => T = (_owner, serve) => serve()) {}
+
   private readonly waiters = new Map<Keyspace, Map<string, Waiter[]>>();
   private readonly readyKeys: Array<{ db: Keyspace; key: string }> = [];
 
@@ -52,7 +55,7 @@ export class Blocking {
       const list = this.waiters.get(db)?.get(key);
       if (!list) continue;
       for (const waiter of [...list]) {
-        const reply = waiter.serve(key);
+        const reply = this.asOwner(waiter.owner, () => waiter.serve(key));
         // Not servable by this key (yet): the next waiter may be (another type, another stream ID).
         if (reply === undefined) continue;
         this.remove(waiter);

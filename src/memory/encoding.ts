@@ -34,6 +34,10 @@ export class EncodingLimits {
   listSize = -2;
   /** `list-compress-depth`: kept for CONFIG only (the engine does not compress). */
   listCompress = 0;
+  /** `stream-node-max-bytes`: a stream macro node closes at this many listpack bytes (0: the listpack's own 1 GiB cap). */
+  streamNodeBytes = 4096;
+  /** `stream-node-max-entries`: … or at this many entries, deleted ones included (0: no entry limit). */
+  streamNodeEntries = 100;
 }
 
 const EMBSTR_LIMIT = 44; // OBJ_ENCODING_EMBSTR_SIZE_LIMIT

@@ -19,7 +19,7 @@ import { allCommands } from "./commands/index";
 import { refuseBusy, type BusyScript } from "./commands/script-busy";
 import type { ClientEndpoint } from "./tracking";
 import { Tracking } from "./tracking";
-import { readOnlyKeys } from "./tracking-keys";
+import { isReadOnly, readOnlyKeys } from "./tracking-keys";
 import { DEFAULT_MAX_REPLY_BYTES } from "./random";
 import { Maxmemory, OOM_ERROR, SCRIPT_COMMANDS } from "./maxmemory";
 import { OomGate } from "./oom-gate";
@@ -53,7 +53,7 @@ export class Engine implements Dispatcher {
   /** @internal The 16 databases. */
   readonly dbs: Keyspace[];
   /** @internal Clients blocked in BLPOP & co. */
-  readonly blocking = new Blocking();
+  readonly blocking = new Blocking((owner, serve) => this.tracking.servedAs(owner as Session, serve));
   /** @internal SCAN cursors. */
   readonly cursors = new Cursors();
   /** The engine's clock in ms. */
@@ -110,7 +110,9 @@ export class Engine implements Dispatcher {
     this.dbs = Array.from({ length: DATABASES }, (_, i) => new Keyspace(i, events, keyClock, this.notifier));
     this.memory = new Maxmemory(this.dbs, options);
     this.oom = new OomGate(this.memory);
-    this.expiry = new ActiveExpiry(this.dbs, keyClock);
+    this.expiry = new ActiveExpiry(this.dbs, keyClock, () => {
+      if (this.tracking.active) this.tracking.limitKeys();
+    });
     this.expiry.start();
   }
 
@@ -219,6 +221,7 @@ export class Engine implements Dispatcher {
     const tracking = this.tracking;
     const previous = tracking.current;
     tracking.current = session;
+    if (tracking.active && this.dispatchDepth === 0) tracking.limitKeys(); // processCommand's trackingLimitUsedSlots
     this.dispatchDepth++;
     try {
       const reply = this.execute(resolved, session, client, argv, false, false);
@@ -262,13 +265,13 @@ export class Engine implements Dispatcher {
    * Runs a command from inside a script: synchronous, never blocks, no MULTI/WATCH. An error
    * it answers is counted now (scriptError), and a refusal in the command's rejected_calls.
    */
-  dispatchInScript(session: Session, argv: readonly Buffer[], check?: (name: string) => ErrorReply | undefined): Reply {
-    const reply = this.runInScript(session, argv, check);
+  dispatchInScript(session: Session, argv: readonly Buffer[], check?: (name: string) => ErrorReply | undefined, declaredKeys: readonly Buffer[] = []): Reply {
+    const reply = this.runInScript(session, argv, check, declaredKeys);
     if (reply instanceof ErrorReply) this.scriptError?.(reply.message);
     return reply;
   }
 
-  private runInScript(session: Session, argv: readonly Buffer[], check?: (name: string) => ErrorReply | undefined): Reply {
+  private runInScript(session: Session, argv: readonly Buffer[], check: ((name: string) => ErrorReply | undefined) | undefined, declaredKeys: readonly Buffer[]): Reply {
     const resolved = this.table.resolve(argv);
     if (resolved instanceof ErrorReply) {
       this.rejectedByArity(resolved);
@@ -284,7 +287,7 @@ export class Engine implements Dispatcher {
     }
     // As Redis's scriptVerifyOOM: a script that started over maxmemory may not begin writing (it may finish once it has).
     if (this.oom.refusesScriptWrite(resolved.name)) return this.refuse(resolved.name, OOM_ERROR);
-    const reply = this.execute(resolved, session, this.clientState(session), argv, true, true);
+    const reply = this.execute(resolved, session, this.clientState(session), argv, true, true, declaredKeys);
     if (reply instanceof Promise) return new ErrorReply("ERR blocking command in script");
     return reply;
   }
@@ -310,7 +313,8 @@ export class Engine implements Dispatcher {
     return reply instanceof Promise ? new ErrorReply("ERR blocking command in MULTI") : reply;
   }
 
-  private execute(spec: CommandSpec, session: Session, client: ClientState, argv: readonly Buffer[], nested: boolean, inScript: boolean): Reply | Promise<Reply> {
+  /** `declaredKeys`: inside a script, the keys its EVAL/FCALL declared (what a read there makes a tracking client remember). */
+  private execute(spec: CommandSpec, session: Session, client: ClientState, argv: readonly Buffer[], nested: boolean, inScript: boolean, declaredKeys: readonly Buffer[] = []): Reply | Promise<Reply> {
     const ctx: Ctx = { engine: this, session, client, argv, db: this.dbs[session.db]!, nested, inScript };
     const fedBefore = this.monitor !== undefined && FED_BEFORE.has(spec.name);
     if (fedBefore) this.monitor!(session, argv, inScript);
@@ -329,10 +333,15 @@ export class Engine implements Dispatcher {
       CommandStats.ran(stat, started < 0 ? -1 : (performance.now() - started) * 1000, reply instanceof ErrorReply);
       if (this.monitor !== undefined && !fedBefore) this.monitor(session, argv, inScript);
       ctx.db.missReads = false;
-      // Like Redis's call(): a tracking client remembers the keys of its read-only commands (after they ran).
+      // Like Redis's call(): a tracking client remembers the keys of its read-only commands (after they ran);
+      // a read-only command inside a script makes it remember the script's declared keys instead (none: nothing).
       if (this.tracking.active) {
-        const keys = readOnlyKeys(spec.name, argv);
-        if (keys) this.tracking.remember(session, keys);
+        if (inScript) {
+          if (declaredKeys.length > 0 && isReadOnly(spec.name, argv)) this.tracking.remember(session, declaredKeys);
+        } else {
+          const keys = readOnlyKeys(spec.name, argv);
+          if (keys) this.tracking.remember(session, keys);
+        }
       }
     }
   }

@@ -17,11 +17,16 @@ export class ActiveExpiry {
   constructor(
     private readonly dbs: readonly Keyspace[],
     private readonly now: () => number,
+    /** Also run on every tick (Redis's serverCron work beside expiry: the tracking table's limit). */
+    private readonly onTick: () => void = () => undefined,
   ) {}
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => this.sweep(), INTERVAL_MS);
+    this.timer = setInterval(() => {
+      this.sweep();
+      this.onTick();
+    }, INTERVAL_MS);
     this.timer.unref();
   }
 

@@ -12,9 +12,7 @@ import type { Group } from "./stream-groups";
 import { cloneGroups } from "./stream-groups";
 import { raxNodeCount } from "./stream-rax";
 
-/** `stream-node-max-bytes` and `stream-node-max-entries` (Redis defaults). */
-export const NODE_MAX_BYTES = 4096;
-export const NODE_MAX_ENTRIES = 100;
+/** STREAM_LISTPACK_MAX_SIZE: the cap on an entry, and on a node when `stream-node-max-bytes` is 0 or above it. */
 const LISTPACK_MAX_SIZE = 1 << 30;
 
 export interface Entry {
@@ -90,14 +88,16 @@ export class Stream {
 
   /**
    * streamAppendItem: appends at `id` (already checked by the caller against the last ID),
-   * opening a new macro node when the tail one is full. Returns false when the entry is too large.
+   * opening a new macro node when the tail one is full (`stream-node-max-bytes` `maxBytes`,
+   * `stream-node-max-entries` `maxEntries`, Redis's rules for 0). Returns false when the entry is too large.
    */
-  append(id: StreamId, fields: readonly Buffer[]): boolean {
+  append(id: StreamId, fields: readonly Buffer[], maxBytes: number, maxEntries: number): boolean {
     let total = 0;
     for (const f of fields) total += f.length;
     if (total > LISTPACK_MAX_SIZE) return false;
     let tail = this.nodes[this.nodes.length - 1];
-    if (tail && (nodeBytes(tail) + total >= NODE_MAX_BYTES || tail.live + tail.tombstones >= NODE_MAX_ENTRIES)) tail = undefined;
+    const nodeMax = maxBytes === 0 || maxBytes > LISTPACK_MAX_SIZE ? LISTPACK_MAX_SIZE : maxBytes;
+    if (tail && (nodeBytes(tail) + total >= nodeMax || (maxEntries !== 0 && tail.live + tail.tombstones >= maxEntries))) tail = undefined;
     let same = true;
     if (!tail) {
       const masterFields = fields.filter((_, i) => i % 2 === 0);

@@ -23,6 +23,7 @@
  * the reply of the command that caused it. The embedded engine never evicts (no maxmemory).
  */
 import type { Session } from "./protocol";
+import { limitTable } from "./tracking-limit";
 
 /** How a client receives what the engine pushes to it; attached by the RESP connection or the MemoryClient. */
 export interface ClientEndpoint {
@@ -78,10 +79,24 @@ export class Tracking {
   private scheduled = false;
   /** The session whose command is running (NOLOOP). */
   current: Session | undefined;
+  /** `tracking-table-max-keys` (Redis's default: a million; 0: no limit). */
+  maxKeys = 1_000_000;
+  /** The unblocked client being served ({@link servedAs}): its own invalidations wait for its reply. */
+  private servedId: number | undefined;
+  private readonly afterReply = new Map<TrackingState, Pending[]>();
+  /** Runs of {@link limitKeys} that ended still over the limit: each one tries harder. */
+  private overLimitRuns = 0;
 
   /** True when some client has tracking on: every hook returns at once otherwise. */
   get active(): boolean {
     return this.clients.size > 0;
+  }
+
+  /** INFO stats `tracking_total_keys`, `tracking_total_items` (key × reader pairs), `tracking_total_prefixes`. */
+  counts(): { keys: number; items: number; prefixes: number } {
+    let items = 0;
+    for (const ids of this.table.values()) items += ids.size;
+    return { keys: this.table.size, items, prefixes: this.prefixTable.size };
   }
 
   open(session: Session): void {
@@ -168,6 +183,11 @@ export class Tracking {
       for (const [prefix, entry] of this.prefixTable) if (key.startsWith(prefix)) entry.keys.set(key, by);
       this.schedule();
     }
+    this.modifiedInTable(key);
+  }
+
+  /** trackingInvalidateKey without the broadcast part: the clients that read `key` are told, the key is forgotten. */
+  private modifiedInTable(key: string): void {
     const ids = this.table.get(key);
     if (!ids) return;
     this.table.delete(key);
@@ -179,17 +199,55 @@ export class Tracking {
     }
   }
 
+  /** Redis's trackingLimitUsedSlots (before each command and on the server's cron): see tracking-limit.ts. */
+  limitKeys(): void {
+    this.overLimitRuns = limitTable(this.table, this.maxKeys, this.overLimitRuns, (key) => this.modifiedInTable(key));
+  }
+
+  /**
+   * Serves an unblocked client's BLMOVE, BLPOP, XREADGROUP… as Redis does (current_client is
+   * the receiver): NOLOOP applies to it, and an invalidation addressed to it (the key its own
+   * pop or move changed) is sent after its reply (Redis's tracking_pending_keys), not before.
+   */
+  servedAs<T>(session: Session, serve: () => T): T {
+    const previous = this.current;
+    this.current = session;
+    this.servedId = session.id;
+    try {
+      return serve();
+    } finally {
+      this.current = previous;
+      this.servedId = undefined;
+    }
+  }
+
   /** FLUSHALL / FLUSHDB: a null invalidation to every tracking client; the table is emptied. */
   flushed(): void {
+    // Emptied even with no client tracking now (trackingInvalidateKeysOnFlush): a client that turns
+    // tracking back on must not inherit keys it read before the flush.
+    this.table.clear();
     if (this.clients.size === 0) return;
     for (const state of this.clients.values()) {
       // FLUSHALL empties 16 databases: one null per client, as Redis sends.
       if (this.queued.get(state)?.at(-1) !== null) this.enqueue(state, null);
     }
-    this.table.clear();
   }
 
   private enqueue(state: TrackingState, message: Pending): void {
+    if (state.session.id === this.servedId) {
+      // The served client's reply reaches its connection through a promise chain (microtasks): send after those.
+      let list = this.afterReply.get(state);
+      if (!list) this.afterReply.set(state, (list = []));
+      list.push(message);
+      if (this.afterReply.size === 1 && list.length === 1) {
+        setImmediate(() => {
+          for (const [s, messages] of this.afterReply) for (const m of messages) this.push(s, m);
+          this.afterReply.clear();
+          this.deliver();
+        });
+      }
+      return;
+    }
     this.push(state, message);
     this.schedule();
   }

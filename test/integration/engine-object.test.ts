@@ -150,4 +150,33 @@ describe.skipIf(!hasRedisServer())("OBJECT vs a private redis-server (skipped wi
     expect(idle.memory).toEqual(idle.redis);
     expect(idle.redis).toEqual([true, true, 0]);
   });
+
+  it("TTL, PTTL, EXPIRETIME, TYPE, EXISTS and SCAN keep a key's access time; TOUCH and GET set it (introspection-2.tcl)", async () => {
+    const idle = {} as Record<Side, unknown[]>;
+    for (const side of SIDES) {
+      await sides[side].flushdb();
+      await sides[side].set("i:n", "v");
+      await sides[side].set("i:t", "v", "EX", 100);
+    }
+    await new Promise((r) => setTimeout(r, 2300));
+    for (const side of SIDES) {
+      const c = sides[side];
+      for (const k of ["i:n", "i:t"]) {
+        await c.ttl(k);
+        await c.pttl(k);
+        await c.call("expiretime", k);
+        await c.call("pexpiretime", k);
+        await c.type(k);
+        await c.exists(k);
+        await c.scan(0, "TYPE", "string");
+        await c.scan(0);
+      }
+      const kept = [Number(await c.object("IDLETIME", "i:n")) >= 2, Number(await c.object("IDLETIME", "i:t")) >= 2];
+      await c.touch("i:n");
+      await c.get("i:t");
+      idle[side] = [...kept, Number(await c.object("IDLETIME", "i:n")), Number(await c.object("IDLETIME", "i:t"))];
+    }
+    expect(idle.memory).toEqual(idle.redis);
+    expect(idle.redis).toEqual([true, true, 0, 0]);
+  });
 });

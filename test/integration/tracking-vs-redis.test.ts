@@ -118,6 +118,50 @@ const scenarios: Record<string, Scenario> = {
     await t.run(r, "client", "getredir");
     await t.run(r, "client", "trackinginfo");
   },
+  "scripts remember their declared keys after a read (tracking.tcl); every read-only command tracks": async (t, r, w, id) => {
+    await t.run(r, "client", "tracking", "on", "redirect", id);
+    await t.run(r, "eval", "redis.call('set', 's:3', 'bar')", 2, "s:1", "s:2"); // no read: nothing remembered
+    await t.run(w, "mset", "s:2", "2", "s:1", "2");
+    await t.settle();
+    await t.run(r, "eval", "redis.call('get', 's:3')", 2, "s:1", "s:2"); // a read: the declared keys, not s:3
+    await t.run(w, "mset", "s:3", "3", "s:2", "2", "s:1", "2");
+    await t.settle();
+    await t.run(r, "eval_ro", "redis.call('ping')", 2, "s:1", "s:2"); // PING is not read-only
+    await t.run(w, "mset", "s:2", "2", "s:1", "2");
+    await t.settle();
+    await t.run(r, "eval_ro", "redis.call('dbsize')", 1, "s:1"); // a key-less read-only command
+    await t.run(r, "eval_ro", "redis.call('get', KEYS[1])", 0);
+    await t.run(w, "mset", "s:1", "3", "s:0", "0");
+    await t.settle();
+    await t.run(w, "rpush", "s:l", "a");
+    await t.run(w, "xadd", "s:x", "1-1", "f", "v");
+    await t.run(w, "setbit", "s:b", "3", "1");
+    for (const read of [
+      ["getbit", "s:b", "3"], ["bitcount", "s:b"], ["bitpos", "s:b", "1"], ["bitfield_ro", "s:b", "get", "u4", "0"],
+      ["xlen", "s:x"], ["xrange", "s:x", "-", "+"], ["xrevrange", "s:x", "+", "-"], ["xread", "streams", "s:x", "0"],
+      ["object", "encoding", "s:l"], ["lcs", "s:b", "s:l2"], ["object", "refcount", "s:o"], ["xinfo", "stream", "s:y"],
+    ]) await t.run(r, ...read);
+    await t.run(w, "del", "s:b", "s:x", "s:l", "s:l2");
+    await t.settle();
+    await t.run(w, "set", "s:o", "1");
+    await t.run(w, "xadd", "s:y", "1-1", "f", "v");
+    await t.settle();
+  },
+  "tracking off keeps the keys read (no cleanup, as Redis); a flush with nobody tracking forgets them": async (t, r, w, id) => {
+    await t.run(r, "client", "tracking", "on", "redirect", id);
+    await t.run(r, "get", "f:1");
+    await t.run(r, "client", "tracking", "off");
+    await t.run(r, "client", "tracking", "on", "redirect", id);
+    await t.run(w, "set", "f:1", "x");
+    await t.settle();
+    await t.run(r, "get", "f:2");
+    await t.run(r, "client", "tracking", "off");
+    await t.run(w, "flushall");
+    await t.run(r, "client", "tracking", "on", "redirect", id);
+    await t.run(w, "set", "f:2", "x");
+    await t.settle();
+    await t.run(w, "ping");
+  },
   "bcast with prefixes: every change under them, batched, sorted": async (t, r, w, id) => {
     await t.run(r, "client", "tracking", "on", "redirect", id, "bcast", "prefix", "b:", "prefix", "c:");
     await t.run(w, "set", "b:1", "x");

@@ -4,7 +4,8 @@
  * `hash-max-listpack-value` (64 bytes, a memory value: `1kb` is accepted), the same two for
  * `zset-` (128, 64), each with its `-ziplist-` alias; `set-max-intset-entries` (512);
  * `list-max-listpack-size` (alias `list-max-ziplist-size`, -2) and `list-compress-depth` (0),
- * which only CONFIG sees (7.0 lists are always `quicklist`). A new value applies from the next
+ * which only CONFIG sees (7.0 lists are always `quicklist`); `stream-node-max-bytes` (4096) and
+ * `stream-node-max-entries` (100), the size of a stream's macro nodes. A new value applies from the next
  * write, as in Redis: existing containers are not converted by CONFIG SET.
  */
 import type { Engine } from "../engine";
@@ -26,7 +27,7 @@ function int64(text: string): bigint | undefined {
 }
 
 /** A size_t INTEGER_CONFIG bounded 0..LONG_MAX: a negative number wraps past the upper bound in Redis, hence the range error. */
-function sizeT(text: string): number | string {
+export function sizeT(text: string): number | string {
   const n = int64(text);
   if (n === undefined) return NOT_INTEGER;
   return n < 0n ? SIZE_RANGE : Number(n);
@@ -83,4 +84,7 @@ export function registerEncodingConfig(): void {
   threshold(["set-max-intset-entries"], "intsetEntries", 512, sizeT);
   threshold(["list-max-listpack-size", "list-max-ziplist-size"], "listSize", -2, int(INT_MIN));
   threshold(["list-compress-depth"], "listCompress", 0, int(0));
+  // Stream macro nodes (stream.ts): a size_t memory config and a long long 0..LLONG_MAX, whose errors are sizeT's.
+  threshold(["stream-node-max-bytes"], "streamNodeBytes", 4096, memory);
+  threshold(["stream-node-max-entries"], "streamNodeEntries", 100, sizeT);
 }

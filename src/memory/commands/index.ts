@@ -14,6 +14,7 @@ import { configCommands } from "./config";
 import { registerEncodingConfig } from "./encoding-config";
 import { registerMemoryConfig } from "./memory-config";
 import { registerNotifyConfig } from "./notify-config";
+import { registerTrackingConfig } from "./tracking-config";
 import { serverCommands } from "./server";
 import { stringCommands } from "./strings";
 import { transactionCommands } from "./transactions";
@@ -33,6 +34,7 @@ import { memoryCommand } from "./memory-usage";
 registerMemoryConfig(); // maxmemory and maxmemory-policy in CONFIG GET/SET (a call: sideEffects is false)
 registerEncodingConfig(); // hash-max-listpack-entries… (OBJECT ENCODING thresholds) in CONFIG GET/SET
 registerNotifyConfig(); // notify-keyspace-events
+registerTrackingConfig(); // tracking-table-max-keys
 
 export const allCommands: readonly CommandSpec[] = [
   ...keyCommands,

@@ -130,7 +130,7 @@ function scan(ctx: Ctx): Reply {
   const type = options.type?.toString("latin1").toLowerCase();
   const out: Buffer[] = [];
   for (const key of page.items) {
-    const value = db.lookup(key);
+    const value = db.peek(key); // expires the key if due, keeps its access time (Redis's LOOKUP_NOTOUCH)
     if (value === undefined) continue;
     if (type !== undefined && value.type !== type) continue;
     if (matches(options, key)) out.push(bytes(key));

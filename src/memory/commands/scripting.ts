@@ -43,7 +43,10 @@ export function scriptCall(ctx: Ctx, effects: ScriptEffects): ScriptCall {
     if (!effects.wrote && WRITE_COMMANDS.has(name)) effects.wrote = true;
     return undefined;
   };
-  return (argv) => ctx.engine.dispatchInScript(session, argv, check);
+  // EVAL/EVALSHA/FCALL (and _RO) all put numkeys at argv[2]: the keys CLIENT TRACKING remembers for a read inside the script.
+  const n = Number(ctx.argv[2]?.toString("latin1"));
+  const declared = Number.isSafeInteger(n) && n > 0 ? ctx.argv.slice(3, 3 + n) : [];
+  return (argv) => ctx.engine.dispatchInScript(session, argv, check, declared);
 }
 
 /**

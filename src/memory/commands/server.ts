@@ -12,7 +12,10 @@ function info(ctx: Ctx): Reply {
   const sections: string[][] = [];
   if (want("server")) sections.push(["# Server", "redis_version:7.0.15", "redis_mode:standalone", "narwhal_engine:memory"]);
   if (want("memory")) sections.push(memorySection(ctx));
-  if (want("stats")) sections.push(["# Stats", `evicted_keys:${ctx.engine.memory.evictedKeys}`]);
+  if (want("stats")) {
+    const t = ctx.engine.tracking.counts();
+    sections.push(["# Stats", `evicted_keys:${ctx.engine.memory.evictedKeys}`, `tracking_total_keys:${t.keys}`, `tracking_total_items:${t.items}`, `tracking_total_prefixes:${t.prefixes}`]);
+  }
   if (want("keyspace")) {
     const lines = ["# Keyspace"];
     for (const db of ctx.engine.dbs) {
@@ -43,6 +46,8 @@ function memorySection(ctx: Ctx): string[] {
     `number_of_cached_scripts:${ctx.engine.scripting?.cachedScripts?.() ?? 0}`,
     `number_of_functions:${libraries.reduce((n, lib) => n + lib.functions.length, 0)}`,
     `number_of_libraries:${libraries.length}`,
+    // UNLINK and FLUSHDB/FLUSHALL ASYNC free at once (no background thread): nothing is ever pending.
+    "lazyfree_pending_objects:0",
   ];
 }
 

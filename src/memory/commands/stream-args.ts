@@ -6,7 +6,6 @@ import { fail, NOT_INTEGER, SYNTAX } from "../errors";
 import { parseBigInt } from "../numbers";
 import type { Reply } from "../protocol";
 import type { Entry, Stream, TrimStrategy } from "../stream";
-import { NODE_MAX_ENTRIES } from "../stream";
 import { idBytes, INVALID_ID, tryParseId } from "../stream-id";
 import type { StreamId } from "../stream-id";
 
@@ -95,6 +94,11 @@ export function parseAddOrTrim(ctx: Ctx, xadd: boolean): AddTrimArgs {
   if (!xadd && !strategy) fail("ERR syntax error, XTRIM must be called with a trimming strategy");
   if (limitGiven) {
     if (!approx) fail("ERR syntax error, LIMIT cannot be used without the special ~ option");
-  } else limit = approx ? BigInt(100 * NODE_MAX_ENTRIES) : 0n;
+  } else if (approx) {
+    // Redis: 100 nodes' worth of `stream-node-max-entries`, the product wrapping as a C long long, then capped both ways.
+    limit = BigInt.asIntN(64, 100n * BigInt(ctx.engine.encodingLimits.streamNodeEntries));
+    if (limit <= 0n) limit = 10000n;
+    if (limit > 1000000n) limit = 1000000n;
+  } else limit = 0n;
   return { idPos: i, id, seqGiven, noMkStream, strategy, approx, limit: limit > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(limit) };
 }

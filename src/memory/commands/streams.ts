@@ -38,7 +38,8 @@ function xadd(ctx: Ctx): Reply {
     id = s.lastId + 1n;
   } else id = args.id;
   if (id <= s.lastId) fail("ERR The ID specified in XADD is equal or smaller than the target stream top item");
-  if (!s.append(id, ctx.argv.slice(fieldPos))) fail("ERR Elements are too large to be stored");
+  const limits = ctx.engine.encodingLimits;
+  if (!s.append(id, ctx.argv.slice(fieldPos), limits.streamNodeBytes, limits.streamNodeEntries)) fail("ERR Elements are too large to be stored");
   ctx.db.touch(key);
   notify(ctx, NOTIFY_STREAM, "xadd", key);
   if (args.strategy && s.trim(args.strategy, args.approx, args.limit)) notify(ctx, NOTIFY_STREAM, "xtrim", key);

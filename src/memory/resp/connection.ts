@@ -240,7 +240,10 @@ export class Connection implements CommandConnection, ClientEndpoint {
     } finally {
       this.flush();
       this.busy = false;
-      if (this.closing && !this.socket.destroyed) this.socket.end();
+      // Like Redis's freeClient: close the descriptor once the replies are out, without waiting
+      // for the peer's FIN — a peer that keeps writing (a desynced client) then gets a reset
+      // instead of blocking forever on a half-closed socket nobody reads.
+      if (this.closing && !this.socket.destroyed) this.socket.end(() => this.socket.destroy());
     }
   }
 
