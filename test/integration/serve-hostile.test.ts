@@ -6,60 +6,8 @@
  * in linear time, and `--client-output-buffer-limit` disconnecting a subscriber that never
  * reads. The reply texts are redis-server 7.0's (checked by hand against 7.0.15).
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { connect, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-
-interface Serve {
-  child: ChildProcess;
-  port: number;
-  log: () => string;
-}
-
-function startServe(args: string[]): Promise<Serve> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/bin.ts", "serve", "--port", "0", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    const collect = (d: Buffer) => {
-      out += d.toString();
-      const m = /on [^\s]+:(\d+)/.exec(out);
-      if (m) resolve({ child, port: Number(m[1]), log: () => out });
-    };
-    child.stdout!.on("data", collect);
-    child.stderr!.on("data", collect);
-    child.once("error", reject);
-    child.once("exit", () => reject(new Error(`narwhal serve exited early: ${out}`)));
-  });
-}
-
-/** A raw connection: `send` writes bytes, `read(n)` waits until at least n bytes arrived, `closed` settles on close. */
-function raw(port: number): { socket: Socket; send: (s: string | Buffer) => void; read: (min: number, ms?: number) => Promise<string>; closed: Promise<void> } {
-  const socket = connect(port, "127.0.0.1");
-  let buffer = "";
-  let waiter: (() => void) | undefined;
-  socket.on("data", (d: Buffer) => {
-    buffer += d.toString("latin1");
-    waiter?.();
-  });
-  const closed = new Promise<void>((r) => socket.once("close", () => r()));
-  void closed.then(() => waiter?.());
-  const read = async (min: number, ms = 10_000): Promise<string> => {
-    const deadline = Date.now() + ms;
-    while (buffer.length < min && !socket.destroyed && Date.now() < deadline) {
-      await new Promise<void>((r) => {
-        waiter = r;
-        setTimeout(r, 50);
-      });
-    }
-    const out = buffer;
-    buffer = "";
-    return out;
-  };
-  socket.on("error", () => undefined);
-  return { socket, send: (s) => socket.write(s), read, closed };
-}
-
-const cmd = (...args: string[]): string => `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join("")}`;
+import { cmd, raw, startServe, type Serve } from "../support/serve-process";
 
 describe("narwhal serve --requirepass, cross-protocol requests, request limits", () => {
   let serve: Serve;
