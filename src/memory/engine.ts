@@ -325,7 +325,8 @@ export class Engine implements Dispatcher {
     ctx.db.missReads = (this.notifier.flags & NOTIFY_KEY_MISS) !== 0 && READ_LOOKUPS.has(spec.name);
     try {
       const r = spec.handler(ctx);
-      reply = r instanceof Promise ? r.catch(toErrorReply) : r;
+      // A blocked command that ends in an error (XGROUP DESTROY under XREADGROUP…) is a failed call, as in Redis.
+      reply = r instanceof Promise ? r.catch(toErrorReply).then((x) => (x instanceof ErrorReply && stat.failed++, x)) : r;
       return reply;
     } catch (error) {
       return (reply = toErrorReply(error));

@@ -129,4 +129,21 @@ describe.skipIf(!hasRedisServer())("MONITOR and INFO commandstats, serve vs a pr
     }
     expect(seen.serve).toEqual(seen.redis);
   });
+
+  it("a blocked command that ends in an error is a failed call (XREADGROUP when XGROUP DESTROY takes its group)", async () => {
+    const seen = {} as Record<Side, unknown>;
+    for (const side of SIDES) {
+      const admin = pair.connect(side);
+      await admin.exchange([["DEL", "st:x"], ["XGROUP", "CREATE", "st:x", "g", "$", "MKSTREAM"], ["CONFIG", "RESETSTAT"]]);
+      const blocked = pair.connect(side);
+      blocked.send([["XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "st:x", ">"]]);
+      await new Promise((r) => setTimeout(r, 100)); // parked
+      await admin.exchange([["XGROUP", "DESTROY", "st:x", "g"]]);
+      const error = await blocked.read(100);
+      const stat = infoLines(await bulkOf(admin, ["INFO", "commandstats"])).find((l) => l.startsWith("cmdstat_xreadgroup:"));
+      seen[side] = { error: error.slice(0, 8), stat: stat?.replace(/usec=\d+,usec_per_call=[\d.]+/, "usec=U") };
+    }
+    expect(seen.serve).toEqual(seen.redis);
+    expect(seen.serve).toEqual({ error: "-NOGROUP", stat: "cmdstat_xreadgroup:calls=1,usec=U,rejected_calls=0,failed_calls=1" });
+  });
 });
