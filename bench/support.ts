@@ -5,6 +5,7 @@
  */
 import { tracingChannel } from "node:diagnostics_channel";
 import { performance } from "node:perf_hooks";
+import { rng } from "../test/support/random";
 import { startStandalone } from "../test/support/servers";
 
 export interface PrivateRedis {
@@ -88,7 +89,7 @@ export async function interleaved(
   for (let i = 0; i < warmup; i++) for (const op of ops) await op(i);
   const samples = ops.map(() => new Float64Array(iterations));
   const order = ops.map((_, j) => j);
-  const random = seeded(16);
+  const random = rng(16); // seeded: the same shuffles on every run
   for (let i = 0; i < iterations; i++) {
     shuffle(order, random);
     for (const j of order) {
@@ -98,18 +99,6 @@ export async function interleaved(
     }
   }
   return samples.map((s) => s.sort());
-}
-
-/** A small deterministic PRNG (mulberry32): the same shuffles on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Fisher–Yates shuffle of `xs` in place. */
