@@ -13,7 +13,7 @@ import { Trie, byteOrder, prefixes } from "./trie";
 import type { NativeScript, Reply, ScriptCalls } from "../../memory/native";
 
 /** SHA1 of the autocomplete-search.lua this file mirrors; a unit test fails when the Lua changes. */
-export const AUTOCOMPLETE_SEARCH_SHA = "9cbf46176391745835304af54b42ceab3431fc07";
+export const AUTOCOMPLETE_SEARCH_SHA = "e7bdbb05f67030fbbe7eb7c8e8274dd180ef225a";
 
 class SearchRun {
   private readonly counts = new Map<string, number>();
@@ -273,19 +273,14 @@ class SearchRun {
     return results;
   }
 
-  run(): Reply {
-    // the answer cache (see the Lua)
+  /** Computes the answer; `key`: where a cacheable search stores it (the cache missed, see {@link cachedAnswer}). */
+  run(key: string | undefined): Reply {
     const q = this.q;
     let cached: string | undefined;
-    if (this.unboosted && !q.types && q.need <= 10 && q.words.length > 0) {
-      const g = this.redis.bulk("GET", `${q.tag}:g`);
-      if (g !== undefined) {
-        cached = `${q.tag}:a:${g}:${q.fuzzy ? "f" : "e"}${q.words.join(" ")}`;
-        const hit = this.redis.bulk("GET", cached);
-        if (hit !== undefined) return Buffer.from(hit, "latin1");
-        q.need = 10;
-        q.offset = 0;
-      }
+    if (this.unboosted && key !== undefined) {
+      cached = key;
+      q.need = 10;
+      q.offset = 0;
     }
     const dead = new Set<string>();
     for (let round = 1; ; round++) {
@@ -308,7 +303,24 @@ export const autocompleteSearch: NativeScript = {
     if (keys.length < 3) return undefined;
     const query = parseQuery(argv.map((a) => a.toString("latin1")));
     if (!query || query.need < 1) return undefined;
+    const key = cachedAnswer(redis, query);
+    if (typeof key !== "string" && key !== undefined) return key;
     const [d, w, b] = keys.map((k) => k.toString("latin1"));
-    return new SearchRun(redis, d!, w!, b!, query).run();
+    return new SearchRun(redis, d!, w!, b!, query).run(key);
   },
 };
+
+/**
+ * The answer cache's hit path, first as in the Lua (autocomplete-search-head.lua: no question
+ * about stored boosts, under which no answer exists at the current generation): the cached
+ * answer, else the key where this search stores its answer (undefined: not cacheable, or the
+ * index has no generation yet).
+ */
+function cachedAnswer(redis: ScriptCalls, q: Query): Reply | string | undefined {
+  if (q.need > 10 || q.words.length === 0 || q.types !== undefined || q.boosts.size > 0) return undefined;
+  const g = redis.bulk("GET", `${q.tag}:g`);
+  if (g === undefined) return undefined;
+  const key = `${q.tag}:a:${g}:${q.fuzzy ? "f" : "e"}${q.words.join(" ")}`;
+  const hit = redis.bulk("GET", key);
+  return hit === undefined ? key : Buffer.from(hit, "latin1");
+}
