@@ -9,6 +9,7 @@ import { better, matchIn, parseQuery } from "./search-query";
 import type { Hit, Query } from "./search-query";
 import { charLength, utf16Length } from "./bytes";
 import { pageOf } from "./search-page";
+import { cachedAnswer } from "./search-cache";
 import { Trie, byteOrder, prefixes } from "./trie";
 import type { NativeScript, Reply, ScriptCalls } from "../../memory/native";
 
@@ -309,18 +310,3 @@ export const autocompleteSearch: NativeScript = {
     return new SearchRun(redis, d!, w!, b!, query).run(key);
   },
 };
-
-/**
- * The answer cache's hit path, first as in the Lua (autocomplete-search-head.lua: no question
- * about stored boosts, under which no answer exists at the current generation): the cached
- * answer, else the key where this search stores its answer (undefined: not cacheable, or the
- * index has no generation yet).
- */
-function cachedAnswer(redis: ScriptCalls, q: Query): Reply | string | undefined {
-  if (q.need > 10 || q.words.length === 0 || q.types !== undefined || q.boosts.size > 0) return undefined;
-  const g = redis.bulk("GET", `${q.tag}:g`);
-  if (g === undefined) return undefined;
-  const key = `${q.tag}:a:${g}:${q.fuzzy ? "f" : "e"}${q.words.join(" ")}`;
-  const hit = redis.bulk("GET", key);
-  return hit === undefined ? key : Buffer.from(hit, "latin1");
-}
