@@ -9,6 +9,8 @@
  *    exists): one suggestion per word suffix of the title ("new york city", "york city",
  *    "city"), payload = id + country; one FT.SUGGET per query (it matches the query as a prefix
  *    of a suggestion: words in title order, no AND of words anywhere in the title).
+ * Every layout's search returns decoded results (narwhal's entries; the baselines' JSON parsed
+ * into objects), so the client work compared is the same.
  */
 import { Redis } from "ioredis";
 import { narwhalModule } from "./narwhal-module";
@@ -117,7 +119,8 @@ export function walrus(port: number, n = 50): Layout {
         const res = await r.multi().zinterstore(tmp, words.length, ...words.map((w) => `w:p:${w}`), "AGGREGATE", "MAX").zrevrange(tmp, 0, 9).del(tmp).exec();
         ids = (res?.[1]?.[1] ?? []) as string[];
       }
-      return ids.length ? r.hmget("w:d", ...ids) : [];
+      // decoded into results, as narwhal's search returns them (same work on every layout)
+      return ids.length ? (await r.hmget("w:d", ...ids)).map((json, k) => ({ id: ids[k], ...(JSON.parse(json!) as { title: string; data: unknown }) })) : [];
     },
     close: async () => rs.forEach((r) => r.disconnect()),
   };
@@ -143,7 +146,13 @@ export function redisearch(port: number, n = 50): Layout {
         await p.exec();
       }
     },
-    search: (c, q) => rs[c]!.call("FT.SUGGET", "s:sug", queryWords(q).join(" "), "MAX", 10, "WITHPAYLOADS"),
+    search: async (c, q) => {
+      const flat = (await rs[c]!.call("FT.SUGGET", "s:sug", queryWords(q).join(" "), "MAX", 10, "WITHPAYLOADS")) as string[] | null;
+      // decoded into results, as narwhal's search returns them (same work on every layout)
+      const out: Array<{ title: string; id: string; country: string }> = [];
+      for (let k = 0; flat && k + 1 < flat.length; k += 2) out.push({ title: flat[k]!, ...(JSON.parse(flat[k + 1]!) as { id: string; country: string }) });
+      return out;
+    },
     close: async () => rs.forEach((r) => r.disconnect()),
   };
 }

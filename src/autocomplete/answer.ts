@@ -9,6 +9,21 @@ import { ScriptError } from "../errors";
 import { toArray } from "../reply";
 
 export function searchReply(reply: unknown, offset: number, limit: number): Array<[string, string]> {
+  return searchEntries(reply, offset, limit, pair);
+}
+
+const pair = (key: string, record: string): [string, string] => [key, record];
+
+/**
+ * The same as {@link searchReply}, each result built by `make(key, record)`: a cached answer
+ * (the common case) is sliced straight into the page's results, with no array of parts in between.
+ */
+export function searchEntries<T>(reply: unknown, offset: number, limit: number, make: (key: string, record: string) => T): T[] {
+  if (typeof reply === "string" && reply.charCodeAt(0) === 0x7e) return packedPage(reply, offset, limit, make);
+  return searchPairs(reply, offset, limit).map(([key, record]) => make(key, record));
+}
+
+function searchPairs(reply: unknown, offset: number, limit: number): Array<[string, string]> {
   if (typeof reply === "string") return page(reply.startsWith("~") ? packedParts(reply) : packedPartsOfBytes(Buffer.from(reply)), offset, limit);
   if (Buffer.isBuffer(reply)) return page(reply[0] === 0x7e ? packedParts(reply.toString("utf8")) : packedPartsOfBytes(reply), offset, limit);
   const out: Array<[string, string]> = [];
@@ -24,6 +39,24 @@ export function searchReply(reply: unknown, offset: number, limit: number): Arra
 function page(parts: string[], offset: number, limit: number): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   for (let i = 2 * offset; i + 1 < Math.min(parts.length, 2 * (offset + limit)); i += 2) out.push([parts[i]!, parts[i + 1]!]);
+  return out;
+}
+
+/** Results offset..offset+limit-1 of "~<len>:<key><len>:<record>…" (lengths in UTF-16 code units: plain slices). */
+function packedPage<T>(text: string, offset: number, limit: number, make: (key: string, record: string) => T): T[] {
+  const out: T[] = [];
+  let key = "";
+  for (let i = 1, part = 0; i < text.length && part < 2 * (offset + limit); part++) {
+    const colon = text.indexOf(":", i);
+    const start = colon + 1;
+    const end = start + Number(text.slice(i, colon));
+    if (colon < 0 || !(end <= text.length)) throw new ScriptError("autocomplete-search", `malformed answer at character ${i}`);
+    if (part >= 2 * offset) {
+      if (part % 2 === 0) key = text.slice(start, end);
+      else out.push(make(key, text.slice(start, end)));
+    }
+    i = end;
+  }
   return out;
 }
 

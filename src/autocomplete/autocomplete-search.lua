@@ -88,15 +88,12 @@ local function utf16_len(s)
   local _, astral = string.gsub(s, "[\240-\247]", "")
   return #s - continuation + astral
 end
+-- The hit path runs first (autocomplete-search-head.lua): here the answer was not cached, and
+-- `ac_key` (set there) is where this search stores it, unless stored boosts apply.
 local cached = nil
-if unboosted and not types and need <= 10 and #qs > 0 then
-  local g = redis.call("GET", tag .. ":g")
-  if g then
-    cached = tag .. ":a:" .. g .. ":" .. (fuzzy and "f" or "e") .. table.concat(qs, " ")
-    local hit = redis.call("GET", cached)
-    if hit then return hit end
-    need, offset = 10, 0
-  end
+if unboosted and ac_key then
+  cached = ac_key
+  need, offset = 10, 0
 end
 
 -- Evaluates candidates (members "folded\0type\0id" with their scores `raws`, read from list

@@ -32,12 +32,12 @@ import { localOptions } from "../cache/local-store";
 import { LocalAnswers } from "./local-answers";
 import { libraryScript } from "../lua/registry";
 import { toArray, toInteger, toScanPage } from "../reply";
-import { searchReply } from "./answer";
+import { searchEntries, searchReply } from "./answer";
 import { searchArgs } from "./search-args";
 import { requireWellFormed } from "../validate";
 import { MAX_TITLE_LENGTH, stopwordSet, titleWords } from "./text";
 import type { TextOptions } from "./text";
-import { checkCapacity, checkPairThreshold, checkFactor, checkId, checkType, invalid, splitKey } from "./options";
+import { checkCapacity, checkPairThreshold, checkFactor, checkId, checkType, invalid } from "./options";
 import type { AddManyOptions, AutocompleteContext, AutocompleteEntry, AutocompleteItem, AutocompleteOptions, BoostTarget, SearchOptions } from "./options";
 
 
@@ -292,8 +292,9 @@ export class Autocomplete<Data = unknown> {
           [this.k.d, this.k.w, this.k.b],
           args,
           (reply) => {
+            if (ticket === undefined) return searchEntries(reply, offset, limit, this.toEntry);
             const pairs = searchReply(reply, offset, limit);
-            if (ticket !== undefined) local!.finish(ticket, query!, pairs);
+            local!.finish(ticket, query!, pairs);
             return pairs.map(([key, record]) => this.entry(key, record));
           },
         ),
@@ -325,18 +326,21 @@ export class Autocomplete<Data = unknown> {
     if (this.ctx.executor.batched) throw new TransactionError(`Autocomplete.${method}() cannot join a transaction or pipeline`);
   }
 
+  /** {@link entry} bound once (a search's reply parser passes it on; no closure per search). */
+  private readonly toEntry = (key: string, record: string): AutocompleteEntry<Data> => this.entry(key, record);
+
   private entry(key: string, record: string): AutocompleteEntry<Data> {
     const a = record.indexOf("\0");
     const b = record.indexOf("\0", a + 1);
     const c = record.indexOf("\0", b + 1);
-    const raw = record.slice(c + 1);
-    const { type, id } = splitKey(key);
+    // record = "score\0words\0title\0" then "" (no data) or "=" + the encoded data
+    const sep = key.indexOf("\0");
     return {
-      id,
+      id: key.slice(sep + 1),
       title: record.slice(b + 1, c),
       score: Number(record.slice(0, a)),
-      data: raw === "" ? undefined : this.codec.decode(raw.slice(1)),
-      type,
+      data: c + 1 === record.length ? undefined : this.codec.decode(record.slice(c + 2)),
+      type: key.slice(0, sep),
     };
   }
 }

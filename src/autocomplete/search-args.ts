@@ -9,6 +9,8 @@ import type { SearchOptions } from "./options";
 import { MAX_TITLE_LENGTH, queryWords } from "./text";
 import type { TextOptions } from "./text";
 
+const BOOST_GROUPS = [["ids", "i"], ["types", "t"]] as const;
+
 /** The script's ARGV for `phrase` (with the page asked for), or undefined when the phrase has no word (the answer is `[]`). */
 export function searchArgs(tag: string, phrase: string, options: SearchOptions, text: TextOptions): { args: Arg[]; offset: number; limit: number } | undefined {
   if (typeof phrase !== "string") invalid("phrase", "must be a string");
@@ -21,9 +23,9 @@ export function searchArgs(tag: string, phrase: string, options: SearchOptions, 
   if (offset + limit > MAX_SEARCH_WINDOW) invalid("offset", `offset + limit must be at most ${MAX_SEARCH_WINDOW}`);
   const types = options.types === undefined ? [] : options.types;
   if (!Array.isArray(types)) invalid("types", "must be an array of strings");
-  types.forEach((t, i) => checkType(t, `types[${i}]`));
+  for (let i = 0; i < types.length; i++) checkType(types[i], `types[${i}]`);
   const boosts: Arg[] = [];
-  for (const [group, prefix] of [["ids", "i"], ["types", "t"]] as const) {
+  for (const [group, prefix] of options.boosts === undefined ? [] : BOOST_GROUPS) {
     const entries = options.boosts?.[group];
     if (entries === undefined) continue;
     if (typeof entries !== "object" || entries === null) invalid(`boosts.${group}`, "must be an object of factors");
@@ -31,6 +33,11 @@ export function searchArgs(tag: string, phrase: string, options: SearchOptions, 
   }
   const words = queryWords(phrase.length > 4 * MAX_TITLE_LENGTH ? phrase.slice(0, 4 * MAX_TITLE_LENGTH) : phrase, text);
   if (words.length === 0) return undefined;
-  const args: Arg[] = [tag, offset + limit, offset, options.fuzzy ? "1" : "0", words.length, ...words, types.length, ...types, boosts.length / 2, ...boosts];
+  const args: Arg[] = [tag, offset + limit, offset, options.fuzzy ? "1" : "0", words.length];
+  for (const w of words) args.push(w);
+  args.push(types.length);
+  for (const t of types) args.push(t);
+  args.push(boosts.length / 2);
+  for (const b of boosts) args.push(b);
   return { args, offset, limit };
 }

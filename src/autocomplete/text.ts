@@ -131,10 +131,24 @@ export function titleWords(title: string, options: TextOptions = {}): string[] {
  */
 export function queryWords(phrase: string, options: TextOptions = {}): string[] {
   const words: string[] = [];
-  for (const part of tokens(fold(phrase))) {
+  const folded = fold(phrase);
+  if (ASCII_SIMPLE.test(folded)) {
+    // The common case (every keystroke of a Latin-only phrase): words straight from the regex.
+    for (const token of folded.match(ASCII_TOKEN_RE) ?? []) {
+      const w = cut(token.includes("'") || token.includes("`") ? token.replace(APOSTROPHE_RE, "") : token);
+      if (!words.includes(w)) words.push(w);
+    }
+    return dropStopwords(words, options);
+  }
+  for (const part of tokens(folded)) {
     const w = cut(part.cjk ? part.text : part.text.replace(APOSTROPHE_RE, ""));
     if (w !== "" && !words.includes(w)) words.push(w);
   }
+  return dropStopwords(words, options);
+}
+
+/** `words` without the stopwords, except the last word (it may still be growing). */
+function dropStopwords(words: string[], options: TextOptions): string[] {
   if (!options.stopwords || words.length === 0) return words;
   const stopwords = options.stopwords;
   return words.filter((w, i) => i === words.length - 1 || !stopwords.has(w));

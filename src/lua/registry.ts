@@ -15,7 +15,7 @@ import type { LuaScriptName } from "./sources.gen";
 
 /** The library files prepended, in order, to each script that needs them. */
 const PRELUDES: Partial<Record<LuaScriptName, readonly LuaScriptName[]>> = {
-  "autocomplete-search": ["autocomplete-trie-lib", "autocomplete-search-lib"],
+  "autocomplete-search": ["autocomplete-search-head", "autocomplete-trie-lib", "autocomplete-search-lib"],
   "autocomplete-write": ["autocomplete-trie-lib", "autocomplete-write-lib"],
   "autocomplete-clear": ["autocomplete-trie-lib"],
   "model-save": ["model-lib"],

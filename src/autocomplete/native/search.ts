@@ -9,11 +9,12 @@ import { better, matchIn, parseQuery } from "./search-query";
 import type { Hit, Query } from "./search-query";
 import { charLength, utf16Length } from "./bytes";
 import { pageOf } from "./search-page";
+import { cachedAnswer } from "./search-cache";
 import { Trie, byteOrder, prefixes } from "./trie";
 import type { NativeScript, Reply, ScriptCalls } from "../../memory/native";
 
 /** SHA1 of the autocomplete-search.lua this file mirrors; a unit test fails when the Lua changes. */
-export const AUTOCOMPLETE_SEARCH_SHA = "9cbf46176391745835304af54b42ceab3431fc07";
+export const AUTOCOMPLETE_SEARCH_SHA = "e7bdbb05f67030fbbe7eb7c8e8274dd180ef225a";
 
 class SearchRun {
   private readonly counts = new Map<string, number>();
@@ -273,19 +274,14 @@ class SearchRun {
     return results;
   }
 
-  run(): Reply {
-    // the answer cache (see the Lua)
+  /** Computes the answer; `key`: where a cacheable search stores it (the cache missed, see {@link cachedAnswer}). */
+  run(key: string | undefined): Reply {
     const q = this.q;
     let cached: string | undefined;
-    if (this.unboosted && !q.types && q.need <= 10 && q.words.length > 0) {
-      const g = this.redis.bulk("GET", `${q.tag}:g`);
-      if (g !== undefined) {
-        cached = `${q.tag}:a:${g}:${q.fuzzy ? "f" : "e"}${q.words.join(" ")}`;
-        const hit = this.redis.bulk("GET", cached);
-        if (hit !== undefined) return Buffer.from(hit, "latin1");
-        q.need = 10;
-        q.offset = 0;
-      }
+    if (this.unboosted && key !== undefined) {
+      cached = key;
+      q.need = 10;
+      q.offset = 0;
     }
     const dead = new Set<string>();
     for (let round = 1; ; round++) {
@@ -308,7 +304,9 @@ export const autocompleteSearch: NativeScript = {
     if (keys.length < 3) return undefined;
     const query = parseQuery(argv.map((a) => a.toString("latin1")));
     if (!query || query.need < 1) return undefined;
+    const key = cachedAnswer(redis, query);
+    if (typeof key !== "string" && key !== undefined) return key;
     const [d, w, b] = keys.map((k) => k.toString("latin1"));
-    return new SearchRun(redis, d!, w!, b!, query).run();
+    return new SearchRun(redis, d!, w!, b!, query).run(key);
   },
 };
