@@ -208,7 +208,9 @@ export class Engine implements Dispatcher {
       this.commandStats.rejected(resolved.name);
       return new ErrorReply("ERR Command not allowed inside a transaction");
     }
+    const evicted = this.memory.evictedKeys;
     const oom = this.oom.refuse(resolved.name, client);
+    if (this.memory.evictedKeys !== evicted && this.tracking.active) this.tracking.sendBeforeReply();
     if (oom) {
       if (client.multi) client.multiError = true;
       this.commandStats.rejected(resolved.name);

@@ -40,6 +40,8 @@ function memorySection(ctx: Ctx): string[] {
     `used_memory_human:${human(used)}`,
     `used_memory_rss:${process.memoryUsage.rss()}`,
     `maxmemory:${memory.limit}`,
+    // What Redis leaves out of the eviction count (replica output buffers, the AOF buffer): the engine has neither.
+    "mem_not_counted_for_evict:0",
     `maxmemory_human:${human(memory.limit)}`,
     `maxmemory_policy:${memory.policy}`,
     "mem_allocator:v8",
