@@ -6,7 +6,7 @@
  * integer reply counts; HSET/HMSET the pairs given; LPUSH/RPUSH(X) the elements; LPOP/RPOP the
  * elements popped (LMPOP too); RENAME(NX), MOVE, LMOVE, RPOPLPUSH (and their blocking forms,
  * when served at once) and SWAPDB, XGROUP CREATE one. FLUSHDB/FLUSHALL count their keys
- * (commands/keys.ts), BITFIELD its changed fields. Commands that still count otherwise than
+ * (commands/keys.ts), BITFIELD its changed fields, ZADD its members added or updated (zsets.ts). Commands that still count otherwise than
  * Redis are listed in the README (INFO persistence).
  */
 import { ErrorReply } from "./protocol";

@@ -23,7 +23,7 @@ export const DIRTY_SCRIPT: string[][] = [
   ["hset", "h", "f1", "1", "f2", "2"], ["hset", "h", "f1", "1"], ["hsetnx", "h", "f3", "3"], ["hincrby", "h", "f1", "2"], ["hincrbyfloat", "h", "f1", "0.5"], ["hdel", "h", "f1", "f2", "nope"], ["hmset", "h", "a", "1", "b", "2"],
   ["sadd", "st", "a", "b", "c"], ["sadd", "st", "a"], ["srem", "st", "a", "x"], ["smove", "st", "st2", "b"], ["spop", "st"], ["sadd", "s1", "1", "2"], ["sadd", "s2", "2", "3"],
   ["sinterstore", "s3", "s1", "s2"], ["sunionstore", "s3", "s1", "s2"], ["sdiffstore", "s3", "s1", "s2"],
-  ["zadd", "z", "1", "a", "2", "b"], ["zadd", "z", "1", "a"], ["zadd", "z", "5", "a", "3", "c"], ["zincrby", "z", "1", "b"], ["zrem", "z", "a", "nope"], ["zpopmin", "z"], ["zadd", "z", "1", "x", "2", "y", "3", "w"],
+  ["zadd", "z", "1", "a", "2", "b"], ["zadd", "z", "1", "a"], ["zadd", "z", "5", "a", "3", "c"], ["zadd", "z", "xx", "ch", "9", "a", "9", "nope"], ["zadd", "z", "incr", "1", "b"], ["zincrby", "z", "1", "b"], ["zrem", "z", "a", "nope"], ["zpopmin", "z"], ["zadd", "z", "1", "x", "2", "y", "3", "w"],
   ["zremrangebyscore", "z", "0", "2"], ["zremrangebyrank", "z", "0", "0"], ["zunionstore", "z2", "1", "z"], ["zrangestore", "z3", "z2", "0", "-1"], ["zpopmax", "z2", "5"],
   ["xadd", "x", "1-1", "f", "v"], ["xadd", "x", "2-1", "f", "v"], ["xgroup", "create", "x", "g", "0"], ["xreadgroup", "group", "g", "c", "streams", "x", ">"], ["xack", "x", "g", "1-1", "2-1"],
   ["xdel", "x", "1-1"], ["xtrim", "x", "maxlen", "0"], ["xgroup", "destroy", "x", "g"],
@@ -31,8 +31,8 @@ export const DIRTY_SCRIPT: string[][] = [
   ["set", "k1", "1"], ["set", "k2", "2"], ["flushdb"], ["set", "k1", "1"], ["flushall"],
 ];
 
-/** Where narwhal still counts one per key changed (README, INFO persistence): ZADD per member added or updated, LTRIM per element removed, PFADD per register changed (and the creation), XREADGROUP per entry delivered. */
-const KNOWN_DIFFERENCES = ["ltrim l 0 1", "zadd z 1 a 2 b", "zadd z 5 a 3 c", "zadd z 1 x 2 y 3 w", "xreadgroup group g c streams x >", "pfadd hll a b"];
+/** Where narwhal still counts one per key changed (README, INFO persistence): LTRIM per element removed, PFADD per register changed (and the creation), XREADGROUP per entry delivered. */
+const KNOWN_DIFFERENCES = ["ltrim l 0 1", "xreadgroup group g c streams x >", "pfadd hll a b"];
 
 describe.skipIf(!hasRedisServer())("rdb_changes_since_last_save, serve vs a private redis-server (skipped without redis-server)", () => {
   const pair = new ServePair();
