@@ -62,7 +62,7 @@ Options of serve:
       --maxmemory <bytes>
                         past this estimated memory use, evict by the policy or refuse writes
                         with OOM (default 0 = no limit; 1k/1kb/1m/1mb/1g/1gb)
-      --maxmemory-policy noeviction|allkeys-lru|volatile-lru|volatile-ttl
+      --maxmemory-policy noeviction|allkeys-lru|volatile-lru|volatile-ttl|allkeys-random|volatile-random
                         what to do past --maxmemory (default noeviction)
   -h, --help            this help`;
 

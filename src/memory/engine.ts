@@ -23,6 +23,7 @@ import { isReadOnly, readOnlyKeys } from "./tracking-keys";
 import { DEFAULT_MAX_REPLY_BYTES } from "./random";
 import { Maxmemory, OOM_ERROR, SCRIPT_COMMANDS } from "./maxmemory";
 import { OomGate } from "./oom-gate";
+import { redisDirty } from "./dirty";
 import type { MaxmemoryOptions } from "./maxmemory";
 import { KeyspaceNotifier, NOTIFY_KEY_MISS, READ_LOOKUPS } from "./notify";
 
@@ -74,6 +75,12 @@ export class Engine implements Dispatcher {
   readonly encodingLimits = new EncodingLimits();
   /** @internal INFO commandstats: every command that ran (from a client, EXEC or a script), refused or failed (command-stats.ts). */
   readonly commandStats = new CommandStats();
+  /**
+   * Redis's server.dirty (INFO persistence `rdb_changes_since_last_save`; nothing is ever saved):
+   * one per change of a key (each signalModifiedKey), plus what a command counts beyond that as
+   * Redis does (BITFIELD's changed fields, FLUSHALL/FLUSHDB's removed keys).
+   */
+  dirty = 0;
   /** @internal MONITOR (`narwhal serve`): called for each command that runs; `inScript` for a script's commands. Unset: nobody monitors. */
   monitor: ((session: Session, argv: readonly Buffer[], inScript: boolean) => void) | undefined;
   /**
@@ -101,6 +108,7 @@ export class Engine implements Dispatcher {
       touched: touchWatchers,
       ready: (db: Keyspace, key: string) => this.blocking.signal(db, key),
       modified: (_db: Keyspace, key: string, expired: boolean) => {
+        if (!expired) this.dirty++; // an expiry is not a change Redis counts
         if (this.tracking.active) this.tracking.modified(key, expired);
       },
       flushed: () => this.tracking.flushed(),
@@ -208,7 +216,9 @@ export class Engine implements Dispatcher {
       this.commandStats.rejected(resolved.name);
       return new ErrorReply("ERR Command not allowed inside a transaction");
     }
+    const evicted = this.memory.evictedKeys;
     const oom = this.oom.refuse(resolved.name, client);
+    if (this.memory.evictedKeys !== evicted && this.tracking.active) this.tracking.sendBeforeReply();
     if (oom) {
       if (client.multi) client.multiError = true;
       this.commandStats.rejected(resolved.name);
@@ -320,6 +330,7 @@ export class Engine implements Dispatcher {
     if (fedBefore) this.monitor!(session, argv, inScript);
     const stat = this.commandStats.of(spec.name);
     const started = CommandStats.timesNext(stat) ? performance.now() : -1;
+    const dirty = this.dirty;
     let reply: Reply | Promise<Reply> = null;
     // `m` class on: a read command's misses publish `keymiss` (commands never nest inside a read one: no save/restore).
     ctx.db.missReads = (this.notifier.flags & NOTIFY_KEY_MISS) !== 0 && READ_LOOKUPS.has(spec.name);
@@ -332,6 +343,7 @@ export class Engine implements Dispatcher {
       return (reply = toErrorReply(error));
     } finally {
       CommandStats.ran(stat, started < 0 ? -1 : (performance.now() - started) * 1000, reply instanceof ErrorReply);
+      if (!(reply instanceof Promise)) this.dirty = dirty + redisDirty(spec.name, argv, reply, this.dirty - dirty);
       if (this.monitor !== undefined && !fedBefore) this.monitor(session, argv, inScript);
       ctx.db.missReads = false;
       // Like Redis's call(): a tracking client remembers the keys of its read-only commands (after they ran);

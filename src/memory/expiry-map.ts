@@ -2,11 +2,27 @@
  * The expires table of one database (key → expiry, ms since epoch): a Map that can also keep
  * its keys ordered by expiry time (a binary min-heap with lazy deletion), so `volatile-ttl`
  * eviction finds the nearest expiry in O(log n) instead of scanning every volatile key.
- * The heap exists only while that policy is set; every `expires.set` keeps it current.
+ * The heap exists only while that policy is set; every `expires.set` keeps it current. Under
+ * `volatile-random` it keeps a random pool of its keys instead (random-pool.ts).
  */
+import { RandomPool } from "./random-pool";
+
 export class ExpiryMap extends Map<string, number> {
   /** [at, key] pairs; an entry is stale when the map no longer holds that key at that time. */
   private heap: Array<[number, string]> | null = null;
+  /** The volatile keys for a random pick; kept only under `volatile-random`. */
+  private pool: RandomPool | null = null;
+
+  /** Turns the random pool on (from the current keys) or off. */
+  indexRandom(on: boolean): void {
+    if (!on) this.pool = null;
+    else if (this.pool === null) this.pool = new RandomPool(this.keys());
+  }
+
+  /** A random key with a TTL, or undefined (requires the random pool). */
+  random(): string | undefined {
+    return this.pool?.pick((key) => super.has(key));
+  }
 
   /** Turns the time index on (building it from the current entries) or off. */
   indexByTime(on: boolean): void {
@@ -20,6 +36,7 @@ export class ExpiryMap extends Map<string, number> {
   }
 
   override set(key: string, at: number): this {
+    if (this.pool !== null && !super.has(key)) this.pool.add(key, this.size + 1, () => this.keys());
     super.set(key, at);
     if (this.heap) {
       this.push(at, key);
@@ -43,6 +60,7 @@ export class ExpiryMap extends Map<string, number> {
   override clear(): void {
     super.clear();
     if (this.heap) this.heap = [];
+    this.pool?.clear();
   }
 
   private rebuild(): void {

@@ -4,6 +4,7 @@
  */
 import type { ClientState } from "./command";
 import { fail, WRONGTYPE } from "./errors";
+import { RandomPool } from "./random-pool";
 import { ExpiryMap } from "./expiry-map";
 import { elementCount, estimateKeyBytes, SAMPLES, sampleElementBytes } from "./memory-size";
 import type { TypeName, Value, ValueOf } from "./values";
@@ -32,6 +33,8 @@ export class Keyspace {
   private elementBytes = new Map<string, number>();
   /** Keys by last access, least recent first; kept only under an LRU maxmemory-policy. */
   private lru: Map<string, number> | null = null;
+  /** Every key, for a random pick; kept only under `allkeys-random`. */
+  private pool: RandomPool | null = null;
   /**
    * The key clock, refreshed by the active-expiry tick (every 100 ms): what a lookup stamps on
    * the value for OBJECT IDLETIME. Redis's LRU clock is as coarse (1 s resolution); reading
@@ -203,6 +206,7 @@ export class Keyspace {
     this.elementBytes.clear();
     this.usedBytes = 0;
     this.lru?.clear();
+    this.pool?.clear();
     this.events.flushed?.(this);
   }
 
@@ -222,6 +226,7 @@ export class Keyspace {
     [this.elementBytes, other.elementBytes] = [other.elementBytes, this.elementBytes];
     [this.usedBytes, other.usedBytes] = [other.usedBytes, this.usedBytes];
     [this.lru, other.lru] = [other.lru, this.lru];
+    [this.pool, other.pool] = [other.pool, this.pool];
     for (const db of [this, other]) {
       for (const [key, v] of db.data) if (v.type === "list" || v.type === "zset" || v.type === "stream") db.ready(key);
     }
@@ -252,6 +257,7 @@ export class Keyspace {
     } else {
       this.sizes.set(key, now);
       if (this.lru !== null) this.accessed(key);
+      if (this.pool !== null && old === 0) this.pool.add(key, this.data.size, () => this.data.keys());
     }
   }
 
@@ -259,6 +265,17 @@ export class Keyspace {
   trackAccess(on: boolean): void {
     if (!on) this.lru = null;
     else if (this.lru === null) this.lru = new Map([...this.data.keys()].map((k) => [k, 0]));
+  }
+
+  /** Keeps (or drops) the pool of keys `randomKey` picks from. */
+  trackRandom(on: boolean): void {
+    if (!on) this.pool = null;
+    else if (this.pool === null) this.pool = new RandomPool(this.data.keys());
+  }
+
+  /** A random key (with a TTL only, when `volatileOnly`) for the random eviction policies. */
+  randomKey(volatileOnly: boolean): string | undefined {
+    return volatileOnly ? this.expires.random() : this.pool?.pick((key) => this.data.has(key));
   }
 
   /** The least recently accessed key (with a TTL only, when `volatileOnly`), ranked by its place for cross-database comparison. */

@@ -8,16 +8,17 @@
  *
  * Policies: `noeviction`, `allkeys-lru` and `volatile-lru` (exact LRU: the least recently
  * accessed key goes first, where Redis samples `maxmemory-samples` keys), `volatile-ttl` (the
- * key with the nearest expiry goes first). Redis's random and LFU policies are not supported.
+ * key with the nearest expiry goes first), `allkeys-random` and `volatile-random` (a random key,
+ * the databases taken in turn as Redis's next_db does). Redis's LFU policies are not supported.
  */
 import type { Keyspace } from "./keyspace";
 import { EXPIRE_OVERHEAD } from "./memory-size";
 import { NOTIFY_EVICTED } from "./notify";
 
-export const MAXMEMORY_POLICIES = ["noeviction", "allkeys-lru", "volatile-lru", "volatile-ttl"] as const;
+export const MAXMEMORY_POLICIES = ["noeviction", "allkeys-lru", "volatile-lru", "volatile-ttl", "allkeys-random", "volatile-random"] as const;
 export type MaxmemoryPolicy = (typeof MAXMEMORY_POLICIES)[number];
 /** Redis 7.0's policies the engine does not implement (CONFIG SET names them in its error). */
-export const UNSUPPORTED_POLICIES = ["volatile-lfu", "volatile-random", "allkeys-lfu", "allkeys-random"];
+export const UNSUPPORTED_POLICIES = ["volatile-lfu", "allkeys-lfu"];
 
 export const OOM_ERROR = "OOM command not allowed when used memory > 'maxmemory'.";
 
@@ -47,6 +48,8 @@ export class Maxmemory {
   private policyName: MaxmemoryPolicy;
   /** INFO stats `evicted_keys`. */
   evictedKeys = 0;
+  /** The database a random policy evicts from next (Redis's static next_db). */
+  private nextDb = 0;
 
   constructor(
     private readonly dbs: readonly Keyspace[],
@@ -87,24 +90,44 @@ export class Maxmemory {
 
   /** Evicts the policy's best candidate across all databases; false when there is none. */
   private evictOne(): boolean {
+    if (this.policyName === "allkeys-random" || this.policyName === "volatile-random") return this.evictRandom(this.policyName === "volatile-random");
     let best: { db: Keyspace; key: string; rank: number } | undefined;
     for (const db of this.dbs) {
       const candidate = this.policyName === "volatile-ttl" ? db.nearestExpiry() : this.policyName === "noeviction" ? undefined : db.leastRecentlyUsed(this.policyName === "volatile-lru");
       if (candidate && (!best || candidate.rank < best.rank)) best = { db, ...candidate };
     }
     if (!best) return false;
-    best.db.delete(best.key); // WATCH, tracking and keyspace bookkeeping as any deletion
-    this.evictedKeys++;
-    if (best.db.notifier.flags & NOTIFY_EVICTED) best.db.notifier.emit(NOTIFY_EVICTED, "evicted", best.key, best.db.index);
+    this.evict(best.db, best.key);
     return true;
   }
 
-  /** LRU order is kept only under an LRU policy (one Map move per key access); the TTL heap only under volatile-ttl. */
+  /** A random key of the first database, from the one after the last eviction's, that has one. */
+  private evictRandom(volatileOnly: boolean): boolean {
+    for (let i = 0; i < this.dbs.length; i++) {
+      const db = this.dbs[this.nextDb++ % this.dbs.length]!;
+      const key = db.randomKey(volatileOnly);
+      if (key !== undefined) {
+        this.evict(db, key);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private evict(db: Keyspace, key: string): void {
+    db.delete(key); // WATCH, tracking and keyspace bookkeeping as any deletion
+    this.evictedKeys++;
+    if (db.notifier.flags & NOTIFY_EVICTED) db.notifier.emit(NOTIFY_EVICTED, "evicted", key, db.index);
+  }
+
+  /** LRU order is kept only under an LRU policy (one Map move per key access); the TTL heap only under volatile-ttl; the random pools only under a random policy. */
   private applyPolicy(): void {
     const lru = this.policyName === "allkeys-lru" || this.policyName === "volatile-lru";
     for (const db of this.dbs) {
       db.trackAccess(lru);
       db.expires.indexByTime(this.policyName === "volatile-ttl");
+      db.trackRandom(this.policyName === "allkeys-random");
+      db.expires.indexRandom(this.policyName === "volatile-random");
     }
   }
 }

@@ -20,7 +20,8 @@
  *
  * Messages are queued while a command (or a MULTI, a script) runs and delivered at the next
  * microtask, so no client code ever runs inside the engine, and an invalidation never precedes
- * the reply of the command that caused it. The embedded engine never evicts (no maxmemory).
+ * the reply of the command that caused it. Keys evicted before a command runs (maxmemory) are
+ * the exception, as in Redis: {@link Tracking.sendBeforeReply} writes them ahead of its reply.
  */
 import type { Session } from "./protocol";
 import { limitTable } from "./tracking-limit";
@@ -41,6 +42,8 @@ export interface ClientEndpoint {
   readonly localAddress?: string;
   /** True while subscribed to a channel or pattern. */
   readonly subscribed?: boolean;
+  /** True when invalidate() only appends to an ordered output and runs no client code, so the engine may call it mid-command. */
+  readonly inline?: boolean;
 }
 
 /** One client's tracking settings (CLIENT TRACKING ON …). */
@@ -262,6 +265,20 @@ export class Tracking {
     if (this.scheduled) return;
     this.scheduled = true;
     queueMicrotask(() => this.deliver());
+  }
+
+  /**
+   * Redis evicts in processCommand, before the command runs (not yet current_client's executing
+   * command), and sends those invalidations at once: the per-key messages queued so far go out now
+   * to endpoints that write inline (a RESP connection), ahead of the reply. BCAST waits, as Redis's.
+   */
+  sendBeforeReply(): void {
+    for (const [state, messages] of this.queued) {
+      const target = this.sessions.get(state.redirect === 0 ? state.session.id : state.redirect)?.endpoint;
+      if (!target?.inline) continue;
+      this.queued.delete(state);
+      for (const message of messages) this.send(state, message);
+    }
   }
 
   /** Sends everything queued: per-key and flush messages first, then the broadcasts. */

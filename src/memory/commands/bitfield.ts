@@ -141,6 +141,7 @@ function bitfield(readonlyCommand: boolean) {
     if (writes && changes > 0) {
       ctx.db.set(key, { type: "string", v: buf!, enc: "raw" }, true);
       notify(ctx, NOTIFY_STRING, "setbit", key);
+      ctx.engine.dirty += changes - 1; // Redis's server.dirty += changes; set() counted one
     } else if (writes && created) {
       ctx.db.data.set(key, { type: "string", v: buf!, enc: "raw", at: ctx.db.accessClock }); // grown, yet no change reported: Redis signals nothing
       ctx.db.account(key);

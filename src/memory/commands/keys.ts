@@ -259,11 +259,14 @@ export const keyCommands = [
   command("dbsize", 1, (ctx) => ctx.db.size()),
   command("flushdb", -1, (ctx) => {
     flushArgs(ctx);
+    ctx.engine.dirty += ctx.db.size(); // Redis's server.dirty += emptyData(): the keys removed
     ctx.db.flush();
     return OK;
   }),
   command("flushall", -1, (ctx) => {
     flushArgs(ctx);
+    // Redis's flushAllDataAndResetRDB: server.dirty += the keys removed.
+    for (const db of ctx.engine.dbs) ctx.engine.dirty += db.size();
     for (const db of ctx.engine.dbs) db.flush();
     return OK;
   }),

@@ -12,6 +12,8 @@ function info(ctx: Ctx): Reply {
   const sections: string[][] = [];
   if (want("server")) sections.push(["# Server", "redis_version:7.0.15", "redis_mode:standalone", "narwhal_engine:memory"]);
   if (want("memory")) sections.push(memorySection(ctx));
+  // No RDB or AOF: nothing loads or saves, so every change since the start is unsaved.
+  if (want("persistence")) sections.push(["# Persistence", "loading:0", "async_loading:0", `rdb_changes_since_last_save:${ctx.engine.dirty}`, "rdb_bgsave_in_progress:0", "aof_enabled:0", "aof_rewrite_in_progress:0"]);
   if (want("stats")) {
     const t = ctx.engine.tracking.counts();
     sections.push(["# Stats", `evicted_keys:${ctx.engine.memory.evictedKeys}`, `tracking_total_keys:${t.keys}`, `tracking_total_items:${t.items}`, `tracking_total_prefixes:${t.prefixes}`]);
@@ -40,6 +42,8 @@ function memorySection(ctx: Ctx): string[] {
     `used_memory_human:${human(used)}`,
     `used_memory_rss:${process.memoryUsage.rss()}`,
     `maxmemory:${memory.limit}`,
+    // What Redis leaves out of the eviction count (replica output buffers, the AOF buffer): the engine has neither.
+    "mem_not_counted_for_evict:0",
     `maxmemory_human:${human(memory.limit)}`,
     `maxmemory_policy:${memory.policy}`,
     "mem_allocator:v8",

@@ -110,6 +110,7 @@ function zadd(ctx: Ctx, forceIncr = false): Reply {
   } finally {
     if (added || updated) {
       ctx.db.touch(key);
+      ctx.engine.dirty += added + updated - 1; // Redis's server.dirty += added + updated; touch() counted one
       ctx.db.ready(key);
       notify(ctx, NOTIFY_ZSET, flags & INCR ? "zincr" : "zadd", key);
     }

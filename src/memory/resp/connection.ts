@@ -128,6 +128,9 @@ export class Connection implements CommandConnection, ClientEndpoint {
     };
   }
 
+  /** Invalidations only append to this connection's ordered output (tracking.ts may send them mid-command). */
+  readonly inline = true;
+
   /** CLIENT TRACKING: a RESP3 push, or (RESP2, redirected here, in pub/sub mode) a message on `__redis__:invalidate`. */
   invalidate(keys: readonly Buffer[] | null, redirected: boolean): void {
     if (this.session.protocol === 3) this.out(() => this.writer.push([Buffer.from("invalidate"), keys], 3));

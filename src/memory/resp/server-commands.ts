@@ -229,6 +229,10 @@ export function info(argv: readonly Buffer[], server: ServerInfo): Reply {
         ].join("\r\n"),
     );
   }
+  if (want("persistence")) {
+    const own = engineSection(server.dispatcher, "persistence");
+    if (own) sections.push(own);
+  }
   // Stats: the engine's counters (evicted_keys) and the error replies this server sent.
   if (want("stats")) sections.push([engineSection(server.dispatcher, "stats") ?? "# Stats", `total_error_replies:${server.errors.total}`].join("\r\n"));
   // No replicas: a master with none attached and nothing in a backlog.
