@@ -22,6 +22,8 @@ import { emit, EVENTS } from "./events";
 import type { LocalStore } from "./local-store";
 import type { SubscribingClient } from "./tracking-connection";
 import { TrackingConnection } from "./tracking-connection";
+import type { KeyWait } from "./key-waiters";
+import { KeyWaiters } from "./key-waiters";
 
 export interface CoherenceOwner {
   readonly client: ClientLike;
@@ -48,7 +50,6 @@ export interface CoherenceObserver {
   changed(state: CoherenceState): void;
 }
 
-type Waiter = () => void;
 interface ClusterLike extends ClientLike {
   nodes(role: string): Array<ClientLike & { options: { host?: string; port?: number } }>;
   options?: { scaleReads?: unknown };
@@ -76,7 +77,7 @@ export class Coherence {
   /** Told of invalidations and state changes (see {@link CoherenceObserver}). */
   readonly observers = new Set<CoherenceObserver>();
   private readonly reads = new Map<string, Set<ReadTicket>>();
-  private readonly waiters = new Map<string, Set<Waiter>>();
+  private readonly waiters = new KeyWaiters();
   private readonly connections = new Map<string, TrackingConnection>();
 
   constructor(
@@ -193,7 +194,7 @@ export class Coherence {
     this.generation++;
     for (const store of this.stores) store.clear();
     for (const tickets of this.reads.values()) for (const t of tickets) t.spoiled = true;
-    for (const set of this.waiters.values()) for (const wake of set) wake();
+    this.waiters.wakeAll();
   }
 
   /** Starts a read whose value may be kept locally; undefined while not up (then it must not be). */
@@ -256,8 +257,7 @@ export class Coherence {
     for (const k of keys) {
       const key = Buffer.isBuffer(k) ? k.toString("utf8") : String(k);
       this.evict(key);
-      const set = this.waiters.get(key);
-      if (set) for (const wake of set) wake();
+      this.waiters.wake(key);
       for (const o of this.observers) o.invalidated(key);
     }
     emit(EVENTS.invalidate, () => ({ prefix: this.prefix, keys: keys.map(String) }));
@@ -267,33 +267,9 @@ export class Coherence {
    * Resolves at the next invalidation of one of `keys` (a write, a delete, a lock release), a
    * change of state, or after `ms`. Register BEFORE checking what you wait for.
    */
-  waitFor(keys: readonly string[]): { readonly promise: Promise<void>; wait(ms: number): Promise<void>; cancel(): void } {
-    let wake!: Waiter;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const promise = new Promise<void>((resolve) => (wake = resolve));
-    for (const key of keys) {
-      let set = this.waiters.get(key);
-      if (!set) this.waiters.set(key, (set = new Set()));
-      set.add(wake);
-    }
-    const cancel = () => {
-      if (timer !== undefined) clearTimeout(timer);
-      for (const key of keys) {
-        const set = this.waiters.get(key);
-        set?.delete(wake);
-        if (set?.size === 0) this.waiters.delete(key);
-      }
-    };
-    return {
-      promise,
-      wait: (ms) => {
-        timer = setTimeout(wake, ms);
-        return promise.finally(cancel);
-      },
-      cancel,
-    };
+  waitFor(keys: readonly string[]): KeyWait {
+    return this.waiters.waitFor(keys);
   }
-
 
   /**
    * Resolves once every invalidation Redis queued before this call has been applied: a PING on

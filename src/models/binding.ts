@@ -5,7 +5,7 @@
 import type { Database } from "../database";
 import type { Scope } from "../scope";
 import { ModelDefinitionError } from "../errors";
-import { ModelKeys } from "../keys";
+import { ModelKeys } from "../model-keys";
 import { buildModelMeta } from "./metadata";
 import type { ModelMeta } from "./metadata";
 

@@ -1,6 +1,6 @@
 /**
  * Which index answers which query operator, per field. The key layout itself lives in
- * src/keys.ts (`ModelKeys`); the Lua scripts maintain these indexes on every write.
+ * src/model-keys.ts (`ModelKeys`); the Lua scripts maintain these indexes on every write.
  *
  * | declared                         | index                         | operators            |
  * |----------------------------------|-------------------------------|----------------------|

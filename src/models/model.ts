@@ -3,101 +3,25 @@
  * instance (decorators only record metadata, so class-field initialisers work as defaults).
  * Every method issues ONE script (one round trip): save/create (model-save.lua),
  * delete (model-delete.lua), get/find/getMany/exists/reload (model-get.lua),
- * incr (model-incr.lua), expire/ttl (model-expire.lua), queries (model-query.lua).
+ * incr (model-incr.lua), expire/ttl (model-expire.lua), queries (model-query.lua). The
+ * class-level operations the statics share with `Model.in(scope)` are in model-access.ts.
  */
 import { scriptCmd } from "../command";
 import type { Database } from "../database";
 import type { Scope } from "../scope";
 import { NotFoundError, ValidationError } from "../errors";
-import { toArray, toInteger } from "../reply";
+import { toInteger } from "../reply";
 import { requireFinite } from "../validate";
-import { bind, contextIn, contextOf } from "./binding";
+import { bind, contextIn } from "./binding";
 import { buildModelMeta } from "./metadata";
 import type { ModelContext } from "./binding";
-import { checkValue, decodeValue, encodeValue } from "./fields";
-import { Expr, queryRefs } from "./query/expr";
-import type { QueryRefs } from "./query/expr";
-import { Query } from "./query/builder";
+import { decodeValue } from "./fields";
+import type { Query } from "./query/builder";
 import { applyDefaults, bindContainers, encodeAll, generatePk, hydrate, rowObject, saveArgs, setState, stateOf, validate } from "./record";
 import { modelScript } from "./scripts";
+import type { Bag, Internal } from "./model-access";
+import { buildQuery, createWith, ctxOf, findMany, getRows, guarded, pkArg } from "./model-access";
 import type { CreateData, CreateOptions, ModelClass, ModelHandle, NumericKeys, PrimaryKey, QueryFn, RecordData } from "./model-types";
-
-type Bag = Record<string, unknown>;
-
-function ctxOf(cls: object): ModelContext {
-  return contextOf(cls as abstract new () => object);
-}
-
-/** The encoded primary key `pk`; ValidationError naming the pk field (non-empty, no NUL, well-formed; or a positive integer). */
-function pkArg(ctx: ModelContext, pk: unknown): string {
-  const f = ctx.meta.pk;
-  const issue = pk === undefined || pk === null ? { message: "is required" } : checkValue(f, pk);
-  if (issue) throw new ValidationError({ path: f.name, message: `${ctx.meta.name} primary key ${issue.message}` });
-  return encodeValue("id", pk);
-}
-
-/** Runs `build` (validation, then one script); bad input rejects through the executor, so it also aborts an enclosing transaction. */
-function guarded<T>(ctx: ModelContext, build: () => Promise<T>): Promise<T> {
-  try {
-    return build();
-  } catch (error) {
-    return ctx.db.executor.fail(error);
-  }
-}
-
-function getRows(ctx: ModelContext, pks: string[]): Promise<unknown[]> {
-  return ctx.db.executor.run(scriptCmd(modelScript("model-get"), [ctx.keys.all], [ctx.keys.base, ...pks], toArray));
-}
-
-function refs<T>(ctx: ModelContext): QueryRefs<T> {
-  return queryRefs<T>(ctx.meta.scalars.map((f) => f.name));
-}
-
-function buildQuery<T extends Model>(cls: ModelClass<T>, fn: QueryFn<T> | undefined, ctx: () => ModelContext = () => ctxOf(cls)): Query<T> {
-  let expr: Expr | undefined;
-  if (fn !== undefined) {
-    expr = fn(refs<T>(ctx()));
-    if (!(expr instanceof Expr)) throw new ValidationError({ path: "query", message: "the query function must return an expression (q.field.op(…))" });
-  }
-  return new Query<T>(ctx, cls, expr);
-}
-
-async function findMany<T extends Model>(ctx: ModelContext, cls: ModelClass<T>, pks: readonly PrimaryKey[]): Promise<Array<T | undefined>> {
-  if (!Array.isArray(pks)) return ctx.db.executor.fail(new ValidationError({ path: "pks", message: "must be an array" }));
-  if (pks.length === 0) return [];
-  let args: string[];
-  try {
-    args = pks.map((pk) => pkArg(ctx, pk));
-  } catch (error) {
-    return ctx.db.executor.fail(error);
-  }
-  const rows = await getRows(ctx, args);
-  return rows.map((row) => (row ? hydrate(ctx, cls, rowObject(row)) : undefined));
-}
-
-/** The private instance methods the module's functions call. */
-interface Internal {
-  write(mode: "create" | "upsert" | "update", ctx: ModelContext): Promise<void>;
-  deleteIn(ctx: ModelContext): Promise<boolean>;
-  incrIn(field: string, by: number, ctx: ModelContext): Promise<number>;
-}
-
-async function createWith<T extends Model>(ctx: ModelContext, cls: ModelClass<T>, data: CreateData<T>, options: CreateOptions): Promise<T> {
-  if (typeof data !== "object" || data === null || Array.isArray(data)) return ctx.db.executor.fail(new ValidationError({ path: "data", message: "must be an object" }));
-  const instance = new cls();
-  const bag = instance as unknown as Bag;
-  const issues = [];
-  for (const key of Object.keys(data)) {
-    const f = ctx.meta.fields.get(key);
-    if (!f || ["list", "set", "hash", "zset"].includes(f.kind)) issues.push({ path: key, message: `is not a stored field of ${ctx.meta.name}` });
-  }
-  if (issues.length > 0) return ctx.db.executor.fail(new ValidationError(issues));
-  for (const f of ctx.meta.scalars) {
-    if (Object.prototype.hasOwnProperty.call(data, f.name)) bag[f.name] = (data as Bag)[f.name];
-  }
-  await (instance as unknown as Internal).write(options.upsert ? "upsert" : "create", ctx);
-  return instance;
-}
 
 /** Base class of models: extend it, decorate with `@model()` and `@field.<kind>()`. */
 export class Model {

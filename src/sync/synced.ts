@@ -18,13 +18,13 @@
  *
  * **Journal.** Writes not confirmed by Redis wait in a journal bounded by `maxPending`
  * (journal.ts: reject or drop the oldest beyond it, never silently), optionally persisted to
- * a file (journal-file.ts), replayed in order and idempotently (sync-writer.ts).
+ * a file (journal-file.ts), replayed in order and idempotently (sync-writer.ts). What each
+ * write expects of the key it changes is decided in field-writes.ts.
  */
 import { randomBytes } from "node:crypto";
 import type { CoordinationHost } from "../coordination/host";
 import { withDeadline } from "../coordination/host";
 import { ValidationError } from "../errors";
-import { requireWellFormed } from "../validate";
 import type { SyncedEvents } from "./events";
 import { SyncedEmitter } from "./events";
 import { SyncHub } from "./hub";
@@ -38,7 +38,8 @@ import type { SyncedCloseReport, SyncedStatus } from "./status";
 import { MirrorReader } from "./reader";
 import { SyncWriter } from "./sync-writer";
 import { valuesProxy } from "./values-proxy";
-import type { Expectation, FieldWrite, Operation, Outcome } from "./wire";
+import type { Operation, Outcome } from "./wire";
+import { fieldWrites } from "./field-writes";
 
 /** A key of a synced namespace of shape `T`. */
 export type SyncedKey<T> = keyof T & string;
@@ -239,19 +240,7 @@ export class Synced<T extends object = Record<string, unknown>> {
   private stage(entries: ReadonlyArray<readonly [string, unknown]>): Operation | undefined {
     if (this.closed) throw new ValidationError({ path: "synced", message: `"${this.name}" is closed` });
     if (entries.length === 0) return undefined;
-    const fields: FieldWrite[] = [];
-    const seen = new Set<string>();
-    for (const [key, value] of entries) {
-      if (typeof key !== "string" || key === "") throw new ValidationError({ path: "key", message: "must be a non-empty string" });
-      requireWellFormed("key", key);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const deleted = value === undefined;
-      const raw = deleted ? "" : String(this.options.codec.encode(value));
-      const previous = this.mirror.lastOp(key);
-      const expect: Expectation = previous !== undefined ? { kind: "after", op: previous } : { kind: "version", version: this.mirror.remoteVersion(key) };
-      fields.push({ field: key, deleted, raw, expect });
-    }
+    const fields = fieldWrites(entries, this.options.codec, this.mirror);
     const dropped = this.journal.admit();
     if (dropped) {
       this.changed(this.mirror.settle(dropped, undefined), "remote");

@@ -9,10 +9,8 @@
  */
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEngine } from "../../src/memory/create-engine";
-import type { Engine } from "../../src/memory/engine";
-import { startServer, type RunningServer } from "../../src/memory/resp";
-import { hasRedisServer, startStandalone } from "../support/servers";
+import { ServePair } from "../support/serve-vs-redis";
+import { hasRedisServer } from "../support/servers";
 
 async function scenario(port: number): Promise<unknown[]> {
   const open = () => new Redis({ port, host: "127.0.0.1", protocol: 2, maxRetriesPerRequest: 0 } as never);
@@ -75,30 +73,20 @@ async function counts(port: number): Promise<string[][]> {
 }
 
 describe.skipIf(!hasRedisServer())("tracking-table-max-keys vs redis-server 7.0", () => {
-  let redis: Awaited<ReturnType<typeof startStandalone>>;
-  let served: RunningServer;
-  let engine: Engine;
-  beforeAll(async () => {
-    redis = await startStandalone();
-    engine = createEngine();
-    served = await startServer({ port: 0, dispatcher: engine, createSession: () => engine.createSession(), closeSession: (s) => engine.closeSession(s) });
-  });
-  afterAll(async () => {
-    await served?.close();
-    engine?.close();
-    await redis?.stop();
-  });
+  const pair = new ServePair();
+  beforeAll(() => pair.start());
+  afterAll(() => pair.stop());
 
   it("over the limit, keys are forgotten and invalidated while the server is idle", async () => {
-    const expected = await scenario(redis.port);
-    const ours = await scenario(served.port);
+    const expected = await scenario(pair.port("redis"));
+    const ours = await scenario(pair.port("serve"));
     expect(ours).toEqual(expected);
     expect(expected.slice(3)).toEqual([2, true, 2, 1, 1]) // two forgotten keys; then one invalidation: the key still tracked;
   }, 30_000);
 
   it("INFO stats tracking_total_keys, _items and _prefixes", async () => {
-    const expected = await counts(redis.port);
-    expect(await counts(served.port)).toEqual(expected);
+    const expected = await counts(pair.port("redis"));
+    expect(await counts(pair.port("serve"))).toEqual(expected);
     expect(expected[1]).toEqual(["tracking_total_keys:2", "tracking_total_items:2", "tracking_total_prefixes:2"]);
   });
 });

@@ -7,10 +7,8 @@
  * changed the key) suppresses the message on both.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEngine } from "../../src/memory/create-engine";
-import type { Engine } from "../../src/memory/engine";
-import { startServer, type RunningServer } from "../../src/memory/resp";
-import { hasRedisServer, startStandalone } from "../support/servers";
+import { ServePair } from "../support/serve-vs-redis";
+import { hasRedisServer } from "../support/servers";
 import { cmd, raw } from "../support/serve-process";
 
 async function transcript(port: number, noloop: boolean): Promise<string> {
@@ -34,24 +32,14 @@ async function transcript(port: number, noloop: boolean): Promise<string> {
 }
 
 describe.skipIf(!hasRedisServer())("tracking: an unblocked client's reply comes before its invalidation (vs redis-server)", () => {
-  let redis: Awaited<ReturnType<typeof startStandalone>>;
-  let served: RunningServer;
-  let engine: Engine;
-  beforeAll(async () => {
-    redis = await startStandalone();
-    engine = createEngine();
-    served = await startServer({ port: 0, dispatcher: engine, createSession: () => engine.createSession(), closeSession: (s) => engine.closeSession(s) });
-  });
-  afterAll(async () => {
-    await served?.close();
-    engine?.close();
-    await redis?.stop();
-  });
+  const pair = new ServePair();
+  beforeAll(() => pair.start());
+  afterAll(() => pair.stop());
 
   for (const noloop of [false, true]) {
     it(noloop ? "NOLOOP: no invalidation for the served client's own move" : "BLMOVE reply, then the invalidation of list2", async () => {
-      const expected = await transcript(redis.port, noloop);
-      const ours = await transcript(served.port, noloop);
+      const expected = await transcript(pair.port("redis"), noloop);
+      const ours = await transcript(pair.port("serve"), noloop);
       expect(ours).toBe(expected);
       expect(expected).toBe(noloop ? "$3\r\nfoo\r\n" : "$3\r\nfoo\r\n>2\r\n$10\r\ninvalidate\r\n*1\r\n$5\r\nlist2\r\n");
     });

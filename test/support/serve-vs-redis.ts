@@ -34,6 +34,13 @@ export class ServePair {
     await this.redis?.stop();
   }
 
+  /** The TCP port of `side`, for clients other than {@link RawConnection} (ioredis, serve-process's `raw`). */
+  port(side: Side): number {
+    const target = this.targets[side];
+    if (target === undefined || !("port" in target)) throw new Error(`${side} is not started`);
+    return target.port;
+  }
+
   connect(side: Side): RawConnection {
     const c = new RawConnection(this.targets[side]);
     this.open.push(c);

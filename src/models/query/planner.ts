@@ -5,7 +5,7 @@
  */
 import { ValidationError } from "../../errors";
 import type { ValidationIssue } from "../../errors";
-import type { ModelKeys } from "../../keys";
+import type { ModelKeys } from "../../model-keys";
 import { requireWellFormed } from "../../validate";
 import { checkValue, encodeValue, scoreOf } from "../fields";
 import { requireIndex } from "../indexes";

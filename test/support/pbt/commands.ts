@@ -13,7 +13,8 @@ import type { Op, Oracle, Settled, World } from "./core";
 import { expectError, expectValue, settle, tagged } from "./core";
 import { counterOps, hashEntries, hashOps, listOps, LISTS } from "./list-hash-ops";
 import { checkHandle, checkModel, IDS, modelOps } from "./model-ops";
-import { SETS, setOps, zorder, ZSETS, zsetOps } from "./set-zset-ops";
+import { SETS, setOps } from "./set-ops";
+import { zorder, ZSETS, zsetOps } from "./zset-ops";
 
 export interface Stats {
   runs: number;
