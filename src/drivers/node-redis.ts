@@ -22,6 +22,7 @@ import type { Arg } from "../command";
 import { NodeRedisBatch, BUFFER_OPTIONS, STRING_OPTIONS } from "./node-redis-batch";
 import type { NodeRedisClient, NodeRedisListener, NodeRedisOptions } from "./node-redis-shape";
 import { asReplyError, rethrowReply, shaped, toArgs } from "./node-redis-replies";
+import { sendResp3, speaksResp3 } from "./node-redis-resp3";
 
 /** Where a connection goes, as ioredis's `options` say it (describeServer, the cache's per-master connections). */
 export interface AdapterOptions {
@@ -99,6 +100,8 @@ export class NodeRedisAdapter extends EventEmitter implements ClientLike {
    * costs node-redis a merge and a second options object per command (~1 µs at 100 in flight).
    */
   private readonly stringOptions: typeof STRING_OPTIONS | undefined;
+  /** The client speaks RESP3 (`RESP: 3`): replies go through node-redis-resp3.ts. */
+  private readonly resp3: boolean;
   private readonly listener: NodeRedisListener = (message, channel) => {
     this.emit("messageBuffer", channel, message);
     const text = message === null || message === undefined ? null : Array.isArray(message) ? message.map(String) : String(message);
@@ -114,6 +117,7 @@ export class NodeRedisAdapter extends EventEmitter implements ClientLike {
     this.options = where ?? whereOf(native.options);
     this.everReady = native.isReady;
     this.stringOptions = mapsReplyTypes(native) ? STRING_OPTIONS : undefined;
+    this.resp3 = speaksResp3(native);
     native.on("connect", () => {
       this.ended = false;
       this.emit("connect");
@@ -153,6 +157,7 @@ export class NodeRedisAdapter extends EventEmitter implements ClientLike {
   /** {@link call} with the arguments as an array; rejects with node-redis's error (see {@link clientError}). The executors' path. */
   callArgs(command: string, args: readonly Arg[]): Promise<unknown> {
     const a = toArgs(command, args);
+    if (this.resp3) return sendResp3(this.native, a, false);
     const sent = this.native.sendCommand(a, this.stringOptions);
     return a[0] === "hgetall" || a[0] === "HGETALL" ? sent.then((r) => shaped(a, r)) : sent;
   }
@@ -164,6 +169,7 @@ export class NodeRedisAdapter extends EventEmitter implements ClientLike {
   /** {@link callBuffer} with the arguments as an array; rejects as {@link callArgs}. */
   callBufferArgs(command: string, args: readonly Arg[]): Promise<unknown> {
     const a = toArgs(command, args);
+    if (this.resp3) return sendResp3(this.native, a, true);
     const sent = this.native.sendCommand(a, BUFFER_OPTIONS);
     return a[0] === "hgetall" || a[0] === "HGETALL" ? sent.then((r) => shaped(a, r)) : sent;
   }
