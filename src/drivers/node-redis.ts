@@ -93,6 +93,13 @@ export class NodeRedisAdapter extends EventEmitter implements ClientLike {
   readonly driver = "node-redis";
   readonly options: AdapterOptions;
   private everReady: boolean;
+  /**
+   * A connection attempt failed or the connection was lost since the last `ready` (node-redis
+   * `reconnecting`): the client is down, even if it was never ready (a closed port), as an
+   * ioredis client is `reconnecting` after its first failed connect.
+   */
+  private lost = false;
+  private handshake: ReturnType<typeof setTimeout> | undefined;
   private ended = false;
   /**
    * The options of `call`: none when the client maps no reply type (plain RESP2 decoding
@@ -120,13 +127,18 @@ export class NodeRedisAdapter extends EventEmitter implements ClientLike {
     this.resp3 = speaksResp3(native);
     native.on("connect", () => {
       this.ended = false;
+      this.boundHandshake();
       this.emit("connect");
     });
     native.on("ready", () => {
       this.everReady = true;
+      this.lost = false;
+      this.clearHandshake();
       this.emit("ready");
     });
     native.on("reconnecting", () => {
+      this.lost = true;
+      this.clearHandshake();
       this.emit("close");
       this.emit("reconnecting");
     });
@@ -138,10 +150,33 @@ export class NodeRedisAdapter extends EventEmitter implements ClientLike {
     });
   }
 
-  /** ioredis's status names: `ready`, `connecting` (first connection), `reconnecting`, `end`, or `wait` (never connected). */
+  /**
+   * A server that accepts the connection and never answers its handshake (node-redis 6's
+   * CLIENT SETINFO, RESP3's HELLO, AUTH, SELECT…): node-redis waits for it without limit, its
+   * commands queued. After the client's `socket.connectTimeout` (node-redis's default 5 s) the
+   * adapter reports the client down (`reconnecting`), so narwhal refuses calls at once instead
+   * of queueing each one until its command timeout, as it does for an ioredis client whose
+   * ready check does not finish. The queued commands were never written (not applied).
+   */
+  private boundHandshake(): void {
+    this.clearHandshake();
+    const ms = (this.native.options?.socket as { connectTimeout?: number } | undefined)?.connectTimeout ?? 5000;
+    this.handshake = setTimeout(() => {
+      this.handshake = undefined;
+      if (!this.native.isReady) this.lost = true;
+    }, ms);
+    this.handshake.unref?.();
+  }
+
+  private clearHandshake(): void {
+    if (this.handshake !== undefined) clearTimeout(this.handshake);
+    this.handshake = undefined;
+  }
+
+  /** ioredis's status names: `ready`, `connecting` (first connection, no attempt failed yet), `reconnecting`, `end`, or `wait` (never connected). */
   get status(): string {
     if (this.native.isReady) return "ready";
-    if (this.native.isOpen) return this.everReady ? "reconnecting" : "connecting";
+    if (this.native.isOpen) return this.everReady || this.lost ? "reconnecting" : "connecting";
     return this.ended || this.everReady ? "end" : "wait";
   }
 
@@ -237,6 +272,7 @@ export class NodeRedisAdapter extends EventEmitter implements ClientLike {
   }
 
   private end(): void {
+    this.clearHandshake();
     if (this.ended) return;
     this.ended = true;
     this.emit("close");

@@ -3,12 +3,14 @@
  * with a blackholed one (accepts, never answers), every call settles within the command
  * timeout with a ConnectionError that names the server and the cause (not an ioredis option),
  * and once the client knows it is down, calls are refused at once, concurrent ones too.
+ * On the driver the run selects (test/support/driver-database.ts).
  */
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { describe, expect, inject, it } from "vitest";
-import { Database } from "../../src/database";
+import type { Database } from "../../src/database";
 import { ConnectionError } from "../../src/errors";
+import { closeDatabase, driverDatabase } from "../support/driver-database";
 import { FaultProxy } from "../support/fault-proxy";
 
 const COMMAND_TIMEOUT = 800;
@@ -51,11 +53,11 @@ async function expectFailsFast(db: Database, where: string): Promise<void> {
 describe("calls fail fast while Redis is down", () => {
   it("a closed port", async () => {
     const port = await closedPort();
-    const db = new Database(`redis://127.0.0.1:${port}`, { connectTimeout: 300, commandTimeout: COMMAND_TIMEOUT });
+    const db = driverDatabase({ port }, { connectTimeout: 300, commandTimeout: COMMAND_TIMEOUT });
     try {
       await expectFailsFast(db, `127.0.0.1:${port}`);
     } finally {
-      await db.close();
+      await closeDatabase(db);
     }
   });
 
@@ -64,11 +66,11 @@ describe("calls fail fast while Redis is down", () => {
     await new Promise<void>((resolve) => sink.listen(0, "127.0.0.1", resolve));
     const proxy = await FaultProxy.start({ port: (sink.address() as AddressInfo).port });
     proxy.blackhole(true);
-    const db = new Database(`redis://127.0.0.1:${proxy.port}`, { connectTimeout: 300, commandTimeout: COMMAND_TIMEOUT });
+    const db = driverDatabase({ port: proxy.port }, { connectTimeout: 300, commandTimeout: COMMAND_TIMEOUT });
     try {
       await expectFailsFast(db, `127.0.0.1:${proxy.port}`);
     } finally {
-      await db.close();
+      await closeDatabase(db);
       await proxy.stop();
       sink.close();
     }
@@ -77,7 +79,7 @@ describe("calls fail fast while Redis is down", () => {
   const standalone = inject("standalone");
   it.skipIf(!standalone || standalone.external)("recovers by itself once the server answers again", async () => {
     const proxy = await FaultProxy.start(standalone!.path ? { path: standalone!.path } : { port: Number(new URL(standalone!.url!).port) });
-    const db = new Database(`redis://127.0.0.1:${proxy.port}`, { prefix: "fail-fast-recovery", connectTimeout: 300, commandTimeout: COMMAND_TIMEOUT });
+    const db = driverDatabase({ port: proxy.port }, { prefix: "fail-fast-recovery", connectTimeout: 300, commandTimeout: COMMAND_TIMEOUT });
     try {
       expect(await db.hash("h").set("f", "1")).toBe(true);
       proxy.blackhole(true);
@@ -93,7 +95,7 @@ describe("calls fail fast while Redis is down", () => {
       expect(value).toBe("1");
       await db.hash("h").clear();
     } finally {
-      await db.close();
+      await closeDatabase(db);
       await proxy.stop();
     }
   });
