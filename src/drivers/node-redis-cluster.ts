@@ -23,7 +23,7 @@ import { BUFFER_OPTIONS, NodeRedisBatch, STRING_OPTIONS } from "./node-redis-bat
 import type { NodeRedisArgument, NodeRedisClient, NodeRedisCluster, NodeRedisClusterOptions, NodeRedisListener } from "./node-redis-shape";
 import { rethrowReply, shaped, toArgs } from "./node-redis-replies";
 import { RESP3_BUFFER_OPTIONS, RESP3_STRING_OPTIONS, resp3ToResp2, speaksResp3 } from "./node-redis-resp3";
-import { duplicateOptions, noReconnect, nodeRedisAdapter, type NodeRedisAdapter } from "./node-redis";
+import { duplicateOptions, noReconnect, nodeRedisAdapter, RESP2_DUPLICATE, type NodeRedisAdapter } from "./node-redis";
 
 /** The first key of a command (`args[0]` is its name), or undefined for a keyless or unknown command. */
 export function firstKey(args: readonly NodeRedisArgument[]): NodeRedisArgument | undefined {
@@ -168,7 +168,7 @@ export class NodeRedisClusterAdapter extends EventEmitter implements ClientLike 
   duplicate(...args: unknown[]): NodeRedisClusterAdapter {
     const io = duplicateOptions(args);
     const base: NodeRedisClusterOptions = this.native._options ?? {};
-    const defaults = { ...base.defaults, disableOfflineQueue: false, commandOptions: { ...base.defaults?.commandOptions, timeout: undefined } };
+    const defaults = { ...base.defaults, ...RESP2_DUPLICATE, disableOfflineQueue: false, commandOptions: { ...base.defaults?.commandOptions, timeout: undefined } };
     defaults.socket = { ...base.defaults?.socket, socketTimeout: undefined, ...(noReconnect(io) ? { reconnectStrategy: false } : {}) };
     const connection = this.native.duplicate({ RESP: 2, defaults });
     const adapter = new NodeRedisClusterAdapter(connection);

@@ -41,6 +41,9 @@ interface DuplicateOptions {
 
 const adapters = new WeakMap<object, NodeRedisAdapter>();
 
+/** Options a RESP2 duplicate of a RESP3 client must not inherit: maintenance pushes and invalidation events are RESP3 only. */
+export const RESP2_DUPLICATE = { maintNotifications: "disabled", emitInvalidate: false } as const;
+
 /** The adapter of a node-redis client (one per client: its listeners are added once). */
 export function nodeRedisAdapter(client: NodeRedisClient, where?: AdapterOptions): NodeRedisAdapter {
   let adapter = adapters.get(client);
@@ -241,6 +244,8 @@ export class NodeRedisAdapter extends EventEmitter implements ClientLike {
     const base = this.native.options ?? {};
     const overrides: Partial<NodeRedisOptions> = {
       RESP: 2,
+      // RESP3-only features a RESP3 client may carry (node-redis 6 refuses them on RESP2).
+      ...RESP2_DUPLICATE,
       disableOfflineQueue: false,
       commandOptions: { ...base.commandOptions, timeout: undefined },
       // No idle-socket timeout either: a blocking call or a subscription is silent by nature.
