@@ -48,18 +48,9 @@ type AnyRedisCtor = new (...args: unknown[]) => unknown;
 const RedisClass = (ioredisMajor === 5 ? Redis5 : Redis6) as unknown as AnyRedisCtor;
 const ClusterClass = (ioredisMajor === 5 ? Cluster5 : Cluster6) as unknown as AnyRedisCtor;
 
-/**
- * Which driver the standalone and cluster backends hand to `new Database()`:
- * `NARWHAL_DRIVER=node-redis` selects node-redis (`createClient`/`createCluster`, RESP2);
- * default ioredis. The suites' `raw` assertion client stays ioredis either way (an independent
- * witness of what the Database wrote).
- */
-export const driver = process.env.NARWHAL_DRIVER === "node-redis" ? "node-redis" : "ioredis";
+export { driver, nodeRedisMajor, nodeRedisResp } from "./driver-env";
+import { driver, nodeRedisMajor, nodeRedisResp } from "./driver-env";
 
-/** Which node-redis major the node-redis driver uses: `NARWHAL_NODE_REDIS=5` selects node-redis 5 (CI runs both). */
-export const nodeRedisMajor = process.env.NARWHAL_NODE_REDIS === "5" ? 5 : 6;
-/** The protocol of the node-redis clients: `NARWHAL_NODE_REDIS_RESP=3` selects RESP3 (narwhal maps its replies to RESP2 shapes). */
-export const nodeRedisResp: 2 | 3 = process.env.NARWHAL_NODE_REDIS_RESP === "3" ? 3 : 2;
 // The two majors' factories have incompatible option types; the suites pass the options both accept.
 const createClient = (nodeRedisMajor === 5 ? createClient5 : createClient6) as unknown as typeof createClient6;
 const createCluster = (nodeRedisMajor === 5 ? createCluster5 : createCluster6) as unknown as typeof createCluster6;

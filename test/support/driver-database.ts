@@ -16,7 +16,7 @@
 import { createClient as createClient6 } from "redis";
 import { createClient as createClient5 } from "redis5";
 import { Database } from "../../src/database";
-import { driver, nodeRedisMajor, nodeRedisResp } from "./backends";
+import { driver, nodeRedisMajor, nodeRedisResp } from "./driver-env";
 
 export interface DriverDatabaseOptions {
   readonly prefix?: string;
