@@ -31,7 +31,7 @@ export const GLIDE_REFUSAL =
 
 /** The accepted forms, named in every refusal. */
 export const ACCEPTED =
-  "accepted: a redis:// URL, ioredis options (a plain object), an ioredis Redis or Cluster, a node-redis client from createClient() or createCluster() (redis ≥ 5, with RESP: 2), or use Database.memory()";
+  "accepted: a redis:// URL, ioredis options (a plain object), an ioredis Redis or Cluster, a node-redis client from createClient() or createCluster() (redis ≥ 5, with RESP: 2 or RESP: 3), or use Database.memory()";
 
 /** True for the ioredis shape narwhal uses directly (ioredis Redis/Cluster, the embedded engine's MemoryClient). */
 export function isIoredisShape(value: object): value is ClientLike {

@@ -18,6 +18,7 @@ import type { ClientBatch } from "../client";
 import type { Arg } from "../command";
 import type { NodeRedisArgument, NodeRedisClient } from "./node-redis-shape";
 import { asReplyError, BUFFER_REPLIES, isWatchError, multiReplies, shaped, toArgs, toStrings } from "./node-redis-replies";
+import { RESP3_BUFFER_MAPPING, RESP3_BUFFER_OPTIONS, RESP3_STRING_OPTIONS, resp3ToResp2, speaksResp3 } from "./node-redis-resp3";
 
 /** The connection a batch runs on, given its commands (cluster: the master of the first key). */
 export type BatchTarget = (commands: ReadonlyArray<readonly NodeRedisArgument[]>) => NodeRedisClient | Promise<NodeRedisClient>;
@@ -57,13 +58,20 @@ export class NodeRedisBatch implements ClientBatch {
   }
 
   private async pipeline(connection: NodeRedisClient): Promise<Array<[Error | null, unknown]>> {
-    const sent = this.queued.map((q) => connection.sendCommand(q.args, q.binary ? BUFFER_OPTIONS : STRING_OPTIONS));
+    const resp3 = speaksResp3(connection);
+    const [buffers, strings] = resp3 ? [RESP3_BUFFER_OPTIONS, RESP3_STRING_OPTIONS] : [BUFFER_OPTIONS, STRING_OPTIONS];
+    const sent = this.queued.map((q) => connection.sendCommand(q.args, q.binary ? buffers : strings));
     const settled = await Promise.allSettled(sent);
-    return settled.map((s, i): [Error | null, unknown] => (s.status === "fulfilled" ? [null, shaped(this.queued[i]!.args, s.value)] : [asReplyError(s.reason) as Error, undefined]));
+    return settled.map((s, i): [Error | null, unknown] => {
+      if (s.status === "rejected") return [asReplyError(s.reason) as Error, undefined];
+      const q = this.queued[i]!;
+      return [null, shaped(q.args, resp3 ? resp3ToResp2(q.args, s.value, q.binary) : s.value)];
+    });
   }
 
   private async multi(connection: NodeRedisClient): Promise<Array<[Error | null, unknown]> | null> {
-    const multi = connection.withTypeMapping(BUFFER_REPLIES).multi();
+    const resp3 = speaksResp3(connection);
+    const multi = connection.withTypeMapping(resp3 ? RESP3_BUFFER_MAPPING : BUFFER_REPLIES).multi();
     for (const q of this.queued) multi.addCommand(q.args);
     let replies: unknown[];
     try {
@@ -78,7 +86,8 @@ export class NodeRedisBatch implements ClientBatch {
     return this.queued.map((q, i): [Error | null, unknown] => {
       const reply = replies[i];
       if (reply instanceof Error) return [asReplyError(reply) as Error, undefined];
-      return [null, shaped(q.args, q.binary ? reply : toStrings(reply))];
+      const resp2 = resp3 ? resp3ToResp2(q.args, reply, true) : reply;
+      return [null, shaped(q.args, q.binary ? resp2 : toStrings(resp2))];
     });
   }
 }

@@ -22,7 +22,8 @@ import type { Arg } from "../command";
 import { BUFFER_OPTIONS, NodeRedisBatch, STRING_OPTIONS } from "./node-redis-batch";
 import type { NodeRedisArgument, NodeRedisClient, NodeRedisCluster, NodeRedisClusterOptions, NodeRedisListener } from "./node-redis-shape";
 import { rethrowReply, shaped, toArgs } from "./node-redis-replies";
-import { duplicateOptions, noReconnect, nodeRedisAdapter, type NodeRedisAdapter } from "./node-redis";
+import { RESP3_BUFFER_OPTIONS, RESP3_STRING_OPTIONS, resp3ToResp2, speaksResp3 } from "./node-redis-resp3";
+import { duplicateOptions, noReconnect, nodeRedisAdapter, RESP2_DUPLICATE, type NodeRedisAdapter } from "./node-redis";
 
 /** The first key of a command (`args[0]` is its name), or undefined for a keyless or unknown command. */
 export function firstKey(args: readonly NodeRedisArgument[]): NodeRedisArgument | undefined {
@@ -50,6 +51,8 @@ export class NodeRedisClusterAdapter extends EventEmitter implements ClientLike 
   readonly driver = "node-redis";
   private everOpen: boolean;
   private connecting: Promise<void> | undefined;
+  /** The cluster speaks RESP3 (`RESP: 3`): replies go through node-redis-resp3.ts. */
+  private readonly resp3: boolean;
   private readonly listener: NodeRedisListener = (message, channel) => {
     this.emit("messageBuffer", channel, message);
     this.emit("message", String(channel), message === null || message === undefined ? null : String(message));
@@ -58,6 +61,7 @@ export class NodeRedisClusterAdapter extends EventEmitter implements ClientLike 
   constructor(readonly native: NodeRedisCluster) {
     super();
     this.everOpen = native.isOpen;
+    this.resp3 = speaksResp3(native);
     native.on("connect", () => {
       this.everOpen = true;
       this.emit("connect");
@@ -101,7 +105,9 @@ export class NodeRedisClusterAdapter extends EventEmitter implements ClientLike 
   }
 
   private send(args: NodeRedisArgument[], binary: boolean): Promise<unknown> {
-    const send = () => this.native.sendCommand(firstKey(args), false, args, binary ? BUFFER_OPTIONS : STRING_OPTIONS).then((reply) => shaped(args, reply));
+    const send = this.resp3
+      ? () => this.native.sendCommand(firstKey(args), false, args, binary ? RESP3_BUFFER_OPTIONS : RESP3_STRING_OPTIONS).then((reply) => shaped(args, resp3ToResp2(args, reply, binary)))
+      : () => this.native.sendCommand(firstKey(args), false, args, binary ? BUFFER_OPTIONS : STRING_OPTIONS).then((reply) => shaped(args, reply));
     return this.whenConnected(send).catch(rethrowReply);
   }
 
@@ -162,7 +168,7 @@ export class NodeRedisClusterAdapter extends EventEmitter implements ClientLike 
   duplicate(...args: unknown[]): NodeRedisClusterAdapter {
     const io = duplicateOptions(args);
     const base: NodeRedisClusterOptions = this.native._options ?? {};
-    const defaults = { ...base.defaults, disableOfflineQueue: false, commandOptions: { ...base.defaults?.commandOptions, timeout: undefined } };
+    const defaults = { ...base.defaults, ...RESP2_DUPLICATE, disableOfflineQueue: false, commandOptions: { ...base.defaults?.commandOptions, timeout: undefined } };
     defaults.socket = { ...base.defaults?.socket, socketTimeout: undefined, ...(noReconnect(io) ? { reconnectStrategy: false } : {}) };
     const connection = this.native.duplicate({ RESP: 2, defaults });
     const adapter = new NodeRedisClusterAdapter(connection);

@@ -2,9 +2,10 @@
  * What narwhal requires of a node-redis client or cluster it is given (the node-redis
  * counterpart of client-safety.ts), refused with a {@link ValidationError} naming the option:
  *
- * 1. `RESP: 2`. narwhal reads replies in their RESP2 shapes (ioredis's; ioredis 6 maps RESP3
- *    back to them), and its pub/sub and CLIENT TRACKING connections speak RESP2. node-redis 6
- *    defaults to RESP3 (maps, doubles, booleans, nested pairs), so the option must be given.
+ * 1. An explicit protocol, `RESP: 2` or `RESP: 3`. narwhal reads replies in their RESP2 shapes
+ *    (ioredis's); a RESP3 client's replies are mapped back to them (node-redis-resp3.ts), and
+ *    narwhal's own pub/sub, CLIENT TRACKING and blocking connections are RESP2 duplicates. The
+ *    option is required so that what the adapter decodes never depends on a library default.
  * 2. No `keyPrefix` (node-redis 6): like ioredis's, it does not reach keys built inside scripts
  *    nor SCAN patterns; narwhal's own `prefix` option does.
  * 3. No client-side cache (`clientSideCache`, RESP3 only anyway): its cached replies bypass the
@@ -27,8 +28,8 @@ export function assertSafeNodeRedis(client: NodeRedisClient | NodeRedisCluster, 
   const what = cluster ? "this node-redis cluster" : "this node-redis client";
   const create = cluster ? "createCluster({ rootNodes, RESP: 2 })" : "createClient({ RESP: 2, … })";
   const options = cluster ? (client as NodeRedisCluster)._options : (client as NodeRedisClient).options;
-  if (options?.RESP !== 2) {
-    refuse(`${what} speaks ${options?.RESP === 3 ? "RESP3" : "the library's default protocol (RESP3 on node-redis 6)"}; narwhal reads RESP2 replies: create it with ${create}`);
+  if (options?.RESP !== 2 && options?.RESP !== 3) {
+    refuse(`${what} speaks the library's default protocol; narwhal needs it named: create it with ${create} (or RESP: 3)`);
   }
   const defaults = cluster ? (client as NodeRedisCluster)._options?.defaults : undefined;
   if (options?.keyPrefix || defaults?.keyPrefix) {

@@ -31,6 +31,8 @@ export interface NodeRedisOptions {
   disableOfflineQueue?: boolean;
   clientSideCache?: unknown;
   emitInvalidate?: boolean;
+  /** node-redis 6: server maintenance push notifications, RESP3 only (a RESP2 duplicate must say "disabled"). */
+  maintNotifications?: string;
   commandOptions?: NodeRedisCommandOptions & Record<string, unknown>;
   socket?: { host?: string; port?: number; path?: string; reconnectStrategy?: unknown } & Record<string, unknown>;
   readonly?: boolean;

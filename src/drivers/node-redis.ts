@@ -22,6 +22,7 @@ import type { Arg } from "../command";
 import { NodeRedisBatch, BUFFER_OPTIONS, STRING_OPTIONS } from "./node-redis-batch";
 import type { NodeRedisClient, NodeRedisListener, NodeRedisOptions } from "./node-redis-shape";
 import { asReplyError, rethrowReply, shaped, toArgs } from "./node-redis-replies";
+import { sendResp3, speaksResp3 } from "./node-redis-resp3";
 
 /** Where a connection goes, as ioredis's `options` say it (describeServer, the cache's per-master connections). */
 export interface AdapterOptions {
@@ -39,6 +40,9 @@ interface DuplicateOptions {
 }
 
 const adapters = new WeakMap<object, NodeRedisAdapter>();
+
+/** Options a RESP2 duplicate of a RESP3 client must not inherit: maintenance pushes and invalidation events are RESP3 only. */
+export const RESP2_DUPLICATE = { maintNotifications: "disabled", emitInvalidate: false } as const;
 
 /** The adapter of a node-redis client (one per client: its listeners are added once). */
 export function nodeRedisAdapter(client: NodeRedisClient, where?: AdapterOptions): NodeRedisAdapter {
@@ -92,6 +96,13 @@ export class NodeRedisAdapter extends EventEmitter implements ClientLike {
   readonly driver = "node-redis";
   readonly options: AdapterOptions;
   private everReady: boolean;
+  /**
+   * A connection attempt failed or the connection was lost since the last `ready` (node-redis
+   * `reconnecting`): the client is down, even if it was never ready (a closed port), as an
+   * ioredis client is `reconnecting` after its first failed connect.
+   */
+  private lost = false;
+  private handshake: ReturnType<typeof setTimeout> | undefined;
   private ended = false;
   /**
    * The options of `call`: none when the client maps no reply type (plain RESP2 decoding
@@ -99,6 +110,8 @@ export class NodeRedisAdapter extends EventEmitter implements ClientLike {
    * costs node-redis a merge and a second options object per command (~1 µs at 100 in flight).
    */
   private readonly stringOptions: typeof STRING_OPTIONS | undefined;
+  /** The client speaks RESP3 (`RESP: 3`): replies go through node-redis-resp3.ts. */
+  private readonly resp3: boolean;
   private readonly listener: NodeRedisListener = (message, channel) => {
     this.emit("messageBuffer", channel, message);
     const text = message === null || message === undefined ? null : Array.isArray(message) ? message.map(String) : String(message);
@@ -114,15 +127,21 @@ export class NodeRedisAdapter extends EventEmitter implements ClientLike {
     this.options = where ?? whereOf(native.options);
     this.everReady = native.isReady;
     this.stringOptions = mapsReplyTypes(native) ? STRING_OPTIONS : undefined;
+    this.resp3 = speaksResp3(native);
     native.on("connect", () => {
       this.ended = false;
+      this.boundHandshake();
       this.emit("connect");
     });
     native.on("ready", () => {
       this.everReady = true;
+      this.lost = false;
+      this.clearHandshake();
       this.emit("ready");
     });
     native.on("reconnecting", () => {
+      this.lost = true;
+      this.clearHandshake();
       this.emit("close");
       this.emit("reconnecting");
     });
@@ -134,10 +153,33 @@ export class NodeRedisAdapter extends EventEmitter implements ClientLike {
     });
   }
 
-  /** ioredis's status names: `ready`, `connecting` (first connection), `reconnecting`, `end`, or `wait` (never connected). */
+  /**
+   * A server that accepts the connection and never answers its handshake (node-redis 6's
+   * CLIENT SETINFO, RESP3's HELLO, AUTH, SELECT…): node-redis waits for it without limit, its
+   * commands queued. After the client's `socket.connectTimeout` (node-redis's default 5 s) the
+   * adapter reports the client down (`reconnecting`), so narwhal refuses calls at once instead
+   * of queueing each one until its command timeout, as it does for an ioredis client whose
+   * ready check does not finish. The queued commands were never written (not applied).
+   */
+  private boundHandshake(): void {
+    this.clearHandshake();
+    const ms = (this.native.options?.socket as { connectTimeout?: number } | undefined)?.connectTimeout ?? 5000;
+    this.handshake = setTimeout(() => {
+      this.handshake = undefined;
+      if (!this.native.isReady) this.lost = true;
+    }, ms);
+    this.handshake.unref?.();
+  }
+
+  private clearHandshake(): void {
+    if (this.handshake !== undefined) clearTimeout(this.handshake);
+    this.handshake = undefined;
+  }
+
+  /** ioredis's status names: `ready`, `connecting` (first connection, no attempt failed yet), `reconnecting`, `end`, or `wait` (never connected). */
   get status(): string {
     if (this.native.isReady) return "ready";
-    if (this.native.isOpen) return this.everReady ? "reconnecting" : "connecting";
+    if (this.native.isOpen) return this.everReady || this.lost ? "reconnecting" : "connecting";
     return this.ended || this.everReady ? "end" : "wait";
   }
 
@@ -153,6 +195,7 @@ export class NodeRedisAdapter extends EventEmitter implements ClientLike {
   /** {@link call} with the arguments as an array; rejects with node-redis's error (see {@link clientError}). The executors' path. */
   callArgs(command: string, args: readonly Arg[]): Promise<unknown> {
     const a = toArgs(command, args);
+    if (this.resp3) return sendResp3(this.native, a, false);
     const sent = this.native.sendCommand(a, this.stringOptions);
     return a[0] === "hgetall" || a[0] === "HGETALL" ? sent.then((r) => shaped(a, r)) : sent;
   }
@@ -164,6 +207,7 @@ export class NodeRedisAdapter extends EventEmitter implements ClientLike {
   /** {@link callBuffer} with the arguments as an array; rejects as {@link callArgs}. */
   callBufferArgs(command: string, args: readonly Arg[]): Promise<unknown> {
     const a = toArgs(command, args);
+    if (this.resp3) return sendResp3(this.native, a, true);
     const sent = this.native.sendCommand(a, BUFFER_OPTIONS);
     return a[0] === "hgetall" || a[0] === "HGETALL" ? sent.then((r) => shaped(a, r)) : sent;
   }
@@ -200,6 +244,8 @@ export class NodeRedisAdapter extends EventEmitter implements ClientLike {
     const base = this.native.options ?? {};
     const overrides: Partial<NodeRedisOptions> = {
       RESP: 2,
+      // RESP3-only features a RESP3 client may carry (node-redis 6 refuses them on RESP2).
+      ...RESP2_DUPLICATE,
       disableOfflineQueue: false,
       commandOptions: { ...base.commandOptions, timeout: undefined },
       // No idle-socket timeout either: a blocking call or a subscription is silent by nature.
@@ -231,6 +277,7 @@ export class NodeRedisAdapter extends EventEmitter implements ClientLike {
   }
 
   private end(): void {
+    this.clearHandshake();
     if (this.ended) return;
     this.ended = true;
     this.emit("close");

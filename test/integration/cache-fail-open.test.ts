@@ -1,11 +1,12 @@
 /**
  * Fail-open against a Redis that is down, unreachable or slow. These tests run on a private
  * redis-server of their own (started and stopped here) and on a closed loopback port; they
- * never touch the shared test servers.
+ * never touch the shared test servers. On the driver the run selects (test/support/driver-database.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Database } from "../../src/database";
+import type { Database } from "../../src/database";
 import { ConnectionError } from "../../src/errors";
+import { closeDatabase, driverDatabase } from "../support/driver-database";
 import { freePort, hasRedisServer, startStandalone } from "../support/servers";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -19,9 +20,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   return [value, performance.now() - start];
 }
 
-function closeDb(db: Database): Promise<void> {
-  return db.close().finally(() => db.client.disconnect());
-}
+const closeDb = closeDatabase;
 
 describe.skipIf(!hasRedisServer())("Cache fail-open [private redis-server]", () => {
   let server: Awaited<ReturnType<typeof startStandalone>> | undefined;
@@ -32,7 +31,7 @@ describe.skipIf(!hasRedisServer())("Cache fail-open [private redis-server]", () 
   });
   beforeAll(async () => {
     server = await startStandalone();
-    db = new Database(`redis://127.0.0.1:${server.port}`, { prefix: "fo", connectTimeout: 500 });
+    db = driverDatabase({ port: server.port }, { prefix: "fo", connectTimeout: 500 });
   });
 
   it("slow Redis (CLIENT PAUSE): calls return computed values within the timeout and onError fires", async () => {
@@ -97,7 +96,7 @@ describe.skipIf(!hasRedisServer())("Cache fail-open [private redis-server]", () 
 describe("Cache fail-open [closed port]", () => {
   it("a Database pointed at a closed port: computed values within the timeout, onError told", async () => {
     const port = await freePort();
-    const db = new Database(`redis://127.0.0.1:${port}`, { prefix: "closed", connectTimeout: 300 });
+    const db = driverDatabase({ port }, { prefix: "closed", connectTimeout: 300 });
     try {
       const errors: string[] = [];
       const cache = db.cache({ onError: (e, info) => errors.push(`${info.operation}:${e.name}`) });

@@ -8,7 +8,7 @@
  */
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { Database } from "../../src/database";
+import { closeDatabase, driverDatabase } from "../support/driver-database";
 import { ConnectionError, LockLostError, LockTimeoutError } from "../../src/index";
 import { FaultProxy } from "../support/fault-proxy";
 import { FencedResource } from "../support/coordination";
@@ -31,8 +31,8 @@ describe.skipIf(!standalone || standalone.external)("coordination under faults (
     raw.disconnect();
   });
 
-  const open = (prefix: string, port = proxy.port) =>
-    new Database({ host: "127.0.0.1", port, retryStrategy: () => 5 }, { prefix, connectTimeout: 1000, commandTimeout: 2000 });
+  // On the driver the run selects (test/support/driver-database.ts).
+  const open = (prefix: string, port = proxy.port) => driverDatabase({ port }, { prefix, connectTimeout: 1000, commandTimeout: 2000, reconnectDelay: 5 });
 
   /** Runs `call`, checks it settled within `bound` ms (+ slack); → its outcome and duration. */
   async function within<T>(label: string, bound: number, call: () => Promise<T>, log: string[]): Promise<{ value?: T; error?: unknown }> {
@@ -95,7 +95,7 @@ describe.skipIf(!standalone || standalone.external)("coordination under faults (
     } finally {
       proxy.blackhole(false);
       proxy.cutAll();
-      await db.close();
+      await closeDatabase(db);
     }
     // Back to normal: the lock (never released: its release was lost) frees itself after its ttl.
     const again = open(prefix);
@@ -104,7 +104,7 @@ describe.skipIf(!standalone || standalone.external)("coordination under faults (
       expect(next.fencingToken).toBeGreaterThan(1);
       await next.release();
     } finally {
-      await again.close();
+      await closeDatabase(again);
       const keys = [...(await raw.keys(`${prefix}:*`)), ...(await raw.keys(`{${prefix}:*`))];
       if (keys.length > 0) await raw.unlink(...keys);
     }
@@ -134,7 +134,7 @@ describe.skipIf(!standalone || standalone.external)("coordination under faults (
     } finally {
       proxy.blackhole(false);
       proxy.cutAll();
-      await db.close();
+      await closeDatabase(db);
       await raw.del("{coord-silent-using:lock:u}:o", "{coord-silent-using:lock:u}:f");
     }
   }, 20_000);
@@ -156,7 +156,7 @@ describe.skipIf(!standalone || standalone.external)("coordination under faults (
       console.log(`[coordination down]\n  ${log.join("\n  ")}`);
     } finally {
       db.client.disconnect();
-      await db.close();
+      await closeDatabase(db);
     }
   }, 20_000);
 
@@ -193,7 +193,7 @@ describe.skipIf(!standalone || standalone.external)("coordination under faults (
       );
     } finally {
       proxy.loseReplies(0);
-      await Promise.all(dbs.map((db) => db.close()));
+      await Promise.all(dbs.map(closeDatabase));
     }
     console.log(`[coordination lossy] connections cut ${proxy.cuts}:`, outcomes, resource.stats);
     expect(proxy.cuts).toBeGreaterThan(0);

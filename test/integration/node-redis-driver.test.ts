@@ -3,7 +3,9 @@
  * 5 (RESP2) does, command by command, on the same server: strings for `call`, Buffers for `callBuffer`,
  * integers, nulls, nested arrays, error replies (name "ReplyError", Redis's message), MULTI as
  * [error, reply] pairs (null when WATCH aborts it), pipelines settling each command on its own.
- * And `new Database(nodeRedisClient)` accepts a RESP2 client or cluster, refuses the others.
+ * The same over RESP3 (`RESP: 3`): maps, sets, doubles, booleans, verbatim strings and nested
+ * pairs come back in their RESP2 shapes (node-redis-resp3.ts).
+ * And `new Database(nodeRedisClient)` accepts a RESP2 or RESP3 client or cluster, refuses the others.
  */
 import { Cluster, Redis } from "ioredis";
 import { Redis as Redis5 } from "ioredis5";
@@ -44,6 +46,26 @@ const STEPS: Array<[string, Step]> = [
   }],
   ["error replies", async (c) => [await outcome(c.call("incr", `${P}:s`)), await outcome(c.call("hget", `${P}:s`, "f")), await outcome(c.call("evalsha", "0".repeat(40), 0))]],
   ["EVAL: tables, booleans, error_reply", async (c) => [await c.call("eval", "return {1, 'x', false, true, {2}}", 0), await outcome(c.call("eval", "return redis.error_reply('LOCKED by someone')", 0))]],
+  ["sets, maps, doubles and nested pairs (RESP3 reshapes them)", async (c) => {
+    await c.call("sadd", `${P}:set`, "only");
+    await c.call("zadd", `${P}:z`, 1.5, "x", 2, "y", 3, "z");
+    await c.call("xadd", `${P}:x`, "1-1", "f", "v");
+    await c.call("hset", `${P}:h1`, "a", "1");
+    return [
+      await c.call("smembers", `${P}:set`),
+      await c.call("zmscore", `${P}:z`, "x", "nope"),
+      await c.call("zpopmin", `${P}:z`, 2),
+      await c.call("zpopmax", `${P}:z`),
+      await c.call("hrandfield", `${P}:h1`, 1, "WITHVALUES"),
+      await c.call("xread", "COUNT", 5, "STREAMS", `${P}:x`, "0"),
+      await c.call("xread", "STREAMS", `${P}:x`, "$"),
+      await c.call("config", "get", "maxmemory-policy"),
+      await c.callBuffer("zincrby", `${P}:z`, 0.25, "q"),
+      await c.call("eval", "return {double='1.5'}", 0),
+      await c.call("object", "encoding", `${P}:set`),
+      typeof (await c.call("info", "server")),
+    ];
+  }],
   ["MULTI with a failing command", async (c) => {
     const m = c.multi();
     m.call("set", `${P}:m`, "1");
@@ -66,7 +88,7 @@ const STEPS: Array<[string, Step]> = [
   }],
 ];
 
-describe.skipIf(!standalone)("node-redis adapter answers like ioredis", () => {
+for (const RESP of [2, 3] as const) describe.skipIf(!standalone)(`node-redis adapter (RESP${RESP}) answers like ioredis`, () => {
   let io: Redis;
   let native: ReturnType<typeof createClient>;
   let adapter: ClientLike;
@@ -75,12 +97,12 @@ describe.skipIf(!standalone)("node-redis adapter answers like ioredis", () => {
     // ioredis 5 (RESP2, `call` untransformed): the shapes the adapter gives. (ioredis 6 maps some
     // replies, e.g. HGETALL to an object, shapes narwhal's reply readers accept as well.)
     io = new Redis5({ ...ioWhere(), autoResendUnfulfilledCommands: false }) as unknown as Redis;
-    native = createClient({ RESP: 2, ...socket() });
+    native = createClient({ RESP, ...socket() });
     await native.connect();
     adapter = nodeRedisAdapter(native as unknown as NodeRedisClient);
   });
   afterAll(async () => {
-    await io.call("del", `${P}:s`, `${P}:b`, `${P}:n`, `${P}:f`, `${P}:h`, `${P}:z`, `${P}:x`, `${P}:m`, `${P}:w`);
+    await io.call("del", `${P}:s`, `${P}:b`, `${P}:n`, `${P}:f`, `${P}:h`, `${P}:z`, `${P}:x`, `${P}:m`, `${P}:w`, `${P}:set`, `${P}:h1`);
     io.disconnect();
     await native.close();
   });
@@ -125,10 +147,11 @@ describe.skipIf(!standalone)("new Database(node-redis client)", () => {
     }
   });
 
-  it("answers strings and numbers from a client that maps reply types (its own commandOptions, or withTypeMapping())", async () => {
+  for (const RESP of [2, 3] as const) it(`answers strings and numbers from a RESP${RESP} client that maps reply types (its own commandOptions, or withTypeMapping())`, async () => {
     const BLOB = 36;
     const INTEGER = 58;
-    const mapped = createClient({ RESP: 2, ...socket(), commandOptions: { typeMapping: { [BLOB]: Buffer } } });
+    const MAP = 37;
+    const mapped = createClient({ RESP, ...socket(), commandOptions: { typeMapping: { [BLOB]: Buffer, [MAP]: Map } } });
     await mapped.connect();
     const proxied = mapped.withTypeMapping({ [BLOB]: Buffer, [INTEGER]: String } as never);
     try {
@@ -138,6 +161,7 @@ describe.skipIf(!standalone)("new Database(node-redis client)", () => {
         expect(await hash.set("k", "v")).toBe(true);
         expect(await hash.get("k")).toBe("v");
         expect(await hash.size()).toBe(1);
+        expect(await hash.toObject()).toEqual({ k: "v" });
         expect(await db.client.call("hget", `${P}tm${i}:h`, "k")).toBe("v");
         expect(await db.client.callBuffer("hget", `${P}tm${i}:h`, "k")).toEqual(Buffer.from("v"));
         await hash.clear();
@@ -148,30 +172,30 @@ describe.skipIf(!standalone)("new Database(node-redis client)", () => {
     }
   });
 
-  it("refuses RESP3 (node-redis 6's default), a keyPrefix, and a pool", () => {
-    const resp3 = createClient(socket());
+  it("refuses a client without a named protocol (RESP: 2 or 3), a keyPrefix, and a pool", () => {
+    const unnamed = createClient(socket());
     const prefixed = createClient({ RESP: 2, keyPrefix: "p:", ...socket() });
     const pool = createClientPool({ RESP: 2, ...socket() });
-    expect(() => new Database(resp3)).toThrow(ValidationError);
-    expect(() => new Database(resp3)).toThrow(/RESP: 2/);
+    expect(() => new Database(unnamed)).toThrow(ValidationError);
+    expect(() => new Database(unnamed)).toThrow(/RESP: 2/);
     expect(() => new Database(prefixed)).toThrow(/keyPrefix/);
     expect(() => new Database(pool)).toThrow(/neither a createClient\(\) client nor a createCluster\(\) cluster/);
   });
 
-  it.skipIf(!cluster)("accepts a RESP2 cluster: a transaction and a script land on their slot's master", async () => {
+  for (const RESP of [2, 3] as const) it.skipIf(!cluster)(`accepts a RESP${RESP} cluster: a transaction and a script land on their slot's master`, async () => {
     const nodes = cluster!.nodes;
-    const nr = createCluster({ RESP: 2, rootNodes: nodes.map((n) => ({ socket: { host: n.host, port: n.port } })) });
+    const nr = createCluster({ RESP, rootNodes: nodes.map((n) => ({ socket: { host: n.host, port: n.port } })) });
     await nr.connect();
     const io = new Cluster(nodes, { retryDelayOnFailover: 0, redisOptions: { autoResendUnfulfilledCommands: false } });
-    const db = new Database(nr, { prefix: `${P}cl` });
+    const db = new Database(nr, { prefix: `${P}cl${RESP}` });
     try {
       const tag = `{${P}cl:t}`;
       const counter = db.script<number>({ name: "bump", lua: "redis.call('INCRBY', KEYS[1], ARGV[1]); return redis.call('INCRBY', KEYS[2], ARGV[1])", keys: 2 });
       expect(await counter([`${tag}a`, `${tag}b`], [3])).toBe(3);
       const [a, b] = await db.transaction((tx) => [tx.list<string>(`${tag}l`).push("x"), tx.list<string>(`${tag}m`).push("y", "z")]);
       expect([a, b]).toEqual([1, 2]);
-      expect(await io.call("get", `${P}cl:${tag}b`)).toBe("3");
-      expect(await io.call("llen", `${P}cl:${tag}m`)).toBe(2);
+      expect(await io.call("get", `${P}cl${RESP}:${tag}b`)).toBe("3");
+      expect(await io.call("llen", `${P}cl${RESP}:${tag}m`)).toBe(2);
     } finally {
       await db.close();
       await nr.close();

@@ -3,7 +3,8 @@
  * {@link describeBackends} and runs on each backend: standalone redis-server, a 3-master
  * cluster and the embedded memory engine. The server backends' Databases get ioredis 6
  * clients, or ioredis 5 (`NARWHAL_IOREDIS=5`), or node-redis 6 (`NARWHAL_DRIVER=node-redis`) or 5
- * (`NARWHAL_DRIVER=node-redis NARWHAL_NODE_REDIS=5`). Each suite gets a Database
+ * (`NARWHAL_DRIVER=node-redis NARWHAL_NODE_REDIS=5`), RESP2 or, with `NARWHAL_NODE_REDIS_RESP=3`,
+ * RESP3. Each suite gets a Database
  * with a prefix of its own, so suites never see each other's keys and nothing is flushed.
  */
 import { randomBytes } from "node:crypto";
@@ -47,30 +48,23 @@ type AnyRedisCtor = new (...args: unknown[]) => unknown;
 const RedisClass = (ioredisMajor === 5 ? Redis5 : Redis6) as unknown as AnyRedisCtor;
 const ClusterClass = (ioredisMajor === 5 ? Cluster5 : Cluster6) as unknown as AnyRedisCtor;
 
-/**
- * Which driver the standalone and cluster backends hand to `new Database()`:
- * `NARWHAL_DRIVER=node-redis` selects node-redis (`createClient`/`createCluster`, RESP2);
- * default ioredis. The suites' `raw` assertion client stays ioredis either way (an independent
- * witness of what the Database wrote).
- */
-export const driver = process.env.NARWHAL_DRIVER === "node-redis" ? "node-redis" : "ioredis";
+export { driver, nodeRedisMajor, nodeRedisResp } from "./driver-env";
+import { driver, nodeRedisMajor, nodeRedisResp } from "./driver-env";
 
-/** Which node-redis major the node-redis driver uses: `NARWHAL_NODE_REDIS=5` selects node-redis 5 (CI runs both). */
-export const nodeRedisMajor = process.env.NARWHAL_NODE_REDIS === "5" ? 5 : 6;
 // The two majors' factories have incompatible option types; the suites pass the options both accept.
 const createClient = (nodeRedisMajor === 5 ? createClient5 : createClient6) as unknown as typeof createClient6;
 const createCluster = (nodeRedisMajor === 5 ? createCluster5 : createCluster6) as unknown as typeof createCluster6;
 
 /** A connected node-redis client (its adapter: the suites call `.call()`/`.on()` on clients); `new Database(adapter)` checks the node-redis client under it. */
 function nodeRedisStandalone(where: { url?: string; path?: string }, name?: string): ClientLike {
-  const client = createClient({ RESP: 2, name, url: where.url, socket: where.path ? { path: where.path, tls: false as const } : undefined });
+  const client = createClient({ RESP: nodeRedisResp, name, url: where.url, socket: where.path ? { path: where.path, tls: false as const } : undefined });
   const adapter = nodeRedisAdapter(client as unknown as NodeRedisClient);
   client.connect().catch(() => undefined);
   return adapter;
 }
 
 function nodeRedisCluster(nodes: Array<{ host: string; port: number }>, name?: string): ClientLike {
-  const cluster = createCluster({ RESP: 2, rootNodes: nodes.map((n) => ({ socket: { host: n.host, port: n.port } })), defaults: { name } });
+  const cluster = createCluster({ RESP: nodeRedisResp, rootNodes: nodes.map((n) => ({ socket: { host: n.host, port: n.port } })), defaults: { name } });
   const adapter = nodeRedisClusterAdapter(cluster as unknown as NodeRedisCluster);
   cluster.connect().catch(() => undefined);
   return adapter;
@@ -153,7 +147,7 @@ async function cleanup(raw: ClientLike, prefix: string): Promise<void> {
 export function describeBackends(title: string, body: (ctx: () => SuiteContext) => void, options: SuiteOptions = {}): void {
   for (const backend of backends()) {
     // The driver is named when it is not the default, so a report says what ran.
-    const label = driver === "node-redis" ? `node-redis ${nodeRedisMajor}` : driver;
+    const label = driver === "node-redis" ? `node-redis ${nodeRedisMajor}${nodeRedisResp === 3 ? " RESP3" : ""}` : driver;
     const name = driver !== "ioredis" && backend.name !== "memory" ? `${title} [${backend.name}, ${label}]` : `${title} [${backend.name}]`;
     if (backend.unavailable) {
       describe.skip(`${name}: not run, ${backend.unavailable}`, () => body(() => ({}) as SuiteContext));

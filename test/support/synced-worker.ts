@@ -8,8 +8,9 @@
  *
  * Messages from the test: a config, then "go", "flush", "snapshot", "exit".
  */
-import { Database, SyncJournalFullError } from "../../src/index";
+import { SyncJournalFullError } from "../../src/index";
 import type { SyncedSettled } from "../../src/index";
+import { closeDatabase, driverDatabase } from "./driver-database";
 import { rng } from "./random";
 
 interface Config {
@@ -38,7 +39,8 @@ process.once("message", (config: Config) => {
 });
 
 async function run(config: Config): Promise<void> {
-  const db = new Database({ host: "127.0.0.1", port: config.port, retryStrategy: () => 20 }, { prefix: config.prefix, connectTimeout: 500, commandTimeout: 1000 });
+  // On the driver the parent run selects (the environment is inherited).
+  const db = driverDatabase({ port: config.port }, { prefix: config.prefix, connectTimeout: 500, commandTimeout: 1000, reconnectDelay: 20 });
   const mem = db.synced<Record<string, string>>(config.name, { timeout: 200, journal: { maxPending: config.maxPending, path: config.journalPath } });
   const settled: SyncedSettled[] = [];
   mem.on("settled", (s) => settled.push(s));
@@ -111,6 +113,6 @@ async function run(config: Config): Promise<void> {
 
   if ((await next()) !== "exit") throw new Error("expected exit");
   await mem.close();
-  await db.close();
+  await closeDatabase(db);
   process.exit(0);
 }

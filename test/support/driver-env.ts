@@ -1,0 +1,17 @@
+/**
+ * The driver a test run selects, read from the environment (no vitest import: forked workers
+ * such as synced-worker.ts read it too).
+ */
+
+/**
+ * Which driver the standalone and cluster backends hand to `new Database()`:
+ * `NARWHAL_DRIVER=node-redis` selects node-redis (`createClient`/`createCluster`, RESP2);
+ * default ioredis. The suites' `raw` assertion client stays ioredis either way (an independent
+ * witness of what the Database wrote).
+ */
+export const driver: "node-redis" | "ioredis" = process.env.NARWHAL_DRIVER === "node-redis" ? "node-redis" : "ioredis";
+
+/** Which node-redis major the node-redis driver uses: `NARWHAL_NODE_REDIS=5` selects node-redis 5 (CI runs both). */
+export const nodeRedisMajor = process.env.NARWHAL_NODE_REDIS === "5" ? 5 : 6;
+/** The protocol of the node-redis clients: `NARWHAL_NODE_REDIS_RESP=3` selects RESP3 (narwhal maps its replies to RESP2 shapes). */
+export const nodeRedisResp: 2 | 3 = process.env.NARWHAL_NODE_REDIS_RESP === "3" ? 3 : 2;
