@@ -102,7 +102,7 @@ export async function interleaved(
 }
 
 /** Fisher–Yates shuffle of `xs` in place. */
-function shuffle(xs: number[], random: () => number): void {
+export function shuffle(xs: number[], random: () => number): void {
   for (let i = xs.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [xs[i], xs[j]] = [xs[j]!, xs[i]!];

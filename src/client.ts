@@ -23,6 +23,12 @@ export interface ClientLike {
   callArgs?(command: string, args: readonly Arg[]): Promise<unknown>;
   /** `callBuffer` as {@link callArgs} is to `call`. */
   callBufferArgs?(command: string, args: readonly Arg[]): Promise<unknown>;
+  /**
+   * `callArgs` (or `callBufferArgs` when `binary`) with the command name at `args[0]`, the array
+   * handed over: the client sends it as it is (numbers become their decimal text in place) and
+   * never copies it. The script hot path builds EVALSHA's array once, ready for the driver.
+   */
+  sendArgs?(args: Arg[], binary: boolean): Promise<unknown>;
   /** What `call` would have rejected with, given what `callArgs` rejected with. */
   clientError?(error: unknown): unknown;
   multi(): ClientBatch;

@@ -11,7 +11,7 @@ import { isNoScript, isReplyError, mapClientError } from "./client-errors";
 import { ConnectionError, CrossSlotError, NarwhalError, ScriptError, TransactionError } from "./errors";
 import type { ConnectionWatch } from "./connection-watch";
 import { DOWN_TICKET } from "./connection-watch";
-import { evalArgs, queueBatch } from "./script-runner";
+import { evalArgs, evalWire, queueBatch } from "./script-runner";
 
 /** Throws {@link CrossSlotError} when `keys` do not all hash to one cluster slot. */
 export function assertSameSlot(context: string, keys: readonly string[]): void {
@@ -42,6 +42,8 @@ export class DirectExecutor {
   readonly batched = false;
   /** The client takes argument arrays (`callArgs`): no rest-parameter spread per call. */
   private readonly arrays: boolean;
+  /** The client takes a script call's whole argument array, name first (`sendArgs`): built once, never copied. */
+  private readonly wire: boolean;
   private readonly cluster: boolean;
 
   constructor(
@@ -51,6 +53,7 @@ export class DirectExecutor {
     private readonly watch?: ConnectionWatch,
   ) {
     this.arrays = typeof client.callArgs === "function" && typeof client.callBufferArgs === "function" && typeof client.clientError === "function";
+    this.wire = this.arrays && typeof client.sendArgs === "function";
     this.cluster = isClusterClient(client);
   }
 
@@ -64,6 +67,13 @@ export class DirectExecutor {
     let sent: Promise<unknown>;
     if (this.arrays) sent = binary ? client.callBufferArgs!(name, args) : client.callArgs!(name, args);
     else sent = binary ? client.callBuffer(name, ...args) : client.call(name, ...args);
+    return this.watch === undefined ? sent : this.watch.follow(sent, ticket, name);
+  }
+
+  /** Sends `command` (a script call) as `name` (`evalsha`/`eval`) with `head` (SHA1/body): one argument array, ready for the driver. */
+  private sendScript(name: string, head: string, command: Command<unknown>, ticket: number): Promise<unknown> {
+    if (!this.wire) return this.send(name, evalArgs(head, command.keys, command.args), command.binary, ticket);
+    const sent = this.client.sendArgs!(evalWire(name, head, command.keys, command.args), command.binary);
     return this.watch === undefined ? sent : this.watch.follow(sent, ticket, name);
   }
 
@@ -93,7 +103,6 @@ export class DirectExecutor {
   run<T>(command: Command<T>): Promise<T> {
     const script = command.script;
     const name = script ? "evalsha" : command.name;
-    let args: readonly Arg[];
     let sent: Promise<unknown>;
     let ticket: number;
     try {
@@ -102,12 +111,11 @@ export class DirectExecutor {
       const admitted = this.admit(name);
       if (typeof admitted !== "number") return Promise.reject(admitted);
       ticket = admitted;
-      args = script ? evalArgs(script.sha, command.keys, command.args) : command.args;
-      sent = this.send(name, args, command.binary, ticket);
+      sent = script ? this.sendScript(name, script.sha, command, ticket) : this.send(name, command.args, command.binary, ticket);
     } catch (error) {
       return Promise.reject(mapError(error, command, this.server));
     }
-    if (script) return sent.then(command.parse, (error: unknown) => this.noScript(error, command as Command<T>, ticket));
+    if (script) return sent.then(command.parse, (error: unknown) => this.noScript(error, command, ticket));
     // One `then` (no async frame): the hot path of every container method.
     return sent.then(command.parse, (error: unknown) => {
       throw this.failure(error, command, name, ticket);
@@ -128,7 +136,7 @@ export class DirectExecutor {
       const admitted = this.admit("eval");
       if (typeof admitted !== "number") return Promise.reject(admitted);
       evalTicket = admitted;
-      sent = this.send("eval", evalArgs(script.lua, command.keys, command.args), command.binary, evalTicket);
+      sent = this.sendScript("eval", script.lua, command, evalTicket);
     } catch (e) {
       return Promise.reject(mapError(e, command, this.server));
     }

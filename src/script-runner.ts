@@ -26,9 +26,26 @@ export type Send = (name: string, args: readonly Arg[]) => Promise<unknown>;
 
 /** EVALSHA/EVAL arguments: `head` (SHA1 or body), the key count, the keys, then ARGV. */
 export function evalArgs(head: string, keys: readonly string[], args: readonly Arg[]): Arg[] {
-  const out: Arg[] = [head, keys.length];
-  for (const k of keys) out.push(k);
-  for (const a of args) out.push(a);
+  return fill(new Array<Arg>(2 + keys.length + args.length), 0, head, keys, args);
+}
+
+/**
+ * The whole EVALSHA/EVAL command for a client's `sendArgs` (client.ts): `name`, then
+ * {@link evalArgs}, in one array sized once (the driver takes it without copying).
+ */
+export function evalWire(name: string, head: string, keys: readonly string[], args: readonly Arg[]): Arg[] {
+  const out = new Array<Arg>(3 + keys.length + args.length);
+  out[0] = name;
+  return fill(out, 1, head, keys, args);
+}
+
+/** Writes `head`, the key count, `keys` and `args` into `out` from index `at`. */
+function fill(out: Arg[], at: number, head: string, keys: readonly string[], args: readonly Arg[]): Arg[] {
+  out[at] = head;
+  out[at + 1] = keys.length;
+  let j = at + 2;
+  for (let i = 0; i < keys.length; i++) out[j++] = keys[i]!;
+  for (let i = 0; i < args.length; i++) out[j++] = args[i]!;
   return out;
 }
 

@@ -8,7 +8,10 @@ import { createHash } from "node:crypto";
 import type { Arg, Executor } from "./command";
 import { scriptCmd } from "./command";
 import { ValidationError } from "./errors";
-import { requireWellFormed } from "./validate";
+import { isWellFormed, requireWellFormed } from "./validate";
+
+/** The ARGV of a call that passes none (shared: never written to). */
+const NO_ARGS: readonly Arg[] = Object.freeze([]);
 
 /** A named Lua script and its SHA1 digest. */
 export interface ScriptSource {
@@ -70,17 +73,20 @@ export function scriptFunction<TResult>(owner: ExecutorHolder, options: ScriptOp
   const source = defineScript(options.name, options.lua);
   const parse = options.parse ?? ((reply: unknown) => reply as TResult);
   const binary = options.binary ?? false;
-  const bind = (scope: ExecutorHolder) => (keys: readonly string[], args: readonly Arg[] = []) => {
-    if (!Array.isArray(keys) || keys.length !== options.keys) {
-      return scope.executor.fail(new ValidationError({ path: "keys", message: `script "${source.name}" takes exactly ${options.keys} keys` }));
+  const count = options.keys;
+  // The hot path of every user script: one keys array (sized once) and the command; the
+  // executor builds EVALSHA's argument array from them in one go (executors.ts).
+  const bind = (scope: ExecutorHolder) => (keys: readonly string[], args: readonly Arg[] = NO_ARGS) => {
+    if (!Array.isArray(keys) || keys.length !== count) {
+      return scope.executor.fail(new ValidationError({ path: "keys", message: `script "${source.name}" takes exactly ${count} keys` }));
     }
-    const fullKeys: string[] = [];
+    const fullKeys = new Array<string>(count);
     try {
-      for (const k of keys) fullKeys.push(scope.prefixKey(k));
+      for (let i = 0; i < count; i++) fullKeys[i] = scope.prefixKey(keys[i]!);
       // An ARGV string with a lone surrogate would reach the script as U+FFFD (validate.ts).
       for (let i = 0; i < args.length; i++) {
         const arg = args[i];
-        if (typeof arg === "string") requireWellFormed(`args[${i}]`, arg);
+        if (typeof arg === "string" && !isWellFormed(arg)) requireWellFormed(`args[${i}]`, arg);
       }
     } catch (error) {
       // Through the executor: inside a transaction, bad input aborts the whole batch.

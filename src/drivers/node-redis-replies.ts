@@ -20,6 +20,15 @@ export function toArgs(command: string, args: readonly Arg[]): NodeRedisArgument
   return out;
 }
 
+/** `args` (the command name first) as node-redis takes them, converted in place: numbers as their decimal text. */
+export function inPlaceArgs(args: Arg[]): NodeRedisArgument[] {
+  for (let i = 1; i < args.length; i++) {
+    const a = args[i];
+    if (typeof a === "number") args[i] = String(a);
+  }
+  return args as NodeRedisArgument[];
+}
+
 /**
  * The one reply ioredis reshapes: HGETALL as an object (field → value; a Buffer field becomes
  * its UTF-8 text, `__proto__` an own property), in `call`, `callBuffer`, MULTI and pipelines.

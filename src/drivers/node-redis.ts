@@ -21,7 +21,7 @@ import type { ClientLike } from "../client";
 import type { Arg } from "../command";
 import { NodeRedisBatch, BUFFER_OPTIONS, STRING_OPTIONS } from "./node-redis-batch";
 import type { NodeRedisClient, NodeRedisListener, NodeRedisOptions } from "./node-redis-shape";
-import { asReplyError, rethrowReply, shaped, toArgs } from "./node-redis-replies";
+import { asReplyError, inPlaceArgs, rethrowReply, shaped, toArgs } from "./node-redis-replies";
 import { sendResp3, speaksResp3 } from "./node-redis-resp3";
 
 /** Where a connection goes, as ioredis's `options` say it (describeServer, the cache's per-master connections). */
@@ -197,6 +197,14 @@ export class NodeRedisAdapter extends EventEmitter implements ClientLike {
     const a = toArgs(command, args);
     if (this.resp3) return sendResp3(this.native, a, false);
     const sent = this.native.sendCommand(a, this.stringOptions);
+    return a[0] === "hgetall" || a[0] === "HGETALL" ? sent.then((r) => shaped(a, r)) : sent;
+  }
+
+  /** {@link callArgs} with the name at `args[0]` and the array handed over (see ClientLike.sendArgs): no copy. */
+  sendArgs(args: Arg[], binary: boolean): Promise<unknown> {
+    const a = inPlaceArgs(args);
+    if (this.resp3) return sendResp3(this.native, a, binary);
+    const sent = this.native.sendCommand(a, binary ? BUFFER_OPTIONS : this.stringOptions);
     return a[0] === "hgetall" || a[0] === "HGETALL" ? sent.then((r) => shaped(a, r)) : sent;
   }
 

@@ -27,8 +27,8 @@ async function up(ac: Autocomplete<unknown>, ms = 5000): Promise<void> {
 /** Counts the commands `client` sends (call/callBuffer, pipelines and MULTIs) while `fn` runs. */
 async function commandsDuring(client: ClientLike, fn: () => Promise<unknown>): Promise<number> {
   const c = client as unknown as Record<string, (...args: unknown[]) => unknown>;
-  // Every way narwhal sends: call/callBuffer, the drivers' callArgs/callBufferArgs (node-redis adapter), batches.
-  const methods = ["call", "callBuffer", "callArgs", "callBufferArgs", "pipeline", "multi"].filter((m) => typeof c[m] === "function");
+  // Every way narwhal sends: call/callBuffer, the drivers' callArgs/callBufferArgs/sendArgs (node-redis adapter), batches.
+  const methods = ["call", "callBuffer", "callArgs", "callBufferArgs", "sendArgs", "pipeline", "multi"].filter((m) => typeof c[m] === "function");
   const originals = Object.fromEntries(methods.map((m) => [m, c[m]!]));
   let sent = 0;
   for (const m of methods) {
