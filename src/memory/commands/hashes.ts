@@ -15,14 +15,17 @@ function hash(ctx: Ctx): Map<string, Buffer> | undefined {
   return ctx.db.get(keyAt(ctx, 1), "hash");
 }
 
-function writable(ctx: Ctx): Map<string, Buffer> {
-  return ctx.db.getOrCreate(keyAt(ctx, 1), "hash", () => new Map());
+function writable(ctx: Ctx, key = keyAt(ctx, 1)): Map<string, Buffer> {
+  return ctx.db.getOrCreate(key, "hash", newHash);
 }
+
+const newHash = () => new Map<string, Buffer>();
 
 function hset(name: string) {
   return (ctx: Ctx): Reply => {
     if (ctx.argv.length % 2 === 1) fail(WRONG_ARITY(name));
-    const h = writable(ctx);
+    const key = keyAt(ctx, 1);
+    const h = writable(ctx, key);
     let added = 0;
     for (let i = 2; i < ctx.argv.length; i += 2) {
       const f = id(ctx.argv[i]!);
@@ -30,8 +33,8 @@ function hset(name: string) {
       h.set(f, ctx.argv[i + 1]!);
       noteHashEntry(h, f, ctx.argv[i + 1]!, ctx.engine.encodingLimits);
     }
-    ctx.db.touch(keyAt(ctx, 1));
-    notify(ctx, NOTIFY_HASH, "hset", keyAt(ctx, 1));
+    ctx.db.touch(key);
+    notify(ctx, NOTIFY_HASH, "hset", key);
     return name === "hmset" ? new StatusReply("OK") : added;
   };
 }

@@ -24,9 +24,10 @@ function blocksOn(value: Value): boolean {
 function del(ctx: Ctx): Reply {
   let n = 0;
   for (let i = 1; i < ctx.argv.length; i++) {
-    if (!ctx.db.delete(keyAt(ctx, i))) continue;
+    const key = keyAt(ctx, i);
+    if (!ctx.db.delete(key)) continue;
     n++;
-    notify(ctx, NOTIFY_GENERIC, "del", keyAt(ctx, i));
+    notify(ctx, NOTIFY_GENERIC, "del", key);
   }
   return n;
 }

@@ -210,8 +210,10 @@ function mset(nx: boolean) {
     if (ctx.argv.length % 2 === 0) fail(WRONG_ARITY(nx ? "msetnx" : "mset"));
     if (nx) for (let i = 1; i < ctx.argv.length; i += 2) if (ctx.db.has(keyAt(ctx, i))) return 0;
     for (let i = 1; i < ctx.argv.length; i += 2) {
-      setValue(ctx, keyAt(ctx, i), ctx.argv[i + 1]!);
-      notify(ctx, NOTIFY_STRING, "set", keyAt(ctx, i));
+      // One decode of the key per pair (keyAt makes a string each call).
+      const key = keyAt(ctx, i);
+      setValue(ctx, key, ctx.argv[i + 1]!);
+      notify(ctx, NOTIFY_STRING, "set", key);
     }
     return nx ? 1 : OK;
   };

@@ -29,6 +29,11 @@ const SUBSCRIBED_ALLOWED = new Set(["subscribe", "psubscribe", "unsubscribe", "p
 /** Replies are sent once this many bytes are waiting, even in the middle of a batch. */
 const FLUSH_AT = 64 * 1024;
 const INVALIDATE_CHANNEL = Buffer.from("__redis__:invalidate");
+/** What the command loop waits for: a blocked command's reply, or room in the socket. */
+interface Wait {
+  readonly promise: Promise<void>;
+  readonly blocked: boolean;
+}
 const errorOf = (e: unknown) => new ErrorReply(`ERR ${e instanceof Error ? e.message : String(e)}`);
 
 export type { ConnectionHost } from "./connection-commands";
@@ -221,33 +226,77 @@ export class Connection implements CommandConnection, ClientEndpoint {
     void this.drain();
   }
 
-  private async drain(): Promise<void> {
+  /**
+   * Runs the queued requests. Synchronous while no command blocks and the socket takes the
+   * replies (the common case, no promise per read); otherwise continues in {@link resume}.
+   */
+  private drain(): void {
     if (this.busy) return;
     this.busy = true;
+    let wait: Wait | undefined;
     try {
-      while (this.queue.length > 0 && !this.closing) {
-        const batch = this.queue;
-        this.queue = [];
-        for (let i = 0; i < batch.length && !this.closing; i++) {
-          const blocked = this.runOne(batch[i]!);
-          if (blocked) await blocked;
-          if (this.writer.length >= FLUSH_AT) this.flush();
-          // A client that does not read its replies stops being read (bounded memory) until it does.
-          if (this.output.full && !this.closing) await this.output.writable(() => this.protocolError === undefined);
+      wait = this.runQueued();
+    } catch (error) {
+      this.outputFailed(error);
+    }
+    if (wait === undefined) this.finishDrain();
+    else void this.resume(wait);
+  }
+
+  /**
+   * Runs requests until the queue is empty (undefined) or one must be awaited: a blocked
+   * command (`blocked`) or a full socket. The requests after it go back to the queue's front.
+   */
+  private runQueued(): Wait | undefined {
+    while (this.queue.length > 0 && !this.closing) {
+      const batch = this.queue;
+      this.queue = [];
+      for (let i = 0; i < batch.length && !this.closing; i++) {
+        const blocked = this.runOne(batch[i]!);
+        const wait = blocked ? { promise: blocked, blocked: true } : this.afterCommand();
+        if (wait !== undefined) {
+          if (i + 1 < batch.length) this.queue = batch.slice(i + 1).concat(this.queue);
+          return wait;
         }
       }
-      this.queryBytes = this.parser.pending; // Redis trims its query buffer once the read's commands ran
-    } catch (error) {
-      if (!(error instanceof OutputLimitError)) throw error;
-      this.closeForOutputLimit();
-    } finally {
-      this.flush();
-      this.busy = false;
-      // Like Redis's freeClient: close the descriptor once the replies are out, without waiting
-      // for the peer's FIN — a peer that keeps writing (a desynced client) then gets a reset
-      // instead of blocking forever on a half-closed socket nobody reads.
-      if (this.closing && !this.socket.destroyed) this.socket.end(() => this.socket.destroy());
     }
+    this.queryBytes = this.parser.pending; // Redis trims its query buffer once the read's commands ran
+    return undefined;
+  }
+
+  /** After each command: flush a big reply buffer; a client that does not read its replies stops being read (bounded memory) until it does. */
+  private afterCommand(): Wait | undefined {
+    if (this.writer.length >= FLUSH_AT) this.flush();
+    if (this.output.full && !this.closing) return { promise: this.output.writable(() => this.protocolError === undefined), blocked: false };
+    return undefined;
+  }
+
+  /** The rest of {@link drain} once something had to be awaited. */
+  private async resume(first: Wait): Promise<void> {
+    try {
+      let wait: Wait | undefined = first;
+      while (wait !== undefined) {
+        await wait.promise;
+        wait = (wait.blocked ? this.afterCommand() : undefined) ?? this.runQueued();
+      }
+    } catch (error) {
+      this.outputFailed(error);
+    }
+    this.finishDrain();
+  }
+
+  private outputFailed(error: unknown): void {
+    if (!(error instanceof OutputLimitError)) throw error;
+    this.closeForOutputLimit();
+  }
+
+  private finishDrain(): void {
+    this.flush();
+    this.busy = false;
+    // Like Redis's freeClient: close the descriptor once the replies are out, without waiting
+    // for the peer's FIN — a peer that keeps writing (a desynced client) then gets a reset
+    // instead of blocking forever on a half-closed socket nobody reads.
+    if (this.closing && !this.socket.destroyed) this.socket.end(() => this.socket.destroy());
   }
 
   /** Runs one request and writes its reply. Synchronous unless the command blocks. */

@@ -67,12 +67,14 @@ export function parseOutputLimits(text: string, base: OutputLimits = DEFAULT_OUT
 export class OutputLimitCheck {
   private softSince: number | undefined;
 
-  /** True when `pending` bytes break `limit` now (the caller closes the client). */
-  exceeded(limit: OutputLimit, pending: number, now = Date.now()): boolean {
+  /** True when `pending` bytes break `limit` now (the caller closes the client). `now`: the clock, read only over the soft limit. */
+  exceeded(limit: OutputLimit, pending: number, now: () => number = Date.now): boolean {
     if (limit.hard > 0 && pending >= limit.hard) return true;
     if (limit.soft > 0 && pending >= limit.soft) {
-      if (this.softSince === undefined) this.softSince = now;
-      else if (now - this.softSince >= limit.softSeconds * 1000) return true;
+      // The clock is read only here: every flush checks the limit, and a clock read costs more than the rest.
+      const at = now();
+      if (this.softSince === undefined) this.softSince = at;
+      else if (at - this.softSince >= limit.softSeconds * 1000) return true;
       return false;
     }
     this.softSince = undefined;
