@@ -25,7 +25,7 @@ import { narwhalModule } from "./narwhal-module";
 import { rng } from "../test/support/random";
 import { fmt, interleaved, privateRedis, shuffle, table, time } from "./support";
 
-const ROUNDS = 11;
+const ROUNDS = 31;
 const ITERATIONS = 2000;
 /** Calls per contender per round at 100 in flight. */
 const BLOCK = 4000;
