@@ -285,8 +285,12 @@ export class Connection implements CommandConnection, ClientEndpoint {
     this.finishDrain();
   }
 
+  /** An output-limit error closes the client; any other error still flushes and frees the loop (as the `finally` it replaced), then propagates. */
   private outputFailed(error: unknown): void {
-    if (!(error instanceof OutputLimitError)) throw error;
+    if (!(error instanceof OutputLimitError)) {
+      this.finishDrain();
+      throw error;
+    }
     this.closeForOutputLimit();
   }
 
