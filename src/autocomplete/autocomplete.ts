@@ -34,9 +34,10 @@ import { libraryScript } from "../lua/registry";
 import { toArray, toInteger, toScanPage } from "../reply";
 import { searchEntries, searchReply } from "./answer";
 import { searchArgs } from "./search-args";
-import { requireWellFormed } from "../validate";
-import { MAX_TITLE_LENGTH, stopwordSet, titleWords } from "./text";
+import { stopwordSet } from "./text";
 import type { TextOptions } from "./text";
+import { writeInBatches } from "./add-many";
+import { decodeEntry, encodeItem, itemKey } from "./items";
 import { checkCapacity, checkPairThreshold, checkFactor, checkId, checkType, invalid } from "./options";
 import type { AddManyOptions, AutocompleteContext, AutocompleteEntry, AutocompleteItem, AutocompleteOptions, BoostTarget, SearchOptions } from "./options";
 
@@ -129,26 +130,6 @@ export class Autocomplete<Data = unknown> {
     }
   }
 
-  private key(id: unknown, type: unknown): string {
-    return `${checkType(type)}\0${checkId(id)}`;
-  }
-
-  /** Validates and encodes one item into the ARGV of an "A" operation. */
-  private encodeItem(item: AutocompleteItem<Data>, path = "item"): Arg[] {
-    if (typeof item !== "object" || item === null) invalid(path, "must be an object { id, title, score?, data?, type? }");
-    const key = this.key(item.id, item.type);
-    const title = item.title;
-    if (typeof title !== "string") invalid(`${path}.title`, "must be a string");
-    if (title.length > MAX_TITLE_LENGTH) invalid(`${path}.title`, `must be at most ${MAX_TITLE_LENGTH} characters (got ${title.length})`);
-    if (title.includes("\0")) invalid(`${path}.title`, "must not contain NUL");
-    requireWellFormed(`${path}.title`, title); // stored as is: a lone surrogate would come back as U+FFFD
-    const score = item.score ?? 0;
-    if (typeof score !== "number" || !Number.isFinite(score)) invalid(`${path}.score`, `must be a finite number, got ${String(score)}`);
-    const data = item.data === undefined ? "" : `=${this.codec.encode(item.data) as string}`;
-    return ["A", key, String(score === 0 ? 0 : score), titleWords(title, this.text).join(" "), title, data];
-  }
-
-  /** Runs a write of the index: this process's local answers are dropped when it is sent and when it is answered. */
   private changing<T>(command: Command<T>): Promise<T> {
     const local = this.local;
     if (local === undefined) return this.ctx.executor.run(command);
@@ -171,7 +152,7 @@ export class Autocomplete<Data = unknown> {
    * One script (autocomplete-write).
    */
   add(item: AutocompleteItem<Data>): Promise<boolean> {
-    return this.fail(() => this.changing(this.write(this.encodeItem(item))).then((r) => r[0] === 1));
+    return this.fail(() => this.changing(this.write(encodeItem(item, this.codec, this.text))).then((r) => r[0] === 1));
   }
 
   /**
@@ -181,51 +162,23 @@ export class Autocomplete<Data = unknown> {
    */
   async addMany(items: Iterable<AutocompleteItem<Data>> | AsyncIterable<AutocompleteItem<Data>>, options: AddManyOptions = {}): Promise<number> {
     this.assertDirect("addMany");
-    const batchSize = options.batchSize ?? 1000;
-    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 2000) invalid("batchSize", "must be an integer in 1..2000");
-    const inFlight = new Set<Promise<unknown>>();
-    let written = 0;
-    let ops: Arg[] = [];
-    let count = 0;
-    let index = 0;
-    const flush = async () => {
-      if (count === 0) return;
-      const n = count;
-      const p = this.changing(this.write(ops)).then(() => {
-        written += n;
-        options.onProgress?.(written);
-      });
-      ops = [];
-      count = 0;
-      inFlight.add(p);
-      p.then(() => inFlight.delete(p), () => undefined);
-      if (inFlight.size >= 4) await Promise.race(inFlight);
-    };
-    for await (const item of items) {
-      for (const arg of this.encodeItem(item, `items[${index}]`)) ops.push(arg);
-      index++;
-      count++;
-      if (count >= batchSize) await flush();
-    }
-    await flush();
-    await Promise.all(inFlight);
-    return written;
+    return writeInBatches(items, (item, index) => encodeItem(item, this.codec, this.text, `items[${index}]`), (ops) => this.changing(this.write(ops)), options);
   }
 
   /** Removes an item; resolves true when it existed. One script (autocomplete-write). */
   remove(id: string, type?: string): Promise<boolean> {
-    return this.fail(() => this.changing(this.write(["R", this.key(id, type)])).then((r) => r[0] === 1));
+    return this.fail(() => this.changing(this.write(["R", itemKey(id, type)])).then((r) => r[0] === 1));
   }
 
   /** True when the item exists. HEXISTS. */
   has(id: string, type?: string): Promise<boolean> {
-    return this.fail(() => this.ctx.executor.run(cmd("hexists", [this.k.d], [this.k.d, this.key(id, type)], (r) => toInteger(r) === 1)));
+    return this.fail(() => this.ctx.executor.run(cmd("hexists", [this.k.d], [this.k.d, itemKey(id, type)], (r) => toInteger(r) === 1)));
   }
 
   /** The stored item, or undefined. HGET. */
   get(id: string, type?: string): Promise<AutocompleteEntry<Data> | undefined> {
     return this.fail(() => {
-      const key = this.key(id, type);
+      const key = itemKey(id, type);
       return this.ctx.executor.run(cmd("hget", [this.k.d], [this.k.d, key], (r) => (r === null || r === undefined ? undefined : this.entry(key, String(r)))));
     });
   }
@@ -330,17 +283,6 @@ export class Autocomplete<Data = unknown> {
   private readonly toEntry = (key: string, record: string): AutocompleteEntry<Data> => this.entry(key, record);
 
   private entry(key: string, record: string): AutocompleteEntry<Data> {
-    const a = record.indexOf("\0");
-    const b = record.indexOf("\0", a + 1);
-    const c = record.indexOf("\0", b + 1);
-    // record = "score\0words\0title\0" then "" (no data) or "=" + the encoded data
-    const sep = key.indexOf("\0");
-    return {
-      id: key.slice(sep + 1),
-      title: record.slice(b + 1, c),
-      score: Number(record.slice(0, a)),
-      data: c + 1 === record.length ? undefined : this.codec.decode(record.slice(c + 2)),
-      type: key.slice(0, sep),
-    };
+    return decodeEntry(this.codec, key, record);
   }
 }
