@@ -1,7 +1,7 @@
 -- model-lib: functions shared by every model script; the registry prepends this file to
 -- model-save, model-delete, model-incr, model-expire and model-query (not a script of its own).
 --
--- Key layout (the same as src/keys.ts ModelKeys; ARGV[1] of every script is ModelKeys.base,
+-- Key layout (the same as src/model-keys.ts ModelKeys; ARGV[1] of every script is ModelKeys.base,
 -- "{<prefix>:<Model>}:"):
 --   r:<pk> record hash · all set of pks · o pk-order zset · i:<f>:<v> equality set
 --   z:<f> range zset · x:<f> lex zset ("value\0pk") · u:<f> unique hash (value → pk)
