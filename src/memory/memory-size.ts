@@ -79,5 +79,6 @@ const PER_ELEMENT = { hash: HASH_FIELD, list: LIST_ELEMENT, set: SET_MEMBER, zse
 export function estimateKeyBytes(key: string, value: Value, elementBytes: number): number {
   const base = KEY_OVERHEAD + key.length;
   if (value.type === "string") return base + BUFFER_OVERHEAD + value.v.length;
-  return base + elementCount(value) * (PER_ELEMENT[value.type] + elementBytes);
+  // Rounded: the sampled average is fractional, and MEMORY USAGE and INFO's used_memory are integers in Redis.
+  return base + Math.round(elementCount(value) * (PER_ELEMENT[value.type] + elementBytes));
 }

@@ -4,7 +4,8 @@
  * every type, growing with the value.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openPrivateSides, reply, type ExactSides } from "../support/engine-vs-redis";
+import { MemoryClient } from "../../src/memory/facade";
+import { EXACT_DB, openPrivateSides, reply, type ExactSides } from "../support/engine-vs-redis";
 import { hasRedisServer } from "../support/servers";
 
 describe.skipIf(!hasRedisServer())("MEMORY USAGE vs a private redis-server (skipped without redis-server)", () => {
@@ -36,5 +37,20 @@ describe.skipIf(!hasRedisServer())("MEMORY USAGE vs a private redis-server (skip
     const small = Number(await m.call("memory", "usage", "s"));
     await m.set("s", "x".repeat(10_000));
     expect(Number(await m.call("memory", "usage", "s"))).toBeGreaterThan(small + 9_000);
+  });
+
+  it("MEMORY USAGE and INFO used_memory are whole numbers, as Redis's (a sampled element average is fractional)", async () => {
+    // 300 fields of 0–6-byte values: more than the sampled elements, an average that is no whole number.
+    for (let i = 0; i < 300; i++) await sides.memory.hset("frac", `f${i}`, "x".repeat(i % 7));
+    // The wire client reads integers as text (stringNumbers); the in-process client hands the engine's number over as it is.
+    expect(await reply(sides.memory, "memory", "usage", "frac")).toMatch(/^\d+$/);
+    const embedded = new MemoryClient({ engine: sides.engine, db: EXACT_DB });
+    try {
+      const usage = await embedded.call("memory", "usage", "frac");
+      expect(Number.isInteger(usage), String(usage)).toBe(true);
+    } finally {
+      embedded.disconnect();
+    }
+    expect(/used_memory:(\S+)/.exec(String(await sides.memory.info("memory")))![1]).toMatch(/^\d+$/);
   });
 });
