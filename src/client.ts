@@ -46,6 +46,22 @@ export interface ClientLike {
    */
   readonly settlesLostCommands?: boolean;
   duplicate(...args: unknown[]): ClientLike;
+  /**
+   * A new connection for CLIENT TRACKING invalidations (RESP2, able to SUBSCRIBE, never
+   * reconnecting by itself), for a driver whose own connections cannot receive them (Valkey
+   * GLIDE: narwhal's Resp2Connection to the same server). Without it the local tiers use
+   * `duplicate()` (cache/coherence.ts).
+   */
+  invalidationConnection?(): InvalidationClient;
+}
+
+/** The slice of a client an invalidation connection uses (cache/tracking-connection.ts). */
+export interface InvalidationClient {
+  call(command: string, ...args: Arg[]): Promise<unknown>;
+  subscribe(...channels: string[]): Promise<unknown>;
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  readonly status: string;
+  disconnect(): void;
 }
 
 /** True for an ioredis Cluster (checked structurally: ioredis 5 and 6 classes differ). */

@@ -16,14 +16,12 @@
  *   runs without it.
  */
 import type { ClientLike } from "../client";
-import { SAFE_REDIS_OPTIONS } from "../client-safety";
 import { CommandError } from "../errors";
 import { emit, EVENTS } from "./events";
 import type { LocalStore } from "./local-store";
-import type { SubscribingClient } from "./tracking-connection";
-import { TrackingConnection } from "./tracking-connection";
-import type { KeyWait } from "./key-waiters";
-import { KeyWaiters } from "./key-waiters";
+import { TrackingConnection, type SubscribingClient } from "./tracking-connection";
+import { openInvalidationConnection, type ClusterLike } from "./invalidation-connection";
+import { KeyWaiters, type KeyWait } from "./key-waiters";
 
 export interface CoherenceOwner {
   readonly client: ClientLike;
@@ -49,14 +47,6 @@ export interface CoherenceObserver {
   /** The state changed to `state`. */
   changed(state: CoherenceState): void;
 }
-
-interface ClusterLike extends ClientLike {
-  nodes(role: string): Array<ClientLike & { options: { host?: string; port?: number } }>;
-  options?: { scaleReads?: unknown };
-}
-
-/** Options of the invalidation connections: RESP2, no resend, no reconnect of their own (see tracking-connection.ts). */
-const CONNECTION_OPTIONS = { ...SAFE_REDIS_OPTIONS, protocol: 2, retryStrategy: () => null, autoResubscribe: false, lazyConnect: false, connectionName: undefined, enableOfflineQueue: true };
 
 const byClient = new WeakMap<ClientLike, Set<Coherence>>();
 /** The started Coherences of each owner (a Database), closed with it by {@link closeCoherencesOf}. */
@@ -112,7 +102,7 @@ export class Coherence {
     owned.add(this);
     if (client.status === "end") return this.close();
     if (!this.owner.isCluster) {
-      this.add("server", () => client.duplicate(CONNECTION_OPTIONS) as SubscribingClient);
+      this.add("server", () => openInvalidationConnection(client));
       return;
     }
     const cluster = client as ClusterLike;
@@ -139,7 +129,7 @@ export class Coherence {
       this.connections.delete(name);
     }
     for (const [name, node] of masters) {
-      if (!this.connections.has(name)) this.add(name, () => node.duplicate(CONNECTION_OPTIONS) as SubscribingClient);
+      if (!this.connections.has(name)) this.add(name, () => openInvalidationConnection(node));
     }
   }
 

@@ -19,15 +19,17 @@
  * refuses CLIENT TRACKING, an ACL) is `refused`: the caller stops trying. Its socket is unref'd:
  * it never keeps the process alive.
  */
-import type { ClientLike } from "../client";
+import type { InvalidationClient } from "../client";
 
 export const INVALIDATE_CHANNEL = "__redis__:invalidate";
 export const TRACKING_CONNECTION_NAME = "narwhal-tracking";
 
-/** A connection that can subscribe (ioredis Redis, MemoryClient). */
-export interface SubscribingClient extends ClientLike {
-  subscribe(...channels: string[]): Promise<unknown>;
-}
+/**
+ * What an invalidation connection needs of its client: an ioredis Redis or a MemoryClient (a
+ * duplicate of the Database's client), or narwhal's own Resp2Connection
+ * (ClientLike.invalidationConnection, for drivers whose connections cannot receive invalidations).
+ */
+export type SubscribingClient = InvalidationClient;
 
 export interface TrackingEvents {
   /** Tracking is on and the subscription live: changes made from now on are reported. */
