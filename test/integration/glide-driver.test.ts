@@ -201,7 +201,7 @@ run("new Database(glideClient)", () => {
     expect(() => new Database(client as never)).toThrow(/GlideClusterClient; narwhal drives a Valkey GLIDE GlideClient \(standalone\) but not yet a GlideClusterClient/);
   });
 
-  it("refuses the cache's local tier (db.cache and wrap) with a ValidationError naming why; the cache without it works", async () => {
+  it("refuses the local tiers (db.cache, wrap, autocomplete) with a ValidationError naming why; the cache without it works", async () => {
     const client = await open(ProtocolVersion.RESP2);
     const db = new Database(client, { prefix: `${P}c` });
     try {
@@ -209,6 +209,7 @@ run("new Database(glideClient)", () => {
       expect(() => db.cache({ local: { maxEntries: 10 } })).toThrow(/local tier is not available on a Valkey GLIDE client: GLIDE allows pub\/sub only on RESP3, where it drops the CLIENT TRACKING `invalidate` pushes/);
       const cache = db.cache({ namespace: "c" });
       expect(() => cache.wrap(async (x: string) => x, { name: "f", local: { maxEntries: 5 } })).toThrow(/local tier is not available/);
+      expect(() => db.autocomplete("ac", { local: { maxEntries: 5 } })).toThrow(/local tier is not available on a Valkey GLIDE client/);
       const f = cache.wrap(async (x: string) => `${x}!`, { name: "g", lock: { wait: 1 } } as never);
       expect(await f("a")).toBe("a!");
       await cache.set("k", { v: 1 });
