@@ -27,6 +27,7 @@ import { EventEmitter } from "node:events";
 import type { ClientLike } from "../client";
 import type { Arg } from "../command";
 import { GlideBatch } from "./glide-batch";
+import { GlideSubscriber } from "./glide-pubsub";
 import { glideArgs } from "./glide-args";
 import { glideError, rethrowGlide, toResp2 } from "./glide-replies";
 import { configOf, DECODER_BYTES, DECODER_STRING, type GlideClientClass, type GlideConfig, type GlideNative } from "./glide-shape";
@@ -74,6 +75,8 @@ export class GlideAdapter extends EventEmitter implements ClientLike {
   private opening: Promise<GlideNative> | undefined;
   private probe: ReturnType<typeof setTimeout> | undefined;
   private probeMs = FIRST_PROBE_MS;
+  /** The RESP3 connection SUBSCRIBE uses, opened by the first {@link subscribe}. */
+  private subscriber: GlideSubscriber | undefined;
 
   constructor(
     /** The GLIDE client, once created. */
@@ -223,6 +226,25 @@ export class GlideAdapter extends EventEmitter implements ClientLike {
   }
 
   /**
+   * SUBSCRIBE, on a RESP3 GLIDE client of this adapter's own (GLIDE allows pub/sub only on
+   * RESP3; it resubscribes by itself after a reconnect): messages are emitted as ioredis's
+   * `message` (channel, text) and `messageBuffer` (channel, Buffer) events.
+   */
+  subscribe(...channels: string[]): Promise<unknown> {
+    if (this.state === "end") return Promise.reject(new Error("Connection is closed."));
+    this.subscriber ??= new GlideSubscriber(this.clientClass, this.config, (channel, message) => {
+      this.emit("messageBuffer", Buffer.from(channel), Buffer.from(message));
+      this.emit("message", channel, message);
+    });
+    return this.subscriber.subscribe(channels).catch(rethrowGlide);
+  }
+
+  /** UNSUBSCRIBE on the {@link subscribe} connection. */
+  unsubscribe(...channels: string[]): Promise<unknown> {
+    return this.subscriber ? this.subscriber.unsubscribe(channels).catch(rethrowGlide) : Promise.resolve(0);
+  }
+
+  /**
    * A new GLIDE client with the same configuration (addresses, credentials, TLS, timeouts,
    * RESP2), created now; its commands wait for it. `connectionName` becomes GLIDE's
    * `clientName`; `retryStrategy: () => null` makes the first connection failure end it.
@@ -249,6 +271,7 @@ export class GlideAdapter extends EventEmitter implements ClientLike {
     this.probe = undefined;
     if (this.state === "end") return;
     this.state = "end";
+    this.subscriber?.close();
     try {
       this.native?.close();
     } catch {
