@@ -201,7 +201,7 @@ run("new Database(glideClient)", () => {
     expect(() => new Database(client as never)).toThrow(/GlideClusterClient; narwhal drives a Valkey GLIDE GlideClient \(standalone\) but not yet a GlideClusterClient/);
   });
 
-  it("refuses the local tiers (db.cache, wrap, autocomplete) with a ValidationError naming why; the cache without it works", async () => {
+  it("refuses the local tiers (db.cache, wrap, autocomplete) and db.synced() with a ValidationError naming why; the cache without it works", async () => {
     const client = await open(ProtocolVersion.RESP2);
     const db = new Database(client, { prefix: `${P}c` });
     try {
@@ -210,6 +210,8 @@ run("new Database(glideClient)", () => {
       const cache = db.cache({ namespace: "c" });
       expect(() => cache.wrap(async (x: string) => x, { name: "f", local: { maxEntries: 5 } })).toThrow(/local tier is not available/);
       expect(() => db.autocomplete("ac", { local: { maxEntries: 5 } })).toThrow(/local tier is not available on a Valkey GLIDE client/);
+      expect(() => db.synced("s")).toThrow(ValidationError);
+      expect(() => db.synced("s")).toThrow(/db.synced\(\) is not available on a Valkey GLIDE client: GLIDE allows pub\/sub only on RESP3/);
       const f = cache.wrap(async (x: string) => `${x}!`, { name: "g", lock: { wait: 1 } } as never);
       expect(await f("a")).toBe("a!");
       await cache.set("k", { v: 1 });
