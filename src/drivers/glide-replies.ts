@@ -94,6 +94,13 @@ function scored(v: unknown, binary: boolean): unknown {
   return out;
 }
 
+/** A flat `[m, s, …]` as `[[m, s]…]` (ZMPOP's RESP2 shape). */
+function pairs(flat: readonly unknown[]): unknown[][] {
+  const out: unknown[][] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i], flat[i + 1]]);
+  return out;
+}
+
 function has(args: readonly Arg[], word: string): boolean {
   for (let i = 1; i < args.length; i++) {
     const a = args[i];
@@ -136,7 +143,7 @@ export function toResp2(args: readonly Arg[], reply: unknown, binary: boolean): 
       return Array.isArray(reply) ? reply.map((x, i) => (i === reply.length - 1 ? text(x, binary) : plain(x, binary))) : reply;
     case "ZMPOP":
     case "BZMPOP":
-      return Array.isArray(reply) ? [plain(reply[0], binary), (scored(reply[1], binary) as unknown[]).reduce<unknown[][]>((pairs, x, i) => (i % 2 === 0 ? pairs.push([x]) : pairs[pairs.length - 1]!.push(x), pairs), [])] : reply;
+      return Array.isArray(reply) ? [plain(reply[0], binary), pairs(scored(reply[1], binary) as unknown[])] : reply;
     case "LMPOP":
     case "BLMPOP":
       return isRecord(reply) ? [plain(reply[0]!.key, binary), plain(reply[0]!.value, binary)] : plain(reply, binary);
