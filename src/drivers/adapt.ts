@@ -10,9 +10,9 @@ import { NodeRedisAdapter, nodeRedisAdapter } from "./node-redis";
 import { NodeRedisClusterAdapter, nodeRedisClusterAdapter } from "./node-redis-cluster";
 import { assertSafeNodeRedis } from "./node-redis-safety";
 import { ValidationError } from "../errors";
-import { ACCEPTED, GLIDE_CLUSTER_REFUSAL, GLIDE_RESP3_REFUSAL } from "./detect";
+import { ACCEPTED, GLIDE_CLUSTER_REFUSAL } from "./detect";
 import { GlideAdapter, glideAdapter } from "./glide";
-import { configOf, isGlideCluster, PROTOCOL_RESP2, type GlideNative } from "./glide-shape";
+import { configOf, isGlideCluster, type GlideNative } from "./glide-shape";
 import type { NodeRedisClient } from "./node-redis-shape";
 import { isNodeRedisCluster } from "./node-redis-shape";
 
@@ -47,12 +47,11 @@ export function adaptClient(connection: object, kind: Extract<ConnectionKind, "i
   return nodeRedisAdapter(connection as NodeRedisClient);
 }
 
-/** The adapter of a GLIDE client: a standalone GlideClient created with RESP2 and a readable configuration. */
+/** The adapter of a GLIDE client: a standalone GlideClient (RESP2 or RESP3) with a readable configuration. */
 function adaptGlide(connection: object): ClientLike {
   const name = (connection as { constructor?: { name?: string } }).constructor?.name ?? "GLIDE client";
   if (isGlideCluster(connection)) throw new ValidationError({ path: "connection", message: `got a Valkey GLIDE ${name}; ${GLIDE_CLUSTER_REFUSAL}. ${ACCEPTED}` });
   const config = configOf(connection);
   if (!config) throw new ValidationError({ path: "connection", message: `got a Valkey GLIDE ${name} whose configuration narwhal cannot read (GLIDE 2.x keeps it in \`config\`; needed to open dedicated connections). ${ACCEPTED}` });
-  if (config.protocol !== PROTOCOL_RESP2) throw new ValidationError({ path: "connection", message: `got a Valkey GLIDE ${name} speaking RESP3; ${GLIDE_RESP3_REFUSAL}` });
   return glideAdapter(connection as GlideNative);
 }

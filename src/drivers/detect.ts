@@ -24,13 +24,9 @@ const CLIENT_MARKERS = ["sendCommand", "connect", "isOpen", "isReady", "multi", 
 export const GLIDE_CLUSTER_REFUSAL =
   "narwhal drives a Valkey GLIDE GlideClient (standalone) but not yet a GlideClusterClient (batches and dedicated connections per slot are not built for it); pass an ioredis Cluster or a node-redis createCluster() for the same cluster instead";
 
-/** Why a GLIDE client speaking RESP3 (GLIDE's default) is refused: the adapter maps RESP2 replies to ioredis's shapes. */
-export const GLIDE_RESP3_REFUSAL =
-  "narwhal drives Valkey GLIDE clients created with protocol: ProtocolVersion.RESP2 (GLIDE's default is RESP3, whose replies the adapter does not map to ioredis's shapes)";
-
 /** The accepted forms, named in every refusal. */
 export const ACCEPTED =
-  "accepted: a redis:// URL, ioredis options (a plain object), an ioredis Redis or Cluster, a node-redis client from createClient() or createCluster() (redis ≥ 5, with RESP: 2 or RESP: 3), a Valkey GLIDE GlideClient (RESP2), or use Database.memory()";
+  "accepted: a redis:// URL, ioredis options (a plain object), an ioredis Redis or Cluster, a node-redis client from createClient() or createCluster() (redis ≥ 5, with RESP: 2 or RESP: 3), a Valkey GLIDE GlideClient, or use Database.memory()";
 
 /** True for the ioredis shape narwhal uses directly (ioredis Redis/Cluster, the embedded engine's MemoryClient). */
 export function isIoredisShape(value: object): value is ClientLike {

@@ -23,6 +23,11 @@
  * | HEXISTS, HSETNX, EXPIRE…, SISMEMBER, SMOVE, PFADD, MSETNX, COPY…, SMISMEMBER, SCRIPT EXISTS | booleans | 1 / 0 |
  * | SMEMBERS, SINTER, SDIFF, SUNION, SPOP with a count | a `Set` | an array |
  *
+ * On RESP3 (GLIDE's default) two more: the member/score pairs RESP3 nests and GLIDE leaves
+ * nested (ZRANGEBYSCORE, ZREVRANGE, ZREVRANGEBYSCORE … WITHSCORES) are flattened with scores
+ * as text, and a script's Lua `false` (a RESP3 boolean) becomes null, as RESP2 sends it. A
+ * script's `{double=…}` reply stays a number (RESP2: its text).
+ *
  * A reply of RESP2 never holds a boolean, a `Set` or a plain object, so those are undone
  * wherever they appear; only numbers need the command name (an integer reply stays a number).
  * With the Bytes decoder (`callBuffer`) GLIDE still gives simple strings (`OK`) as strings:
@@ -116,11 +121,16 @@ function upper(a: Arg | undefined): string {
 /** Commands whose reply GLIDE turns into a number from a bulk string (a double). */
 const DOUBLE = new Set(["INCRBYFLOAT", "HINCRBYFLOAT", "ZINCRBY", "ZSCORE", "GEODIST"]);
 const WITHSCORES = new Set(["ZRANGE", "ZUNION", "ZINTER", "ZDIFF"]);
+/** Commands whose RESP3 reply nests member/score pairs GLIDE leaves as they are (RESP2 sends them flat). */
+const RESP3_PAIRED = new Set(["ZRANGEBYSCORE", "ZREVRANGEBYSCORE", "ZREVRANGE", "ZRANGEBYLEX"]);
+/** Script calls: on RESP3 a Lua `false` comes as a boolean, which RESP2 sends as nil. */
+const SCRIPTS = new Set(["EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO", "FCALL", "FCALL_RO"]);
 
 /** `reply` of GLIDE to command `args` (name first) in the shape ioredis gives over RESP2; `binary`: bulk strings are Buffers. */
 export function toResp2(args: readonly Arg[], reply: unknown, binary: boolean): unknown {
   if (reply === null || reply === undefined) return null;
   const name = upper(args[0]);
+  if (reply === false && SCRIPTS.has(name)) return null;
   if (typeof reply === "number") {
     return DOUBLE.has(name) || (name === "ZADD" && has(args, "INCR")) ? text(reply, binary) : reply;
   }
@@ -158,6 +168,7 @@ export function toResp2(args: readonly Arg[], reply: unknown, binary: boolean): 
       return Array.isArray(reply) && !has(args, "JUSTID") ? reply.map((x, i) => (i === 1 ? entries(x, binary) : plain(x, binary))) : plain(reply, binary);
     default:
       if (WITHSCORES.has(name) && has(args, "WITHSCORES")) return scored(reply, binary);
+      if (RESP3_PAIRED.has(name) && Array.isArray(reply) && Array.isArray(reply[0])) return scored(reply, binary);
       return plain(reply, binary);
   }
 }

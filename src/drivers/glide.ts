@@ -20,7 +20,8 @@
  * No blind resend: GLIDE rejects a command in flight when its connection dies and does not
  * write it again (test/integration/glide-blockers.test.ts).
  *
- * Only RESP2 clients (`protocol: ProtocolVersion.RESP2`) are driven (checked in adapt.ts).
+ * RESP2 and RESP3 clients alike (glide-replies.ts maps both to RESP2 shapes); duplicates keep
+ * the client's protocol.
  * narwhal never closes a client it was given, only the duplicates it opened.
  */
 import { EventEmitter } from "node:events";
@@ -246,7 +247,7 @@ export class GlideAdapter extends EventEmitter implements ClientLike {
 
   /**
    * A new GLIDE client with the same configuration (addresses, credentials, TLS, timeouts,
-   * RESP2), created now; its commands wait for it. `connectionName` becomes GLIDE's
+   * protocol), created now; its commands wait for it. `connectionName` becomes GLIDE's
    * `clientName`; `retryStrategy: () => null` makes the first connection failure end it.
    */
   duplicate(...args: unknown[]): GlideAdapter {

@@ -1,9 +1,9 @@
 /**
  * Issue 16: the Valkey GLIDE adapter (src/drivers/glide*.ts) answers exactly as ioredis 5
- * (RESP2) does, command by command, on the same server: one step per reply GLIDE reshapes by
+ * (RESP2) does, command by command, on the same server, from a RESP2 and a RESP3 GlideClient: one step per reply GLIDE reshapes by
  * command name (glide-replies.ts's table), in `call`, `callBuffer`, MULTI and pipelines, and
- * error replies with Redis's own texts. And `new Database(glideClient)` accepts a RESP2
- * GlideClient and refuses a RESP3 one and a GlideClusterClient with typed errors; the local
+ * error replies with Redis's own texts. And `new Database(glideClient)` accepts a RESP2 or
+ * RESP3 GlideClient and refuses a GlideClusterClient with a typed error; the local
  * cache tier is refused on it, the rest of the cache works.
  */
 import { Decoder, GlideClient, GlideClusterClient, ProtocolVersion } from "@valkey/valkey-glide";
@@ -91,7 +91,14 @@ const STEPS: Array<[string, Step]> = [
       info.filter((_, i) => i % 2 === 0), groups.map((g) => g.filter((_, i) => i % 2 === 0)), consumers.map((g) => g.filter((_, i) => i % 2 === 0)),
     ];
   }],
-  ["CONFIG GET (record → flat), EVAL tables and booleans", async (c) => [await c.call("config", "get", "maxmemory-policy"), await c.call("eval", "return {1, 'x', false, true, {2}}", 0), await c.call("eval", "return redis.call('hgetall', KEYS[1])", 1, k("h"))]],
+  ["CONFIG GET (record → flat), EVAL tables and booleans, INFO and OBJECT ENCODING as text", async (c) => {
+    await c.call("sadd", k("set"), "x");
+    return [
+      await c.call("config", "get", "maxmemory-policy"), await c.call("eval", "return {1, 'x', false, true, {2}}", 0), await c.call("eval", "return redis.call('hgetall', KEYS[1])", 1, k("h")),
+      await c.call("eval", "return false", 0), await c.call("eval", "return true", 0), await c.call("eval", "return {true, {true}}", 0), await c.callBuffer("eval", "return false", 0),
+      typeof (await c.call("info", "server")), await c.call("object", "encoding", k("set")), await c.call("zrangebyscore", k("nozset"), 0, 1, "WITHSCORES"),
+    ];
+  }],
   ["error replies keep Redis's text", async (c) => [
     await outcome(c.call("lpush", k("h"), "x")), await outcome(c.call("nosuchcommand")), await outcome(c.call("evalsha", "0".repeat(40), 0)),
     await outcome(c.call("eval", "return redis.error_reply('LOCKED by someone')", 0)), await outcome(c.call("eval", "error('boom')", 0)), await outcome(c.call("get")),
@@ -121,14 +128,14 @@ const STEPS: Array<[string, Step]> = [
 
 const KEYS = ["s", "b", "n", "h", "hf", "f", "set", "set2", "hll", "hcopy", "m1", "s1", "z", "z2", "z3", "l", "x", "m", "none2", "nohash"].map(k);
 
-run("GLIDE adapter (RESP2) answers like ioredis", () => {
+for (const protocol of [ProtocolVersion.RESP2, ProtocolVersion.RESP3]) run(`GLIDE adapter (${protocol === ProtocolVersion.RESP2 ? "RESP2" : "RESP3"}) answers like ioredis`, () => {
   let io: Redis;
   let native: GlideClient;
   let adapter: ClientLike;
 
   beforeAll(async () => {
     io = new Redis5({ ...ioWhere(), autoResendUnfulfilledCommands: false }) as unknown as Redis;
-    native = await GlideClient.createClient({ addresses: [{ host: "127.0.0.1", port: port() }], protocol: ProtocolVersion.RESP2, requestTimeout: 5000 });
+    native = await GlideClient.createClient({ addresses: [{ host: "127.0.0.1", port: port() }], protocol, requestTimeout: 5000 });
     adapter = glideAdapter(native as unknown as GlideNative);
   });
   afterAll(async () => {
@@ -188,10 +195,18 @@ run("new Database(glideClient)", () => {
     }
   });
 
-  it("refuses a RESP3 GlideClient (GLIDE's default) with a ValidationError naming protocol RESP2", async () => {
+  it("accepts a RESP3 GlideClient (GLIDE's default): its replies come in the same RESP2 shapes", async () => {
     const client = await open(ProtocolVersion.RESP3);
-    expect(() => new Database(client)).toThrow(ValidationError);
-    expect(() => new Database(client)).toThrow(/protocol: ProtocolVersion.RESP2/);
+    const db = new Database(client, { prefix: `${P}r3` });
+    try {
+      const z = db.zset<string>("z");
+      await z.add("a", Infinity);
+      expect(await z.rangeByScore(-Infinity, Infinity, { withScores: true })).toEqual([["a", Infinity]]);
+      expect(await db.script<unknown>({ name: "f", keys: 0, lua: "return false" })([])).toBeNull();
+      await db.client.call("del", `${P}r3:z`);
+    } finally {
+      await db.close();
+    }
   });
 
   it.skipIf(!cluster)("refuses a GlideClusterClient with a ValidationError naming why", async () => {

@@ -52,7 +52,7 @@ const RedisClass = (ioredisMajor === 5 ? Redis5 : Redis6) as unknown as AnyRedis
 const ClusterClass = (ioredisMajor === 5 ? Cluster5 : Cluster6) as unknown as AnyRedisCtor;
 
 export { driver, nodeRedisMajor, nodeRedisResp } from "./driver-env";
-import { driver, nodeRedisMajor, nodeRedisResp } from "./driver-env";
+import { driver, glideResp, nodeRedisMajor, nodeRedisResp } from "./driver-env";
 
 // The two majors' factories have incompatible option types; the suites pass the options both accept.
 const createClient = (nodeRedisMajor === 5 ? createClient5 : createClient6) as unknown as typeof createClient6;
@@ -164,7 +164,7 @@ async function cleanup(raw: ClientLike, prefix: string): Promise<void> {
 export function describeBackends(title: string, body: (ctx: () => SuiteContext) => void, options: SuiteOptions = {}): void {
   for (const backend of backends()) {
     // The driver is named when it is not the default, so a report says what ran.
-    const label = driver === "node-redis" ? `node-redis ${nodeRedisMajor}${nodeRedisResp === 3 ? " RESP3" : ""}` : driver === "glide" ? "GLIDE" : driver;
+    const label = driver === "node-redis" ? `node-redis ${nodeRedisMajor}${nodeRedisResp === 3 ? " RESP3" : ""}` : driver === "glide" ? `GLIDE${glideResp === 3 ? " RESP3" : ""}` : driver;
     const name = driver !== "ioredis" && backend.name !== "memory" ? `${title} [${backend.name}, ${label}]` : `${title} [${backend.name}]`;
     if (backend.unavailable) {
       describe.skip(`${name}: not run, ${backend.unavailable}`, () => body(() => ({}) as SuiteContext));

@@ -10,7 +10,7 @@
  *   and on node-redis 6 `rejectInFlight: true`, so the timeout covers a command already written,
  *   as ioredis's commandTimeout does; node-redis 5 has no such option) and the same reconnect
  *   delay, handed to `new Database(client)`.
- * - `NARWHAL_DRIVER=glide`: a GLIDE GlideClient (RESP2, `requestTimeout` the command timeout,
+ * - `NARWHAL_DRIVER=glide` (`NARWHAL_GLIDE_RESP=2|3`): a GLIDE GlideClient (`requestTimeout` the command timeout,
  *   `advancedConfiguration.connectionTimeout` the connect timeout, the reconnect delay as
  *   GLIDE's `connectionBackoff`), created in the background by narwhal's adapter (GLIDE
  *   creates clients asynchronously; a closed port leaves it `reconnecting`). Unix sockets:
@@ -24,7 +24,7 @@ import { GlideClient } from "@valkey/valkey-glide";
 import { Database } from "../../src/database";
 import { openGlide } from "../../src/drivers/glide";
 import type { GlideClientClass } from "../../src/drivers/glide-shape";
-import { driver, nodeRedisMajor, nodeRedisResp } from "./driver-env";
+import { driver, glideResp, nodeRedisMajor, nodeRedisResp } from "./driver-env";
 
 export interface DriverDatabaseOptions {
   readonly prefix?: string;
@@ -73,7 +73,8 @@ export function glideConnection(port: number, options: { connectTimeout?: number
   const { connectTimeout, commandTimeout, reconnectDelay, clientName } = options;
   return openGlide(GlideClient as unknown as GlideClientClass, {
     addresses: [{ host: "127.0.0.1", port }],
-    protocol: 1,
+    // GLIDE's ProtocolVersion: 1 = RESP2, 0 = RESP3.
+    protocol: glideResp === 3 ? 0 : 1,
     requestTimeout: commandTimeout ?? DEFAULT_TIMEOUT_MS,
     advancedConfiguration: { connectionTimeout: connectTimeout ?? DEFAULT_TIMEOUT_MS },
     ...(reconnectDelay !== undefined ? { connectionBackoff: { numberOfRetries: 1000, factor: reconnectDelay, exponentBase: 1 } } : {}),

@@ -16,3 +16,6 @@ export const driver: "node-redis" | "glide" | "ioredis" = process.env.NARWHAL_DR
 export const nodeRedisMajor = process.env.NARWHAL_NODE_REDIS === "5" ? 5 : 6;
 /** The protocol of the node-redis clients: `NARWHAL_NODE_REDIS_RESP=3` selects RESP3 (narwhal maps its replies to RESP2 shapes). */
 export const nodeRedisResp: 2 | 3 = process.env.NARWHAL_NODE_REDIS_RESP === "3" ? 3 : 2;
+
+/** The protocol of the GLIDE clients: `NARWHAL_GLIDE_RESP=3` selects RESP3 (GLIDE's default; narwhal maps its replies to RESP2 shapes). */
+export const glideResp: 2 | 3 = process.env.NARWHAL_GLIDE_RESP === "3" ? 3 : 2;
