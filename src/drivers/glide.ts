@@ -11,7 +11,7 @@
  *   a command rejected with GLIDE's ConnectionError (the connection died under it), TimeoutError
  *   (no reply within `requestTimeout`: the server is gone or stalled) or an unexpected
  *   ClosingError → `close` then `reconnecting`, status `reconnecting`; the adapter then sends
- *   PING (100 ms, then backing off to 1 s) until one is answered → `ready`.
+ *   PING (10 ms, then backing off to 1 s) until one is answered → `ready`.
  *
  * While `reconnecting`, narwhal refuses calls at once (nothing sent). A reconnect GLIDE makes
  * with no command in flight goes unseen, which loses nothing here (no command was pending); it
@@ -39,7 +39,7 @@ const BYTES = { decoder: DECODER_BYTES };
 const STRING = { decoder: DECODER_STRING };
 /** GLIDE's own default `requestTimeout` (ms). */
 const GLIDE_DEFAULT_TIMEOUT = 250;
-const FIRST_PROBE_MS = 100;
+const FIRST_PROBE_MS = 10;
 const MAX_PROBE_MS = 1000;
 
 /** GLIDE error classes that mean the connection (not the command) failed. */
