@@ -10,6 +10,9 @@ export default defineConfig([
     // `import.meta.url` in the CJS build (src/memory/lua/fengari-instance.ts reads it): a
     // real value instead of esbuild's "import.meta is empty" warning.
     shims: true,
+    // Valkey GLIDE is optional (a devDependency, which tsup would bundle): the GLIDE adapter imports
+    // it at run time, only when a GLIDE client was given (src/drivers/glide-shape.ts).
+    external: ["@valkey/valkey-glide"],
     dts: true,
     sourcemap: true,
     clean: true,

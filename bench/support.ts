@@ -122,6 +122,7 @@ interface WithStream {
 export async function countRoundTrips(client: unknown, fn: () => Promise<unknown>): Promise<number> {
   const native = (client as { driver?: string; native?: { _clientId?: string } }).driver === "node-redis" ? (client as { native: { _clientId?: string } }).native : undefined;
   if (native) return countNodeRedisWrites(native, fn);
+  if ((client as { driver?: string }).driver === "glide") return countGlideRequests(client as { native?: GlideRequests }, fn);
   const stream = (client as WithStream).stream;
   if (!stream) throw new Error("client has no connected stream (connect it first)");
   const original = stream.write;
@@ -136,6 +137,38 @@ export async function countRoundTrips(client: unknown, fn: () => Promise<unknown
     stream.write = original;
   }
   return writes;
+}
+
+interface GlideRequests {
+  customCommand: (...args: unknown[]) => unknown;
+  exec: (...args: unknown[]) => unknown;
+}
+
+/**
+ * Counts the requests narwhal's GLIDE adapter makes while `fn` runs: GLIDE writes to its Rust
+ * core, not to Redis's socket, and the core sends each `customCommand` as one command and each
+ * `exec` (a Batch: MULTI/EXEC or a pipeline) in one write, so each is one round trip to Redis.
+ */
+async function countGlideRequests(adapter: { native?: GlideRequests }, fn: () => Promise<unknown>): Promise<number> {
+  const native = adapter.native;
+  if (!native) throw new Error("GLIDE client not created yet (send a command first)");
+  const { customCommand, exec } = native;
+  let requests = 0;
+  native.customCommand = function (this: unknown, ...args: unknown[]) {
+    requests++;
+    return customCommand.apply(this, args);
+  };
+  native.exec = function (this: unknown, ...args: unknown[]) {
+    requests++;
+    return exec.apply(this, args);
+  };
+  try {
+    await fn();
+  } finally {
+    native.customCommand = customCommand;
+    native.exec = exec;
+  }
+  return requests;
 }
 
 /** Formats a number with 3 significant digits. */

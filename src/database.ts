@@ -14,7 +14,7 @@ import { DedicatedConnections } from "./dedicated-connections";
 import { ConnectionWatch } from "./connection-watch";
 import { connectionKind } from "./drivers/detect";
 import { adaptClient } from "./drivers/adapt";
-import type { NodeRedisLike } from "./drivers/adapt";
+import type { GlideLike, NodeRedisLike } from "./drivers/adapt";
 import { KeySpace } from "./keys";
 import { Scope } from "./scope";
 import type { ScriptFunction, ScriptOptions } from "./script";
@@ -37,7 +37,7 @@ import type { SyncedOptions } from "./sync/options";
  * What `new Database()` accepts: a URL, ioredis options, an existing ioredis `Redis`/`Cluster`,
  * or a node-redis (redis ≥ 5) client from `createClient({ RESP: 2 })` / `createCluster({ …, RESP: 2 })`.
  */
-export type Connection = string | RedisOptions | Redis | Cluster | ClientLike | NodeRedisLike;
+export type Connection = string | RedisOptions | Redis | Cluster | ClientLike | NodeRedisLike | GlideLike;
 
 /** Options of `new Database()`. */
 export interface DatabaseOptions {
@@ -95,8 +95,8 @@ export class Database extends Scope {
       if (!Number.isFinite(value) || value <= 0) throw new ValidationError({ path, message: "must be a positive number of milliseconds" });
     }
     const kind = connectionKind(connection);
-    if (kind === "ioredis" || kind === "node-redis") {
-      // A client the caller made (node-redis: wrapped in an adapter); narwhal never closes it.
+    if (kind === "ioredis" || kind === "node-redis" || kind === "glide") {
+      // A client the caller made (node-redis, GLIDE: wrapped in an adapter); narwhal never closes it.
       this.client = adaptClient(connection as object, kind);
       this.owned = false;
     } else {

@@ -9,6 +9,10 @@ import type { ConnectionKind } from "./detect";
 import { NodeRedisAdapter, nodeRedisAdapter } from "./node-redis";
 import { NodeRedisClusterAdapter, nodeRedisClusterAdapter } from "./node-redis-cluster";
 import { assertSafeNodeRedis } from "./node-redis-safety";
+import { ValidationError } from "../errors";
+import { ACCEPTED, GLIDE_CLUSTER_REFUSAL } from "./detect";
+import { GlideAdapter, glideAdapter } from "./glide";
+import { configOf, isGlideCluster, type GlideNative } from "./glide-shape";
 import type { NodeRedisClient } from "./node-redis-shape";
 import { isNodeRedisCluster } from "./node-redis-shape";
 
@@ -18,8 +22,16 @@ export interface NodeRedisLike {
   readonly isOpen: boolean;
 }
 
-/** The ClientLike for a client object of `kind` ("ioredis" or "node-redis"); throws ValidationError for an unsafe one. */
-export function adaptClient(connection: object, kind: Extract<ConnectionKind, "ioredis" | "node-redis">): ClientLike {
+/** A Valkey GLIDE client, as `new Database()`'s parameter type (structural: GLIDE is optional). */
+export interface GlideLike {
+  customCommand(...args: never[]): unknown;
+  getPubSubMessage(): unknown;
+}
+
+/** The ClientLike for a client object of `kind` ("ioredis", "node-redis" or "glide"); throws ValidationError for an unsafe one. */
+export function adaptClient(connection: object, kind: Extract<ConnectionKind, "ioredis" | "node-redis" | "glide">): ClientLike {
+  if (connection instanceof GlideAdapter) return connection;
+  if (kind === "glide") return adaptGlide(connection);
   // An adapter narwhal made (db.client of another Database) is checked by its node-redis client.
   if (connection instanceof NodeRedisAdapter) assertSafeNodeRedis(connection.native, false);
   else if (connection instanceof NodeRedisClusterAdapter) assertSafeNodeRedis(connection.native, true);
@@ -33,4 +45,13 @@ export function adaptClient(connection: object, kind: Extract<ConnectionKind, "i
   }
   assertSafeNodeRedis(connection as NodeRedisClient, false);
   return nodeRedisAdapter(connection as NodeRedisClient);
+}
+
+/** The adapter of a GLIDE client: a standalone GlideClient (RESP2 or RESP3) with a readable configuration. */
+function adaptGlide(connection: object): ClientLike {
+  const name = (connection as { constructor?: { name?: string } }).constructor?.name ?? "GLIDE client";
+  if (isGlideCluster(connection)) throw new ValidationError({ path: "connection", message: `got a Valkey GLIDE ${name}; ${GLIDE_CLUSTER_REFUSAL}. ${ACCEPTED}` });
+  const config = configOf(connection);
+  if (!config) throw new ValidationError({ path: "connection", message: `got a Valkey GLIDE ${name} whose configuration narwhal cannot read (GLIDE 2.x keeps it in \`config\`; needed to open dedicated connections). ${ACCEPTED}` });
+  return glideAdapter(connection as GlideNative);
 }

@@ -11,27 +11,22 @@ import type { ClientLike } from "../client";
 import { ValidationError } from "../errors";
 
 /** How narwhal will talk to what it was given. */
-export type ConnectionKind = "url" | "options" | "ioredis" | "node-redis";
+export type ConnectionKind = "url" | "options" | "ioredis" | "node-redis" | "glide";
 
 /** Methods or properties that only a client object has (ioredis, node-redis, GLIDE, redis v3…), never ioredis options. */
 const CLIENT_MARKERS = ["sendCommand", "connect", "isOpen", "isReady", "multi", "pipeline", "duplicate", "quit", "disconnect", "exec", "customCommand", "createClient"];
 
 /**
- * Why a Valkey GLIDE client (`@valkey/valkey-glide` 2.x) is refused, each checked against
- * redis-server 7.0 (test/integration/glide-blockers.test.ts fails when one stops being true):
- * narwhal's local cache tier needs a connection that receives CLIENT TRACKING invalidations,
- * which GLIDE cannot host (pub/sub only on RESP3, where Redis sends `invalidate` pushes that
- * GLIDE drops); GLIDE reconnects without telling (no connection events, a new CLIENT ID, the
- * tracking state gone), so narwhal cannot notice lost invalidations nor fail fast while down;
- * and `customCommand` reshapes replies by command name (HGETALL as `{ key, value }` records,
- * scores as numbers, HSETNX/EXPIRE as booleans) and rewrites error texts ("WRONGTYPE: …").
+ * Why a Valkey GLIDE `GlideClusterClient` is refused: the GLIDE adapter (glide.ts) drives a
+ * standalone `GlideClient` only; a cluster client would need per-slot batches and per-master
+ * dedicated connections that are not built yet.
  */
-export const GLIDE_REFUSAL =
-  "narwhal does not drive Valkey GLIDE clients: GLIDE allows pub/sub only on RESP3 and drops the RESP3 `invalidate` pushes that CLIENT TRACKING sends (narwhal's local cache tier needs them), and it reconnects without any event (a new connection without tracking, unnoticed); pass an ioredis or node-redis client (or a URL) for the same server instead";
+export const GLIDE_CLUSTER_REFUSAL =
+  "narwhal drives a Valkey GLIDE GlideClient (standalone) but not yet a GlideClusterClient (batches and dedicated connections per slot are not built for it); pass an ioredis Cluster or a node-redis createCluster() for the same cluster instead";
 
 /** The accepted forms, named in every refusal. */
 export const ACCEPTED =
-  "accepted: a redis:// URL, ioredis options (a plain object), an ioredis Redis or Cluster, a node-redis client from createClient() or createCluster() (redis ≥ 5, with RESP: 2 or RESP: 3), or use Database.memory()";
+  "accepted: a redis:// URL, ioredis options (a plain object), an ioredis Redis or Cluster, a node-redis client from createClient() or createCluster() (redis ≥ 5, with RESP: 2 or RESP: 3), a Valkey GLIDE GlideClient, or use Database.memory()";
 
 /** True for the ioredis shape narwhal uses directly (ioredis Redis/Cluster, the embedded engine's MemoryClient). */
 export function isIoredisShape(value: object): value is ClientLike {
@@ -91,11 +86,7 @@ export function connectionKind(connection: unknown): ConnectionKind {
   }
   if (isIoredisShape(connection)) return "ioredis";
   if (isNodeRedisShape(connection)) return "node-redis";
-  if (isGlideShape(connection)) {
-    const name = (connection as { constructor?: { name?: string } }).constructor?.name;
-    const what = name === "GlideClusterClient" || name === "GlideClient" ? `a Valkey GLIDE ${name}` : "a Valkey GLIDE client";
-    throw new ValidationError({ path: "connection", message: `got ${what}; ${GLIDE_REFUSAL}. ${ACCEPTED}` });
-  }
+  if (isGlideShape(connection)) return "glide";
   // ioredis options are a plain object with none of a client's members; anything else would be
   // misread as options (and connect to 127.0.0.1:6379).
   if (isPlainObject(connection) && !CLIENT_MARKERS.some((m) => m in connection)) return "options";

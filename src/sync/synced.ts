@@ -21,6 +21,7 @@
  * a file (journal-file.ts), replayed in order and idempotently (sync-writer.ts). What each
  * write expects of the key it changes is decided in field-writes.ts.
  */
+import { assertSynced } from "../cache/local-support";
 import { randomBytes } from "node:crypto";
 import type { CoordinationHost } from "../coordination/host";
 import { withDeadline } from "../coordination/host";
@@ -76,6 +77,7 @@ export class Synced<T extends object = Record<string, unknown>> {
     readonly name: string,
     options: SyncedOptions<T> = {},
   ) {
+    assertSynced(host.client);
     const keys = host.keys.synced(name);
     this.tag = keys.tag;
     this.keyList = [keys.data, keys.versions, keys.meta, keys.ops, keys.opTimes];

@@ -172,4 +172,4 @@ describeBackends("autocomplete local answer tier", (ctx) => {
       db2.client.disconnect();
     }
   });
-});
+}, { requires: ["tracking"] });

@@ -236,4 +236,4 @@ describeBackends("Cache local tier: coherence under faults (2 processes, 100 kil
       await stopServer?.();
     }
   }, 60_000);
-});
+}, { requires: ["tracking"] });

@@ -176,7 +176,7 @@ describeBackends("Cache local tier", (ctx) => {
       db2.client.disconnect();
     }
   });
-});
+}, { requires: ["tracking"] });
 
 describe("Cache local tier: flushes and refusals", () => {
   it("FLUSHALL (a null invalidation) empties the local tier", async () => {

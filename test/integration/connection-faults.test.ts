@@ -146,7 +146,7 @@ describe.skipIf(!standalone || standalone.external)("faults on a standalone serv
   it.each([false, true])("calls whose connection closes before their replies settle at once as \"may have applied\" (not at their command timeout), script calls too (ioredis auto-pipelining: %s)", async (enableAutoPipelining) => {
     // An ioredis client of the caller's (ioredis's default maxRetriesPerRequest: it does not flush
     // its queue at the first reconnect, and drops the lost commands unsettled when it is ready).
-    const given = driver === "node-redis" ? undefined : new Redis({ host: "127.0.0.1", port: proxy.port, retryStrategy: () => 5, autoResendUnfulfilledCommands: false, commandTimeout: 4000, enableAutoPipelining });
+    const given = driver !== "ioredis" ? undefined : new Redis({ host: "127.0.0.1", port: proxy.port, retryStrategy: () => 5, autoResendUnfulfilledCommands: false, commandTimeout: 4000, enableAutoPipelining });
     given?.on("error", () => undefined);
     const db = given ? new Database(given, { prefix: "fault-lost" }) : open("fault-lost", { commandTimeout: 4000 });
     const hash = db.hash<string>("h");

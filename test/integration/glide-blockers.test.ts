@@ -1,8 +1,9 @@
 /**
- * Why narwhal refuses Valkey GLIDE clients (src/drivers/detect.ts, GLIDE_REFUSAL), shown on
+ * What GLIDE does that shapes narwhal's GLIDE driver (src/drivers/glide*.ts), shown on
  * `@valkey/valkey-glide` against a redis-server of this file's own. Each test asserts GLIDE's
- * behaviour as it is today; one that fails means a blocker moved and the refusal is to be
- * revisited (issue 16: GLIDE as a fourth driver).
+ * behaviour as it is today; one that fails means a blocker moved and the driver is to be
+ * revisited: the local cache tier refused on GLIDE (src/cache/local-support.ts), the
+ * synthesised connection events (glide.ts), the reply table (glide-replies.ts).
  *
  * - Pub/sub only on RESP3, and the RESP3 `invalidate` pushes of CLIENT TRACKING are dropped:
  *   narwhal's local cache tier (cache/tracking-connection.ts) cannot receive invalidations.
@@ -42,10 +43,12 @@ run(title, () => {
     await server?.stop();
   });
 
-  it("new Database(glideClient) is refused with a ValidationError naming the blocker", async () => {
+  it("new Database(glideClient) works, but its cache refuses the local tier with a ValidationError naming the blocker", async () => {
     const client = await open({ protocol: ProtocolVersion.RESP2 });
-    expect(() => new Database(client as never)).toThrow(ValidationError);
-    expect(() => new Database(client as never)).toThrow(/GlideClient; narwhal does not drive Valkey GLIDE clients/);
+    const db = new Database(client as never, { prefix: "glide-blockers" });
+    expect(() => db.cache({ local: { maxEntries: 10 } })).toThrow(ValidationError);
+    expect(() => db.cache({ local: { maxEntries: 10 } })).toThrow(/GLIDE allows pub\/sub only on RESP3, where it drops the CLIENT TRACKING `invalidate` pushes/);
+    await db.close();
   });
 
   it("pub/sub is refused on RESP2", async () => {

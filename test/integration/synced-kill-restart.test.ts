@@ -15,6 +15,7 @@
  *
  * The figures (operations offline, replays, duplicates caught, conflicts lost) are printed.
  */
+import { driver } from "../support/driver-env";
 import { fork } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -61,7 +62,9 @@ function message<T>(child: ChildProcess, pick: (m: unknown) => boolean): Promise
   });
 }
 
-describe.skipIf(!hasRedisServer())("db.synced(): two processes, redis-server killed and restarted 10 times (skipped without redis-server on PATH)", () => {
+// db.synced() needs CLIENT TRACKING invalidations, which a Valkey GLIDE client cannot receive (src/cache/local-support.ts).
+const glide = driver === "glide";
+describe.skipIf(!hasRedisServer() || glide)(`db.synced(): two processes, redis-server killed and restarted 10 times (skipped without redis-server on PATH${glide ? "; not on GLIDE: db.synced() is refused there, GLIDE cannot receive CLIENT TRACKING invalidations" : ""})`, () => {
   it("Redis and both mirrors equal the conflict rule's oracle; nothing applied twice; journals within bound", { timeout: 60_000 }, async () => {
     const started = Date.now();
     const server = await startRestartable(["--appendonly", "yes", "--appendfsync", "always"]);

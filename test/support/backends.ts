@@ -4,7 +4,8 @@
  * cluster and the embedded memory engine. The server backends' Databases get ioredis 6
  * clients, or ioredis 5 (`NARWHAL_IOREDIS=5`), or node-redis 6 (`NARWHAL_DRIVER=node-redis`) or 5
  * (`NARWHAL_DRIVER=node-redis NARWHAL_NODE_REDIS=5`), RESP2 or, with `NARWHAL_NODE_REDIS_RESP=3`,
- * RESP3. Each suite gets a Database
+ * RESP3, or Valkey GLIDE (`NARWHAL_DRIVER=glide`: a RESP2 GlideClient on standalone over TCP; the
+ * cluster backend does not run, narwhal refuses a GlideClusterClient). Each suite gets a Database
  * with a prefix of its own, so suites never see each other's keys and nothing is flushed.
  */
 import { randomBytes } from "node:crypto";
@@ -19,12 +20,14 @@ import { nodeRedisAdapter } from "../../src/drivers/node-redis";
 import { nodeRedisClusterAdapter } from "../../src/drivers/node-redis-cluster";
 import type { NodeRedisClient, NodeRedisCluster } from "../../src/drivers/node-redis-shape";
 import { createEngine } from "../../src/memory/create-engine";
+import { glideConnection } from "./driver-database";
+import { GLIDE_NO_LOCAL_TIER } from "../../src/cache/local-support";
 import { MemoryClient } from "../../src/memory/facade";
 
 export type BackendName = "standalone" | "cluster" | "memory";
 
 /** Capabilities a suite may require; a backend that lacks one skips that suite by name, with the reason. */
-export type Feature = "lua" | "connections";
+export type Feature = "lua" | "connections" | "tracking";
 
 export interface Backend {
   readonly name: BackendName;
@@ -49,7 +52,7 @@ const RedisClass = (ioredisMajor === 5 ? Redis5 : Redis6) as unknown as AnyRedis
 const ClusterClass = (ioredisMajor === 5 ? Cluster5 : Cluster6) as unknown as AnyRedisCtor;
 
 export { driver, nodeRedisMajor, nodeRedisResp } from "./driver-env";
-import { driver, nodeRedisMajor, nodeRedisResp } from "./driver-env";
+import { driver, glideResp, nodeRedisMajor, nodeRedisResp } from "./driver-env";
 
 // The two majors' factories have incompatible option types; the suites pass the options both accept.
 const createClient = (nodeRedisMajor === 5 ? createClient5 : createClient6) as unknown as typeof createClient6;
@@ -70,6 +73,13 @@ function nodeRedisCluster(nodes: Array<{ host: string; port: number }>, name?: s
   return adapter;
 }
 
+/** A GLIDE adapter for the standalone server (GLIDE connects over TCP: a unix-socket server is reached by the TCP port the harness also opens). */
+function glideStandalone(where: { url?: string; path?: string; port?: number }, name?: string): ClientLike {
+  const port = where.port ?? (where.url ? Number(new URL(where.url).port) : undefined);
+  if (port === undefined) throw new Error("GLIDE needs the standalone server's TCP port");
+  return glideConnection(port, { commandTimeout: 10000, clientName: name }) as unknown as ClientLike;
+}
+
 /** What the suite's Database is given: for node-redis the node-redis client itself (detection and safety checks included). */
 export function connectionOf(client: ClientLike): ClientLike {
   return ((client as { native?: ClientLike }).native ?? client) as ClientLike;
@@ -86,16 +96,23 @@ export function backends(): Backend[] {
       : new RedisClass({ path: standalone?.path, ...quiet, connectionName: name })) as unknown as ClientLike;
   const ioCluster = (name?: string) => new ClusterClass(cluster?.nodes ?? [], { retryDelayOnFailover: 0, redisOptions: { ...quiet, connectionName: name } }) as unknown as ClientLike;
   const nodeRedis = driver === "node-redis";
+  const glide = driver === "glide";
+  const standaloneClient = nodeRedis ? (name?: string) => nodeRedisStandalone(standalone ?? {}, name) : glide ? (name?: string) => glideStandalone(standalone ?? {}, name) : ioStandalone;
   return [
     {
       name: "standalone",
       unavailable: standalone ? undefined : "no redis-server on PATH and no REDIS_URL",
-      client: nodeRedis ? (name) => nodeRedisStandalone(standalone ?? {}, name) : ioStandalone,
+      client: standaloneClient,
       rawClient: ioStandalone,
+      ...(glide ? { lacks: { tracking: GLIDE_NO_LOCAL_TIER } } : {}),
     },
     {
       name: "cluster",
-      unavailable: cluster ? undefined : "no redis-server on PATH and no REDIS_CLUSTER_URL",
+      unavailable: glide
+        ? "narwhal refuses a Valkey GLIDE GlideClusterClient (src/drivers/detect.ts GLIDE_CLUSTER_REFUSAL; test/integration/glide-driver.test.ts checks the refusal)"
+        : cluster
+          ? undefined
+          : "no redis-server on PATH and no REDIS_CLUSTER_URL",
       client: nodeRedis ? (name) => nodeRedisCluster(cluster?.nodes ?? [], name) : ioCluster,
       rawClient: ioCluster,
     },
@@ -147,7 +164,7 @@ async function cleanup(raw: ClientLike, prefix: string): Promise<void> {
 export function describeBackends(title: string, body: (ctx: () => SuiteContext) => void, options: SuiteOptions = {}): void {
   for (const backend of backends()) {
     // The driver is named when it is not the default, so a report says what ran.
-    const label = driver === "node-redis" ? `node-redis ${nodeRedisMajor}${nodeRedisResp === 3 ? " RESP3" : ""}` : driver;
+    const label = driver === "node-redis" ? `node-redis ${nodeRedisMajor}${nodeRedisResp === 3 ? " RESP3" : ""}` : driver === "glide" ? `GLIDE${glideResp === 3 ? " RESP3" : ""}` : driver;
     const name = driver !== "ioredis" && backend.name !== "memory" ? `${title} [${backend.name}, ${label}]` : `${title} [${backend.name}]`;
     if (backend.unavailable) {
       describe.skip(`${name}: not run, ${backend.unavailable}`, () => body(() => ({}) as SuiteContext));

@@ -6,12 +6,16 @@
 /**
  * Which driver the standalone and cluster backends hand to `new Database()`:
  * `NARWHAL_DRIVER=node-redis` selects node-redis (`createClient`/`createCluster`, RESP2);
- * default ioredis. The suites' `raw` assertion client stays ioredis either way (an independent
- * witness of what the Database wrote).
+ * `NARWHAL_DRIVER=glide` selects Valkey GLIDE (`GlideClient`, RESP2; standalone only: a
+ * `GlideClusterClient` is refused); default ioredis. The suites' `raw` assertion client stays
+ * ioredis either way (an independent witness of what the Database wrote).
  */
-export const driver: "node-redis" | "ioredis" = process.env.NARWHAL_DRIVER === "node-redis" ? "node-redis" : "ioredis";
+export const driver: "node-redis" | "glide" | "ioredis" = process.env.NARWHAL_DRIVER === "node-redis" ? "node-redis" : process.env.NARWHAL_DRIVER === "glide" ? "glide" : "ioredis";
 
 /** Which node-redis major the node-redis driver uses: `NARWHAL_NODE_REDIS=5` selects node-redis 5 (CI runs both). */
 export const nodeRedisMajor = process.env.NARWHAL_NODE_REDIS === "5" ? 5 : 6;
 /** The protocol of the node-redis clients: `NARWHAL_NODE_REDIS_RESP=3` selects RESP3 (narwhal maps its replies to RESP2 shapes). */
 export const nodeRedisResp: 2 | 3 = process.env.NARWHAL_NODE_REDIS_RESP === "3" ? 3 : 2;
+
+/** The protocol of the GLIDE clients: `NARWHAL_GLIDE_RESP=3` selects RESP3 (GLIDE's default; narwhal maps its replies to RESP2 shapes). */
+export const glideResp: 2 | 3 = process.env.NARWHAL_GLIDE_RESP === "3" ? 3 : 2;

@@ -9,7 +9,7 @@ import { hasRedisServer, redisServerVersion, startCluster, startStandalone } fro
 declare module "vitest" {
   export interface ProvidedContext {
     /** ioredis connection for the standalone suite: a URL or `{ path }`; null when unavailable. */
-    standalone: { url?: string; path?: string; external: boolean } | null;
+    standalone: { url?: string; path?: string; port?: number; external: boolean } | null;
     /** Startup nodes of the cluster; null when unavailable. */
     cluster: { nodes: Array<{ host: string; port: number }>; external: boolean } | null;
     /** Why server suites could not run (empty when they all can). */
@@ -24,12 +24,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const missing: string[] = [];
   const local = hasRedisServer();
 
-  let standalone: { url?: string; path?: string; external: boolean } | null = null;
+  let standalone: { url?: string; path?: string; port?: number; external: boolean } | null = null;
   if (process.env.REDIS_URL) standalone = { url: process.env.REDIS_URL, external: true };
   else if (local) {
     const s = await startStandalone();
     stops.push(s.stop);
-    standalone = { path: s.socket, external: false };
+    // The port too: Valkey GLIDE (NARWHAL_DRIVER=glide) connects over TCP only.
+    standalone = { path: s.socket, port: s.port, external: false };
   } else missing.push("standalone suites (no redis-server on PATH and no REDIS_URL)");
 
   let cluster: { nodes: Array<{ host: string; port: number }>; external: boolean } | null = null;

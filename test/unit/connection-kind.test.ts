@@ -3,7 +3,7 @@
  * are created but never connected: ioredis, node-redis client/cluster/pool/sentinel, the
  * embedded engine's MemoryClient, Valkey GLIDE clients (lazyConnect), plain options and anything else.
  */
-import { GlideClient, GlideClusterClient } from "@valkey/valkey-glide";
+import { GlideClient, GlideClusterClient, ProtocolVersion } from "@valkey/valkey-glide";
 import { Cluster, Redis } from "ioredis";
 import { createClient, createClientPool, createCluster, createSentinel } from "redis";
 import { describe, expect, it } from "vitest";
@@ -49,16 +49,25 @@ describe("connectionKind", () => {
     expect(refused(createSentinel({ name: "m", sentinelRootNodes: [{ host: "127.0.0.1", port: 1 }], RESP: 2 }))).toMatch(/neither a createClient\(\) client/);
   });
 
-  it("Valkey GLIDE clients are refused by name, with the blocker (not taken for options, not connected to 6379)", async () => {
+  it("Valkey GLIDE clients go to the GLIDE adapter (not taken for options, not connected to 6379); a RESP3 one too; a cluster client is refused by name, with the reason", async () => {
     // lazyConnect: created without reaching any server (port 1 is never listened on).
-    const client = await GlideClient.createClient({ addresses: [{ host: "127.0.0.1", port: 1 }], lazyConnect: true });
-    const cluster = await GlideClusterClient.createClient({ addresses: [{ host: "127.0.0.1", port: 1 }], lazyConnect: true });
+    const resp2 = await GlideClient.createClient({ addresses: [{ host: "127.0.0.1", port: 1 }], protocol: ProtocolVersion.RESP2, lazyConnect: true });
+    const resp3 = await GlideClient.createClient({ addresses: [{ host: "127.0.0.1", port: 1 }], lazyConnect: true });
+    const cluster = await GlideClusterClient.createClient({ addresses: [{ host: "127.0.0.1", port: 1 }], protocol: ProtocolVersion.RESP2, lazyConnect: true });
     try {
-      expect(refused(client)).toMatch(/^connection: got a Valkey GLIDE GlideClient; narwhal does not drive Valkey GLIDE clients: GLIDE allows pub\/sub only on RESP3 and drops the RESP3 `invalidate` pushes/);
-      expect(refused(cluster)).toMatch(/got a Valkey GLIDE GlideClusterClient; .*reconnects without any event.*pass an ioredis or node-redis client/);
-      expect(() => new Database(client as never)).toThrow(ValidationError);
+      expect(connectionKind(resp2)).toBe("glide");
+      expect(connectionKind(cluster)).toBe("glide");
+      const db = new Database(resp2);
+      expect((db.client as { driver?: string }).driver).toBe("glide");
+      expect(db.describeServer()).toBe("127.0.0.1:1");
+      await db.close();
+      const db3 = new Database(resp3);
+      expect((db3.client as { driver?: string }).driver).toBe("glide");
+      await db3.close();
+      expect(() => new Database(cluster as never)).toThrow(/^connection: got a Valkey GLIDE GlideClusterClient; narwhal drives a Valkey GLIDE GlideClient \(standalone\) but not yet a GlideClusterClient/);
     } finally {
-      client.close();
+      resp2.close();
+      resp3.close();
       cluster.close();
     }
   });

@@ -1,0 +1,69 @@
+/**
+ * A MULTI/EXEC or a pipeline on a GLIDE connection, answering like ioredis's: `exec()` resolves
+ * `[error, reply]` per command (an error reply is that command's error, the others still
+ * answer), through GLIDE's `Batch` (atomic: MULTI … EXEC; else a pipeline, one round trip) run
+ * with `raiseOnError: false`, so an error reply comes back in its slot.
+ *
+ * One decoder serves a whole GLIDE batch, so it runs with Bytes and the commands queued with
+ * `call` get theirs decoded as UTF-8, as ioredis does. narwhal never WATCHes, so an EXEC
+ * answered null (a WATCHed key changed) is passed on as null.
+ *
+ * A MULTI with a command Redis refuses while queueing (arity, unknown command) is rejected
+ * whole by GLIDE with that command's error (ioredis: EXECABORT); nothing of it ran either way.
+ */
+import type { ClientBatch } from "../client";
+import type { Arg } from "../command";
+import { shaped, toStrings } from "./node-redis-replies";
+import { glideError, toResp2 } from "./glide-replies";
+import { DECODER_BYTES, loadGlide, type GlideNative } from "./glide-shape";
+import { glideArgs } from "./glide-args";
+
+interface Queued {
+  readonly args: Arg[];
+  readonly binary: boolean;
+}
+
+const BYTES = { decoder: DECODER_BYTES };
+
+export class GlideBatch implements ClientBatch {
+  private readonly queued: Queued[] = [];
+
+  constructor(
+    /** The connection the batch runs on (waits for a connection still being opened). */
+    private readonly target: () => GlideNative | Promise<GlideNative>,
+    /** MULTI/EXEC when true, else a pipeline. */
+    private readonly atomic: boolean,
+    /** Told about every failure of the connection (the adapter's connection events). */
+    private readonly failed: (error: unknown) => void,
+  ) {}
+
+  call(command: string, ...args: Arg[]): this {
+    this.queued.push({ args: [command, ...args], binary: false });
+    return this;
+  }
+
+  callBuffer(command: string, ...args: Arg[]): this {
+    this.queued.push({ args: [command, ...args], binary: true });
+    return this;
+  }
+
+  async exec(): Promise<Array<[Error | null, unknown]> | null> {
+    const [{ Batch }, native] = await Promise.all([loadGlide(), this.target()]);
+    const batch = new Batch(this.atomic);
+    for (const q of this.queued) batch.customCommand(glideArgs(q.args));
+    let replies: unknown[] | null;
+    try {
+      replies = await native.exec(batch, false, BYTES);
+    } catch (error) {
+      this.failed(error);
+      throw glideError(error);
+    }
+    if (replies === null) return null;
+    return this.queued.map((q, i): [Error | null, unknown] => {
+      const reply = replies[i];
+      if (reply instanceof Error) return [glideError(reply) as Error, undefined];
+      const resp2 = toResp2(q.args, reply, true);
+      return [null, shaped(q.args as string[], q.binary ? resp2 : toStrings(resp2))];
+    });
+  }
+}
