@@ -30,6 +30,8 @@ import type { Arg } from "../command";
 import { GlideBatch } from "./glide-batch";
 import { GlideSubscriber } from "./glide-pubsub";
 import { glideArgs } from "./glide-args";
+import { glideInvalidationConnection } from "./glide-invalidation";
+import type { Resp2Connection } from "./resp2-connection";
 import { glideError, rethrowGlide, toResp2 } from "./glide-replies";
 import { configOf, DECODER_BYTES, DECODER_STRING, type GlideClientClass, type GlideConfig, type GlideNative } from "./glide-shape";
 import { duplicateOptions, noReconnect, type AdapterOptions } from "./node-redis";
@@ -254,6 +256,14 @@ export class GlideAdapter extends EventEmitter implements ClientLike {
     const io = duplicateOptions(args);
     const config: GlideConfig = { ...this.config, ...("connectionName" in io && io.connectionName !== undefined ? { clientName: io.connectionName } : {}) };
     return openGlide(this.clientClass, config, !noReconnect(io));
+  }
+
+  /**
+   * The local tiers' invalidation connection: narwhal's own RESP2 connection to the same server,
+   * with the same TLS settings and credentials (glide-invalidation.ts says why not a GLIDE one).
+   */
+  invalidationConnection(): Resp2Connection {
+    return glideInvalidationConnection(this.config);
   }
 
   /** Closes the connection (GLIDE `close()`; commands still pending reject). */
