@@ -17,6 +17,7 @@ import { shaped, toStrings } from "./node-redis-replies";
 import { glideError, toResp2 } from "./glide-replies";
 import { DECODER_BYTES, loadGlide, type GlideNative } from "./glide-shape";
 import { glideArgs } from "./glide-args";
+import type { InflightGate } from "./glide-inflight";
 
 interface Queued {
   readonly args: Arg[];
@@ -35,6 +36,8 @@ export class GlideBatch implements ClientBatch {
     private readonly atomic: boolean,
     /** Told about every failure of the connection (the adapter's connection events). */
     private readonly failed: (error: unknown) => void,
+    /** The adapter's hold at GLIDE's inflight limit (the batch is one request). */
+    private readonly gate: InflightGate,
   ) {}
 
   call(command: string, ...args: Arg[]): this {
@@ -53,7 +56,7 @@ export class GlideBatch implements ClientBatch {
     for (const q of this.queued) batch.customCommand(glideArgs(q.args));
     let replies: unknown[] | null;
     try {
-      replies = await native.exec(batch, false, BYTES);
+      replies = await this.gate.run(() => native.exec(batch, false, BYTES));
     } catch (error) {
       this.failed(error);
       throw glideError(error);

@@ -15,7 +15,8 @@
  *
  * While `reconnecting`, narwhal refuses calls at once (nothing sent). A reconnect GLIDE makes
  * with no command in flight goes unseen, which loses nothing here (no command was pending); it
- * is why the local cache tier (CLIENT TRACKING state lives on the connection) is refused on GLIDE.
+ * is one reason the local tiers' CLIENT TRACKING runs on a connection of narwhal's own
+ * ({@link GlideAdapter.invalidationConnection}, glide-invalidation.ts).
  *
  * No blind resend: GLIDE rejects a command in flight when its connection dies and does not
  * write it again (test/integration/glide-blockers.test.ts).
@@ -30,6 +31,7 @@ import type { Arg } from "../command";
 import { GlideBatch } from "./glide-batch";
 import { GlideSubscriber } from "./glide-pubsub";
 import { glideArgs } from "./glide-args";
+import { GLIDE_DEFAULT_INFLIGHT_LIMIT, InflightGate } from "./glide-inflight";
 import { glideInvalidationConnection } from "./glide-invalidation";
 import type { Resp2Connection } from "./resp2-connection";
 import { glideError, rethrowGlide, toResp2 } from "./glide-replies";
@@ -80,6 +82,8 @@ export class GlideAdapter extends EventEmitter implements ClientLike {
   private probeMs = FIRST_PROBE_MS;
   /** The RESP3 connection SUBSCRIBE uses, opened by the first {@link subscribe}. */
   private subscriber: GlideSubscriber | undefined;
+  /** Holds requests past GLIDE's `inflightRequestsLimit` until one settles (glide-inflight.ts). */
+  private readonly gate: InflightGate;
 
   constructor(
     /** The GLIDE client, once created. */
@@ -90,6 +94,8 @@ export class GlideAdapter extends EventEmitter implements ClientLike {
     private readonly reconnect: boolean,
   ) {
     super();
+    const limit = config.inflightRequestsLimit;
+    this.gate = new InflightGate(typeof limit === "number" && limit > 0 ? limit : GLIDE_DEFAULT_INFLIGHT_LIMIT);
     const first = config.addresses?.[0];
     this.options = { host: first?.host ?? "localhost", port: first?.port ?? 6379, commandTimeout: config.requestTimeout ?? GLIDE_DEFAULT_TIMEOUT };
     this.state = native ? "ready" : "connecting";
@@ -161,7 +167,8 @@ export class GlideAdapter extends EventEmitter implements ClientLike {
     if (this.probe !== undefined || this.state !== "reconnecting") return;
     this.probe = setTimeout(() => {
       this.probe = undefined;
-      const sent = this.native ? this.native.customCommand(["PING"]) : this.open();
+      const native = this.native;
+      const sent = native ? this.gate.run(() => native.customCommand(["PING"])) : this.open();
       sent.then(
         () => this.alive(),
         (error: unknown) => {
@@ -181,7 +188,7 @@ export class GlideAdapter extends EventEmitter implements ClientLike {
   }
 
   private sendOn(native: GlideNative, args: readonly Arg[], binary: boolean): Promise<unknown> {
-    return native.customCommand(glideArgs(args), binary ? BYTES : STRING).then(
+    return this.gate.run(() => native.customCommand(glideArgs(args), binary ? BYTES : STRING)).then(
       (reply) => {
         if (this.state === "reconnecting") this.alive();
         return shaped(args as string[], toResp2(args, reply, binary));
@@ -221,11 +228,11 @@ export class GlideAdapter extends EventEmitter implements ClientLike {
   }
 
   multi(): GlideBatch {
-    return new GlideBatch(() => this.client(), true, this.failed);
+    return new GlideBatch(() => this.client(), true, this.failed, this.gate);
   }
 
   pipeline(): GlideBatch {
-    return new GlideBatch(() => this.client(), false, this.failed);
+    return new GlideBatch(() => this.client(), false, this.failed, this.gate);
   }
 
   /**
