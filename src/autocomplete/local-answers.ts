@@ -12,7 +12,6 @@ import type { ClientLike } from "../client";
 import type { CoherenceState, ReadTicket } from "../cache/coherence";
 import { Coherence } from "../cache/coherence";
 import { LocalStore, localOptions } from "../cache/local-store";
-import { assertLocalTier } from "../cache/local-support";
 
 /** The (key, record) pairs of one search's answer, best first. */
 export type AnswerPairs = ReadonlyArray<readonly [string, string]>;
@@ -29,7 +28,6 @@ export class LocalAnswers {
     report: (error: Error) => void,
   ) {
     const { maxEntries, ttlMs } = localOptions("local", options)!;
-    assertLocalTier(owner.client, "local");
     this.store = new LocalStore<AnswerPairs>(maxEntries, ttlMs);
     this.coherence = new Coherence(owner, generationKey, report);
     const clear = () => this.store.clear();

@@ -5,7 +5,6 @@
  * that memo.ts, many.ts and cache-bulk.ts call. cache.ts adds the public raw API and the
  * memoization entry points on top.
  */
-import { assertLocalTier } from "./local-support";
 import type { Codec } from "../codec";
 import { codecs } from "../codec";
 import { ValidationError } from "../errors";
@@ -73,7 +72,6 @@ export class CacheCore<V = unknown> {
     this.rawBase = owner.keys.cacheKey(this.namespace, "");
     this.coherence = new Coherence(owner, owner.keys.cacheNamespacePrefix(this.namespace), (error) => this.report(error, { operation: "tracking" }));
     this.localDefaults = localOptions("local", options.local);
-    if (this.localDefaults) assertLocalTier(owner.client, "local");
     this.local = this.localDefaults ? new LocalTier<V>(new LocalStore<V>(this.localDefaults.maxEntries, this.localDefaults.ttlMs), this.coherence) : undefined;
   }
 

@@ -15,7 +15,6 @@
  *   from replicas makes the tier `unavailable`: reported once through `onError`, and the cache
  *   runs without it.
  */
-import { GLIDE_NO_LOCAL_TIER, lacksTracking } from "./local-support";
 import type { ClientLike } from "../client";
 import { CommandError } from "../errors";
 import { emit, EVENTS } from "./events";
@@ -102,13 +101,6 @@ export class Coherence {
     if (!owned) byOwner.set(this.owner, (owned = new Set()));
     owned.add(this);
     if (client.status === "end") return this.close();
-    if (lacksTracking(client)) {
-      // Not reported through onError: the local tier was refused when asked for (local-support.ts);
-      // only lock waiters get here, and they poll while invalidations cannot flow.
-      this.state = "unavailable";
-      emit(EVENTS.tracking, () => ({ prefix: this.prefix, state: "unavailable", reason: new CommandError("CLIENT TRACKING", GLIDE_NO_LOCAL_TIER) }));
-      return this.notify();
-    }
     if (!this.owner.isCluster) {
       this.add("server", () => openInvalidationConnection(client));
       return;

@@ -39,10 +39,6 @@ export class Wire {
     return this.owner.isCluster;
   }
 
-  /** The Database's client (which features it can host: local-support.ts). */
-  get client(): ClientLike {
-    return this.owner.client;
-  }
 
   /** True when the client reports a lost connection (a fail-open call then does not wait for it). */
   get down(): boolean {

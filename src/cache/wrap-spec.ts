@@ -2,7 +2,6 @@
  * Checks the options of `wrap()` / `@cached` / `getOrSet` / `wrapMany` and resolves them into
  * the {@link MemoSpec} the memoization flow runs on.
  */
-import { assertLocalTier } from "./local-support";
 import { ValidationError } from "../errors";
 import type { Cache } from "./cache";
 import { DEFAULT_LOCK_TTL, DEFAULT_LOCK_WAIT } from "./lock";
@@ -72,7 +71,6 @@ export function memoSpec<T>(cache: Cache<T>, options: MemoOptions<T>, name: stri
   const graceMs = ttlMs("grace", options.grace);
   if (graceMs > 0 && !fixedTtl) throw new ValidationError({ path: "grace", message: "needs a fixed ttl > 0" });
   const local = options.local === undefined ? cache.localDefaults : localOptions("local", options.local);
-  if (local !== undefined) assertLocalTier(cache.wire.client, "local");
   const shared = options.local === undefined && cache.local !== undefined;
   const tier = local === undefined ? undefined : shared ? cache.local : new LocalTier<T>(new LocalStore<T>(local.maxEntries, local.ttlMs), cache.coherence);
   if (options.isNegative !== undefined && typeof options.isNegative !== "function") throw new ValidationError({ path: "isNegative", message: "must be a function" });

@@ -3,7 +3,7 @@
  * messages to a callback given when the client is created, so SUBSCRIBE runs on a RESP3 client
  * of its own (same addresses, credentials, TLS), with GLIDE's dynamic `subscribe`/`unsubscribe`
  * (GLIDE 2.x; it resubscribes by itself after a reconnect). Used by narwhal's coordination
- * waiters (coordination/subscriber.ts); never for CLIENT TRACKING (local-support.ts).
+ * waiters (coordination/subscriber.ts); never for CLIENT TRACKING (glide-invalidation.ts says why).
  */
 import type { GlideClientClass, GlideConfig, GlideNative } from "./glide-shape";
 

@@ -21,13 +21,13 @@
  * a file (journal-file.ts), replayed in order and idempotently (sync-writer.ts). What each
  * write expects of the key it changes is decided in field-writes.ts.
  */
-import { assertSynced } from "../cache/local-support";
 import { randomBytes } from "node:crypto";
 import type { CoordinationHost } from "../coordination/host";
 import { withDeadline } from "../coordination/host";
 import { ValidationError } from "../errors";
 import type { SyncedEvents } from "./events";
 import { SyncedEmitter } from "./events";
+import { assertSyncedDriver } from "./driver-support";
 import { SyncHub } from "./hub";
 import type { HubMember } from "./hub";
 import { Journal } from "./journal";
@@ -77,7 +77,7 @@ export class Synced<T extends object = Record<string, unknown>> {
     readonly name: string,
     options: SyncedOptions<T> = {},
   ) {
-    assertSynced(host.client);
+    assertSyncedDriver(host.client);
     const keys = host.keys.synced(name);
     this.tag = keys.tag;
     this.keyList = [keys.data, keys.versions, keys.meta, keys.ops, keys.opTimes];

@@ -2,13 +2,15 @@
  * What GLIDE does that shapes narwhal's GLIDE driver (src/drivers/glide*.ts), shown on
  * `@valkey/valkey-glide` against a redis-server of this file's own. Each test asserts GLIDE's
  * behaviour as it is today; one that fails means a blocker moved and the driver is to be
- * revisited: the local cache tier refused on GLIDE (src/cache/local-support.ts), the
- * synthesised connection events (glide.ts), the reply table (glide-replies.ts).
+ * revisited: the local tiers' tracking connection of narwhal's own on GLIDE
+ * (src/drivers/glide-invalidation.ts), the synthesised connection events (glide.ts), the
+ * reply table (glide-replies.ts).
  *
  * - Pub/sub only on RESP3, and the RESP3 `invalidate` pushes of CLIENT TRACKING are dropped:
- *   narwhal's local cache tier (cache/tracking-connection.ts) cannot receive invalidations.
+ *   a GLIDE connection cannot receive the local tiers' invalidations (cache/tracking-connection.ts).
  * - Reconnects are silent: after CLIENT KILL the next command runs on a new connection (new
- *   CLIENT ID, tracking off) and nothing tells the caller (GLIDE has no connection events).
+ *   CLIENT ID, tracking off) and nothing tells the caller (GLIDE has no connection events), so
+ *   tracking state on a GLIDE connection could be lost unseen.
  * - No blind resend (what narwhal needs, and GLIDE does): a command in flight when the
  *   connection dies is rejected with a ConnectionError, and not written again after the reconnect.
  * - `customCommand` reshapes replies by command name and rewrites error texts, so an adapter
@@ -17,12 +19,10 @@
 import { GlideClient, GlideClientConfiguration, ProtocolVersion } from "@valkey/valkey-glide";
 import type { PubSubMsg } from "@valkey/valkey-glide";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Database } from "../../src/database";
-import { ValidationError } from "../../src/errors";
 import { hasRedisServer, startStandalone } from "../support/servers";
 
 const run = hasRedisServer() ? describe : describe.skip;
-const title = hasRedisServer() ? "Valkey GLIDE: the blockers narwhal's refusal names" : "Valkey GLIDE blockers: not run, no redis-server on PATH";
+const title = hasRedisServer() ? "Valkey GLIDE: the behaviours narwhal's GLIDE driver is built around" : "Valkey GLIDE blockers: not run, no redis-server on PATH";
 
 run(title, () => {
   let server: Awaited<ReturnType<typeof startStandalone>>;
@@ -41,14 +41,6 @@ run(title, () => {
   afterAll(async () => {
     for (const c of opened) c.close();
     await server?.stop();
-  });
-
-  it("new Database(glideClient) works, but its cache refuses the local tier with a ValidationError naming the blocker", async () => {
-    const client = await open({ protocol: ProtocolVersion.RESP2 });
-    const db = new Database(client as never, { prefix: "glide-blockers" });
-    expect(() => db.cache({ local: { maxEntries: 10 } })).toThrow(ValidationError);
-    expect(() => db.cache({ local: { maxEntries: 10 } })).toThrow(/GLIDE allows pub\/sub only on RESP3, where it drops the CLIENT TRACKING `invalidate` pushes/);
-    await db.close();
   });
 
   it("pub/sub is refused on RESP2", async () => {

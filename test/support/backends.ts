@@ -21,13 +21,13 @@ import { nodeRedisClusterAdapter } from "../../src/drivers/node-redis-cluster";
 import type { NodeRedisClient, NodeRedisCluster } from "../../src/drivers/node-redis-shape";
 import { createEngine } from "../../src/memory/create-engine";
 import { glideConnection } from "./driver-database";
-import { GLIDE_NO_LOCAL_TIER } from "../../src/cache/local-support";
+import { GLIDE_NO_SYNCED } from "../../src/sync/driver-support";
 import { MemoryClient } from "../../src/memory/facade";
 
 export type BackendName = "standalone" | "cluster" | "memory";
 
 /** Capabilities a suite may require; a backend that lacks one skips that suite by name, with the reason. */
-export type Feature = "lua" | "connections" | "tracking";
+export type Feature = "lua" | "connections" | "tracking" | "synced";
 
 export interface Backend {
   readonly name: BackendName;
@@ -104,7 +104,7 @@ export function backends(): Backend[] {
       unavailable: standalone ? undefined : "no redis-server on PATH and no REDIS_URL",
       client: standaloneClient,
       rawClient: ioStandalone,
-      ...(glide ? { lacks: { tracking: GLIDE_NO_LOCAL_TIER } } : {}),
+      ...(glide ? { lacks: { synced: GLIDE_NO_SYNCED } } : {}),
     },
     {
       name: "cluster",
