@@ -42,6 +42,8 @@ export class GlideBatch implements ClientBatch {
     private readonly failed: (error: unknown) => void,
     /** On a cluster: the route of the batch, given its commands' arguments (undefined: GLIDE's own routing). */
     private readonly route?: (commands: ReadonlyArray<readonly Arg[]>) => GlideRoute | undefined,
+    /** Runs the request within the client's in-flight limit (glide-base.ts). */
+    private readonly gate: <T>(request: () => Promise<T>) => Promise<T> = (request) => request(),
   ) {}
 
   call(command: string, ...args: Arg[]): this {
@@ -61,7 +63,7 @@ export class GlideBatch implements ClientBatch {
     const route = this.route?.(this.queued.map((q) => q.args));
     let replies: unknown[] | null;
     try {
-      replies = await native.exec(batch, false, route === undefined ? BYTES : { ...BYTES, route });
+      replies = await this.gate(() => native.exec(batch, false, route === undefined ? BYTES : { ...BYTES, route }));
     } catch (error) {
       this.failed(error);
       throw glideError(error);

@@ -33,16 +33,45 @@ const SLOTS = 16384;
 /** ms between two readings of the masters, once someone asked for them. */
 const TOPOLOGY_REFRESH_MS = 5000;
 
+let slotKeys: string[] | undefined;
+
+/**
+ * A short text key hashing to `slot`. Routes are always by key (`primarySlotKey`): GLIDE 2.5's
+ * `primarySlotId` route sent commands to other nodes than the slot's primary (a pipeline's
+ * SCRIPT LOAD landed on another master than its EVALSHA).
+ */
+function slotKey(slot: number): string {
+  if (!slotKeys) {
+    const keys = new Array<string>(SLOTS);
+    let filled = 0;
+    for (let i = 0; filled < SLOTS; i++) {
+      const key = i.toString(36);
+      const s = calculateSlot(key);
+      if (keys[s] === undefined) {
+        keys[s] = key;
+        filled++;
+      }
+    }
+    slotKeys = keys;
+  }
+  return slotKeys[slot]!;
+}
+
+/** The route to the primary of `key`'s slot (a Buffer key by a text key of the same slot). */
+function routeOf(key: string | Buffer | number): GlideRoute {
+  if (typeof key === "number") return { type: "primarySlotKey", key: String(key) };
+  return typeof key === "string" ? { type: "primarySlotKey", key } : { type: "primarySlotKey", key: slotKey(calculateSlot(key)) };
+}
+
 /** The route of a command: the primary of its first key's slot, or undefined for a keyless one. */
 export function keyRoute(args: readonly Arg[]): GlideRoute | undefined {
   const key = firstKey(args as Array<string | Buffer>);
-  if (key === undefined) return undefined;
-  return typeof key === "string" ? { type: "primarySlotKey", key } : { type: "primarySlotId", id: calculateSlot(key as Buffer) };
+  return key === undefined ? undefined : routeOf(key);
 }
 
 /** Any master: the primary of a random slot (weighted by the slots each master serves). */
 function anyPrimary(): GlideRoute {
-  return { type: "primarySlotId", id: Math.floor(Math.random() * SLOTS) };
+  return { type: "primarySlotKey", key: slotKey(Math.floor(Math.random() * SLOTS)) };
 }
 
 /** A MULTI's route: its first key's primary (narwhal's executors checked every key shares that slot). */
@@ -56,6 +85,7 @@ function multiRoute(commands: ReadonlyArray<readonly Arg[]>): GlideRoute | undef
 
 /** A pipeline's route: the one slot all its keys hash to; undefined (GLIDE splits it per key) across slots. */
 function pipelineRoute(commands: ReadonlyArray<readonly Arg[]>): GlideRoute | undefined {
+  let first: string | Buffer | number | undefined;
   let slot: number | undefined;
   for (const args of commands) {
     const key = firstKey(args as Array<string | Buffer>);
@@ -63,8 +93,9 @@ function pipelineRoute(commands: ReadonlyArray<readonly Arg[]>): GlideRoute | un
     const s = calculateSlot(typeof key === "number" ? String(key) : key);
     if (slot !== undefined && s !== slot) return undefined;
     slot = s;
+    first ??= key;
   }
-  return { type: "primarySlotId", id: slot ?? Math.floor(Math.random() * SLOTS) };
+  return first === undefined ? anyPrimary() : routeOf(first);
 }
 
 const adapters = new WeakMap<object, GlideClusterAdapter>();
@@ -114,15 +145,15 @@ export class GlideClusterAdapter extends GlideBase {
 
   /** @internal A batch on `route`'s node (a master's adapter). */
   batchTo(route: GlideRoute, atomic: boolean): GlideBatch {
-    return new GlideBatch(() => this.client(), atomic, this.failed, () => route);
+    return this.batch(atomic, () => route);
   }
 
   multi(): GlideBatch {
-    return new GlideBatch(() => this.client(), true, this.failed, multiRoute);
+    return this.batch(true, multiRoute);
   }
 
   pipeline(): GlideBatch {
-    return new GlideBatch(() => this.client(), false, this.failed, pipelineRoute);
+    return this.batch(false, pipelineRoute);
   }
 
   /**

@@ -36,11 +36,8 @@ export interface GlideBatchLike {
   customCommand(args: Array<string | Buffer>): unknown;
 }
 
-/** A GLIDE cluster route to one node (`SingleNodeRoute`): by a key's or a slot's primary, or by address. */
-export type GlideRoute =
-  | { readonly type: "primarySlotKey"; readonly key: string }
-  | { readonly type: "primarySlotId"; readonly id: number }
-  | { readonly type: "routeByAddress"; readonly host: string; readonly port: number };
+/** A GLIDE cluster route to one node (`SingleNodeRoute`): by a key's primary, or by address. */
+export type GlideRoute = { readonly type: "primarySlotKey"; readonly key: string } | { readonly type: "routeByAddress"; readonly host: string; readonly port: number };
 
 /** Options of a command or a batch: its decoder and, on a cluster, its route. */
 export interface CommandOptions extends DecoderOption {

@@ -63,11 +63,11 @@ export class GlideAdapter extends GlideBase {
   }
 
   multi(): GlideBatch {
-    return new GlideBatch(() => this.client(), true, this.failed);
+    return this.batch(true);
   }
 
   pipeline(): GlideBatch {
-    return new GlideBatch(() => this.client(), false, this.failed);
+    return this.batch(false);
   }
 
   /**
