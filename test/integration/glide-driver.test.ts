@@ -300,6 +300,21 @@ run("new Database(glideClient)", () => {
     for (const key of keys) expect(await io.get(key)).toBe(key);
   });
 
+  it("holds requests beyond GLIDE's inflightRequestsLimit back instead of failing them (commands and batches)", async () => {
+    const client = await GlideClusterClient.createClient({ addresses: cluster!.nodes, protocol: ProtocolVersion.RESP2, requestTimeout: 5000, inflightRequestsLimit: 20 });
+    opened.push(client);
+    const adapter = new Database(client as never).client;
+    const multi = (key: string) => {
+      const m = adapter.multi();
+      m.call("incr", key);
+      return m.exec();
+    };
+    const replies = await Promise.all(Array.from({ length: 300 }, (_, i) => (i % 3 === 0 ? multi(`${P}gci${i % 7}`) : adapter.call("incr", `${P}gci${i % 7}`))));
+    expect(replies).toHaveLength(300);
+    const total: Array<string | null> = await Promise.all(Array.from({ length: 7 }, (_, i) => io.get(`${P}gci${i}`)));
+    expect(total.reduce((sum, n) => sum + Number(n), 0)).toBe(300);
+  });
+
   it("runs a script with EVALSHA, and again after SCRIPT FLUSH on every master (NOSCRIPT → EVAL)", async () => {
     const db = new Database((await open(ProtocolVersion.RESP2)) as never, { prefix: `${P}gcs` });
     const bump = db.script<number>({ name: "bump", keys: 1, lua: "return redis.call('incrby', KEYS[1], ARGV[1])" });
