@@ -13,9 +13,7 @@
  *   ClosingError → `close` then `reconnecting`, status `reconnecting`; the adapter then sends
  *   PING (10 ms, then backing off to 1 s) until one is answered → `ready`.
  *
- * GLIDE rejects a request beyond `inflightRequestsLimit` (default 1000) at once ("Reached
- * maximum inflight requests"); the adapter holds such requests back, in order, until one in
- * flight settles (the cache's setMany sends one MULTI per slot, all at once).
+ * Requests beyond GLIDE's `inflightRequestsLimit` wait for a place (glide-inflight.ts).
  *
  * No blind resend: GLIDE rejects a command in flight when its connection dies and does not
  * write it again (test/integration/glide-blockers.test.ts).
@@ -25,6 +23,7 @@ import { EventEmitter } from "node:events";
 import type { ClientLike } from "../client";
 import type { Arg } from "../command";
 import { GlideBatch } from "./glide-batch";
+import { InflightLimit } from "./glide-inflight";
 import { GlideSubscriber } from "./glide-pubsub";
 import { glideError, rethrowGlide, toResp2 } from "./glide-replies";
 import type { GlideClientClass, GlideConfig, GlideNative, GlideRoute } from "./glide-shape";
@@ -35,8 +34,6 @@ import { shaped } from "./node-redis-replies";
 const GLIDE_DEFAULT_TIMEOUT = 250;
 const FIRST_PROBE_MS = 10;
 const MAX_PROBE_MS = 1000;
-/** GLIDE's default `inflightRequestsLimit`. */
-const GLIDE_DEFAULT_INFLIGHT = 1000;
 
 /** GLIDE error classes that mean the connection (not the command) failed. */
 const CONNECTION_FAILURES = new Set(["ConnectionError", "TimeoutError", "ClosingError"]);
@@ -59,10 +56,8 @@ export abstract class GlideBase extends EventEmitter implements ClientLike {
   private probeMs = FIRST_PROBE_MS;
   /** The RESP3 connection SUBSCRIBE uses, opened by the first {@link subscribe}. */
   private subscriber: GlideSubscriber | undefined;
-  /** Requests (commands and batches) sent and not settled; more wait in {@link waiting}. */
-  private inflight = 0;
-  private readonly inflightLimit: number;
-  private readonly waiting: Array<() => void> = [];
+  /** GLIDE's in-flight limit, kept by holding requests back. */
+  private readonly inflight: InflightLimit;
 
   constructor(
     /** The GLIDE client, once created. */
@@ -75,7 +70,7 @@ export abstract class GlideBase extends EventEmitter implements ClientLike {
     super();
     const first = config.addresses?.[0];
     this.options = { host: first?.host ?? "localhost", port: first?.port ?? 6379, commandTimeout: config.requestTimeout ?? GLIDE_DEFAULT_TIMEOUT };
-    this.inflightLimit = typeof config.inflightRequestsLimit === "number" && config.inflightRequestsLimit > 0 ? config.inflightRequestsLimit : GLIDE_DEFAULT_INFLIGHT;
+    this.inflight = new InflightLimit(config.inflightRequestsLimit);
     this.state = native ? "ready" : "connecting";
     if (!native) void this.open().catch(() => undefined);
   }
@@ -166,46 +161,14 @@ export abstract class GlideBase extends EventEmitter implements ClientLike {
     this.probe.unref?.();
   }
 
-  /** Resolves when a request may be sent: at once below the in-flight limit, else when one settles (its place handed over). */
-  private admit(): Promise<void> | undefined {
-    if (this.inflight < this.inflightLimit) {
-      this.inflight++;
-      return undefined;
-    }
-    return new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-
-  /** A request settled: its place goes to the first one waiting. */
-  private release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.inflight--;
-  }
-
-  /** Runs `request` (a batch) within the in-flight limit. */
-  protected gated = <T>(request: () => Promise<T>): Promise<T> => {
-    const admitted = this.admit();
-    const run = () => {
-      let sent: Promise<T>;
-      try {
-        sent = request();
-      } catch (error) {
-        this.release();
-        throw error;
-      }
-      return sent.finally(() => this.release());
-    };
-    return admitted ? admitted.then(run) : run();
-  };
-
   /** A MULTI (`atomic`) or pipeline on this client; on a cluster sent to `route`'s node (see glide-batch.ts). */
   protected batch(atomic: boolean, route?: (commands: ReadonlyArray<readonly Arg[]>) => GlideRoute | undefined): GlideBatch {
-    return new GlideBatch(() => this.client(), atomic, this.failed, route, this.gated);
+    return new GlideBatch(() => this.client(), atomic, this.failed, route, this.inflight.run);
   }
 
   /** Sends `args` (the name first), replies in RESP2 shapes; rejects with GLIDE's error (the connection events told). */
   protected send(args: readonly Arg[], binary: boolean, route?: GlideRoute): Promise<unknown> {
-    const admitted = this.admit();
+    const admitted = this.inflight.admit();
     if (admitted) return admitted.then(() => this.sendAdmitted(args, binary, route));
     return this.sendAdmitted(args, binary, route);
   }
@@ -216,7 +179,7 @@ export abstract class GlideBase extends EventEmitter implements ClientLike {
     return native.then(
       (n) => this.sendOn(n, args, binary, route),
       (error: unknown) => {
-        this.release();
+        this.inflight.release();
         throw error;
       },
     );
@@ -227,17 +190,17 @@ export abstract class GlideBase extends EventEmitter implements ClientLike {
     try {
       sent = this.command(native, args, binary, route);
     } catch (error) {
-      this.release();
+      this.inflight.release();
       throw error;
     }
     return sent.then(
       (reply) => {
-        this.release();
+        this.inflight.release();
         if (this.state === "reconnecting") this.alive();
         return shaped(args as string[], toResp2(args, reply, binary));
       },
       (error: unknown) => {
-        this.release();
+        this.inflight.release();
         this.failed(error);
         throw error;
       },
