@@ -16,17 +16,9 @@ export type ConnectionKind = "url" | "options" | "ioredis" | "node-redis" | "gli
 /** Methods or properties that only a client object has (ioredis, node-redis, GLIDE, redis v3…), never ioredis options. */
 const CLIENT_MARKERS = ["sendCommand", "connect", "isOpen", "isReady", "multi", "pipeline", "duplicate", "quit", "disconnect", "exec", "customCommand", "createClient"];
 
-/**
- * Why a Valkey GLIDE `GlideClusterClient` is refused: the GLIDE adapter (glide.ts) drives a
- * standalone `GlideClient` only; a cluster client would need per-slot batches and per-master
- * dedicated connections that are not built yet.
- */
-export const GLIDE_CLUSTER_REFUSAL =
-  "narwhal drives a Valkey GLIDE GlideClient (standalone) but not yet a GlideClusterClient (batches and dedicated connections per slot are not built for it); pass an ioredis Cluster or a node-redis createCluster() for the same cluster instead";
-
 /** The accepted forms, named in every refusal. */
 export const ACCEPTED =
-  "accepted: a redis:// URL, ioredis options (a plain object), an ioredis Redis or Cluster, a node-redis client from createClient() or createCluster() (redis ≥ 5, with RESP: 2 or RESP: 3), a Valkey GLIDE GlideClient, or use Database.memory()";
+  "accepted: a redis:// URL, ioredis options (a plain object), an ioredis Redis or Cluster, a node-redis client from createClient() or createCluster() (redis ≥ 5, with RESP: 2 or RESP: 3), a Valkey GLIDE GlideClient or GlideClusterClient, or use Database.memory()";
 
 /** True for the ioredis shape narwhal uses directly (ioredis Redis/Cluster, the embedded engine's MemoryClient). */
 export function isIoredisShape(value: object): value is ClientLike {

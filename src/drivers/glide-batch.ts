@@ -8,6 +8,11 @@
  * `call` get theirs decoded as UTF-8, as ioredis does. narwhal never WATCHes, so an EXEC
  * answered null (a WATCHed key changed) is passed on as null.
  *
+ * On a cluster (glide-cluster.ts) the batch is GLIDE's `ClusterBatch`, sent with the route
+ * `route` gives for the queued commands (a MULTI: the slot of its first key; a pipeline whose
+ * keys share one slot: that slot, so its SCRIPT LOADs run where its EVALSHAs do; else none,
+ * and GLIDE sends each command to the master of its key).
+ *
  * A MULTI with a command Redis refuses while queueing (arity, unknown command) is rejected
  * whole by GLIDE with that command's error (ioredis: EXECABORT); nothing of it ran either way.
  */
@@ -15,9 +20,8 @@ import type { ClientBatch } from "../client";
 import type { Arg } from "../command";
 import { shaped, toStrings } from "./node-redis-replies";
 import { glideError, toResp2 } from "./glide-replies";
-import { DECODER_BYTES, loadGlide, type GlideNative } from "./glide-shape";
+import { DECODER_BYTES, loadGlide, type GlideNative, type GlideRoute } from "./glide-shape";
 import { glideArgs } from "./glide-args";
-import type { InflightGate } from "./glide-inflight";
 
 interface Queued {
   readonly args: Arg[];
@@ -36,8 +40,10 @@ export class GlideBatch implements ClientBatch {
     private readonly atomic: boolean,
     /** Told about every failure of the connection (the adapter's connection events). */
     private readonly failed: (error: unknown) => void,
-    /** The adapter's hold at GLIDE's inflight limit (the batch is one request). */
-    private readonly gate: InflightGate,
+    /** On a cluster: the route of the batch, given its commands' arguments (undefined: GLIDE's own routing). */
+    private readonly route?: (commands: ReadonlyArray<readonly Arg[]>) => GlideRoute | undefined,
+    /** Runs the request within the client's in-flight limit (glide-base.ts). */
+    private readonly gate: <T>(request: () => Promise<T>) => Promise<T> = (request) => request(),
   ) {}
 
   call(command: string, ...args: Arg[]): this {
@@ -51,12 +57,13 @@ export class GlideBatch implements ClientBatch {
   }
 
   async exec(): Promise<Array<[Error | null, unknown]> | null> {
-    const [{ Batch }, native] = await Promise.all([loadGlide(), this.target()]);
-    const batch = new Batch(this.atomic);
+    const [glide, native] = await Promise.all([loadGlide(), this.target()]);
+    const batch = new (this.route ? glide.ClusterBatch : glide.Batch)(this.atomic);
     for (const q of this.queued) batch.customCommand(glideArgs(q.args));
+    const route = this.route?.(this.queued.map((q) => q.args));
     let replies: unknown[] | null;
     try {
-      replies = await this.gate.run(() => native.exec(batch, false, BYTES));
+      replies = await this.gate(() => native.exec(batch, false, route === undefined ? BYTES : { ...BYTES, route }));
     } catch (error) {
       this.failed(error);
       throw glideError(error);

@@ -1,27 +1,30 @@
 /**
- * GLIDE refuses a request outright while a client already has `inflightRequestsLimit` (default
- * 1000) requests unanswered ("Reached maximum inflight requests"); ioredis and node-redis
- * queue them instead, and narwhal's callers (a burst of cache reads, a bulk load) rely on
- * that. The adapter therefore holds its own requests at the limit: a request past it waits,
- * in order, for one in flight to settle. A GLIDE batch is one request.
+ * The in-flight limit of a GLIDE client (`inflightRequestsLimit`, GLIDE's default 1000): GLIDE
+ * rejects a request beyond it at once ("Reached maximum inflight requests"), so the adapters
+ * (glide-base.ts) hold such requests back, in order, until one in flight settles (the cache's
+ * setMany sends one MULTI per slot, all at once).
  */
 
 /** GLIDE's default `inflightRequestsLimit`. */
-export const GLIDE_DEFAULT_INFLIGHT_LIMIT = 1000;
+const GLIDE_DEFAULT_INFLIGHT = 1000;
 
-export class InflightGate {
+export class InflightLimit {
+  /** Requests (commands and batches) sent and not settled; more wait in {@link waiting}. */
   private inflight = 0;
+  private readonly limit: number;
   private readonly waiting: Array<() => void> = [];
 
-  constructor(private readonly limit: number) {}
+  constructor(limit: unknown) {
+    this.limit = typeof limit === "number" && limit > 0 ? limit : GLIDE_DEFAULT_INFLIGHT;
+  }
 
-  /** Runs `request` now when under the limit, else once a request in flight settles (FIFO). */
-  run<T>(request: () => Promise<T>): Promise<T> {
-    if (this.inflight < this.limit && this.waiting.length === 0) {
+  /** Takes a place: undefined when taken at once, else a promise resolved when a settled request hands its place over. */
+  admit(): Promise<void> | undefined {
+    if (this.inflight < this.limit) {
       this.inflight++;
-      return this.start(request);
+      return undefined;
     }
-    return new Promise<void>((resolve) => this.waiting.push(resolve)).then(() => this.start(request));
+    return new Promise<void>((resolve) => this.waiting.push(resolve));
   }
 
   /** Requests in flight and waiting (tests, diagnostics). */
@@ -29,23 +32,26 @@ export class InflightGate {
     return { inflight: this.inflight, waiting: this.waiting.length };
   }
 
-  /** Sends `request` in a slot already counted in `inflight`. */
-  private start<T>(request: () => Promise<T>): Promise<T> {
-    let sent: Promise<T>;
-    try {
-      sent = request();
-    } catch (error) {
-      this.settle();
-      return Promise.reject(error);
-    }
-    return sent.finally(() => this.settle());
-  }
-
-  private settle(): void {
-    // The slot passes straight to the next waiter (still counted), so no request that arrives
-    // meanwhile can take it and exceed the limit.
+  /** A request settled: its place goes to the first one waiting. */
+  release(): void {
     const next = this.waiting.shift();
     if (next) next();
     else this.inflight--;
   }
+
+  /** Runs `request` (a batch) within the limit. */
+  run = <T>(request: () => Promise<T>): Promise<T> => {
+    const admitted = this.admit();
+    const start = () => {
+      let sent: Promise<T>;
+      try {
+        sent = request();
+      } catch (error) {
+        this.release();
+        return Promise.reject(error);
+      }
+      return sent.finally(() => this.release());
+    };
+    return admitted ? admitted.then(start) : start();
+  };
 }

@@ -36,14 +36,22 @@ export interface GlideBatchLike {
   customCommand(args: Array<string | Buffer>): unknown;
 }
 
-/** A GLIDE `GlideClient`. */
+/** A GLIDE cluster route to one node (`SingleNodeRoute`): by a key's primary, or by address. */
+export type GlideRoute = { readonly type: "primarySlotKey"; readonly key: string } | { readonly type: "routeByAddress"; readonly host: string; readonly port: number };
+
+/** Options of a command or a batch: its decoder and, on a cluster, its route. */
+export interface CommandOptions extends DecoderOption {
+  readonly route?: GlideRoute;
+}
+
+/** A GLIDE `GlideClient` or `GlideClusterClient`. */
 export interface GlideNative {
-  customCommand(args: Array<string | Buffer>, options?: DecoderOption): Promise<unknown>;
-  exec(batch: GlideBatchLike, raiseOnError: boolean, options?: DecoderOption): Promise<unknown[] | null>;
+  customCommand(args: Array<string | Buffer>, options?: CommandOptions): Promise<unknown>;
+  exec(batch: GlideBatchLike, raiseOnError: boolean, options?: CommandOptions): Promise<unknown[] | null>;
   close(errorMessage?: string): void;
 }
 
-/** `GlideClient` (the class of a client: its static `createClient` opens duplicates). */
+/** `GlideClient` or `GlideClusterClient` (the class of a client: its static `createClient` opens duplicates). */
 export interface GlideClientClass {
   createClient(config: GlideConfig): Promise<GlideNative>;
   readonly name: string;
@@ -52,11 +60,13 @@ export interface GlideClientClass {
 /** GLIDE's module as the batch needs it. */
 export interface GlideModule {
   readonly Batch: new (isAtomic: boolean) => GlideBatchLike;
+  readonly ClusterBatch: new (isAtomic: boolean) => GlideBatchLike;
+  readonly GlideClient: GlideClientClass;
 }
 
 let glideModule: Promise<GlideModule> | undefined;
 
-/** `@valkey/valkey-glide`, imported once (its `Batch` class). */
+/** `@valkey/valkey-glide`, imported once (its `Batch` and `ClusterBatch` classes, `GlideClient` for a cluster's nodes). */
 export function loadGlide(): Promise<GlideModule> {
   glideModule ??= import("@valkey/valkey-glide") as unknown as Promise<GlideModule>;
   return glideModule;

@@ -4,8 +4,8 @@
  * cluster and the embedded memory engine. The server backends' Databases get ioredis 6
  * clients, or ioredis 5 (`NARWHAL_IOREDIS=5`), or node-redis 6 (`NARWHAL_DRIVER=node-redis`) or 5
  * (`NARWHAL_DRIVER=node-redis NARWHAL_NODE_REDIS=5`), RESP2 or, with `NARWHAL_NODE_REDIS_RESP=3`,
- * RESP3, or Valkey GLIDE (`NARWHAL_DRIVER=glide`: a RESP2 GlideClient on standalone over TCP; the
- * cluster backend does not run, narwhal refuses a GlideClusterClient). Each suite gets a Database
+ * RESP3, or Valkey GLIDE (`NARWHAL_DRIVER=glide`: a RESP2 GlideClient on standalone over TCP, a
+ * RESP2 GlideClusterClient on the cluster; RESP3 with `NARWHAL_GLIDE_RESP=3`). Each suite gets a Database
  * with a prefix of its own, so suites never see each other's keys and nothing is flushed.
  */
 import { randomBytes } from "node:crypto";
@@ -20,8 +20,11 @@ import { nodeRedisAdapter } from "../../src/drivers/node-redis";
 import { nodeRedisClusterAdapter } from "../../src/drivers/node-redis-cluster";
 import type { NodeRedisClient, NodeRedisCluster } from "../../src/drivers/node-redis-shape";
 import { createEngine } from "../../src/memory/create-engine";
+import { GlideClusterClient } from "@valkey/valkey-glide";
 import { glideConnection } from "./driver-database";
 import { GLIDE_NO_SYNCED } from "../../src/sync/driver-support";
+import { openGlideCluster } from "../../src/drivers/glide-cluster";
+import type { GlideClientClass } from "../../src/drivers/glide-shape";
 import { MemoryClient } from "../../src/memory/facade";
 
 export type BackendName = "standalone" | "cluster" | "memory";
@@ -80,6 +83,17 @@ function glideStandalone(where: { url?: string; path?: string; port?: number }, 
   return glideConnection(port, { commandTimeout: 10000, clientName: name }) as unknown as ClientLike;
 }
 
+/** A GLIDE cluster adapter for the test cluster, its GlideClusterClient created in the background. */
+function glideCluster(nodes: Array<{ host: string; port: number }>, name?: string): ClientLike {
+  return openGlideCluster(GlideClusterClient as unknown as GlideClientClass, {
+    addresses: nodes,
+    // GLIDE's ProtocolVersion: 1 = RESP2, 0 = RESP3.
+    protocol: glideResp === 3 ? 0 : 1,
+    requestTimeout: 10000,
+    ...(name !== undefined ? { clientName: name } : {}),
+  }) as unknown as ClientLike;
+}
+
 /** What the suite's Database is given: for node-redis the node-redis client itself (detection and safety checks included). */
 export function connectionOf(client: ClientLike): ClientLike {
   return ((client as { native?: ClientLike }).native ?? client) as ClientLike;
@@ -108,13 +122,10 @@ export function backends(): Backend[] {
     },
     {
       name: "cluster",
-      unavailable: glide
-        ? "narwhal refuses a Valkey GLIDE GlideClusterClient (src/drivers/detect.ts GLIDE_CLUSTER_REFUSAL; test/integration/glide-driver.test.ts checks the refusal)"
-        : cluster
-          ? undefined
-          : "no redis-server on PATH and no REDIS_CLUSTER_URL",
-      client: nodeRedis ? (name) => nodeRedisCluster(cluster?.nodes ?? [], name) : ioCluster,
+      unavailable: cluster ? undefined : "no redis-server on PATH and no REDIS_CLUSTER_URL",
+      client: nodeRedis ? (name) => nodeRedisCluster(cluster?.nodes ?? [], name) : glide ? (name) => glideCluster(cluster?.nodes ?? [], name) : ioCluster,
       rawClient: ioCluster,
+      ...(glide ? { lacks: { synced: GLIDE_NO_SYNCED } } : {}),
     },
     memoryBackend(),
   ];

@@ -6,8 +6,8 @@
 /**
  * Which driver the standalone and cluster backends hand to `new Database()`:
  * `NARWHAL_DRIVER=node-redis` selects node-redis (`createClient`/`createCluster`, RESP2);
- * `NARWHAL_DRIVER=glide` selects Valkey GLIDE (`GlideClient`, RESP2; standalone only: a
- * `GlideClusterClient` is refused); default ioredis. The suites' `raw` assertion client stays
+ * `NARWHAL_DRIVER=glide` selects Valkey GLIDE (`GlideClient` on standalone, `GlideClusterClient`
+ * on the cluster; RESP2); default ioredis. The suites' `raw` assertion client stays
  * ioredis either way (an independent witness of what the Database wrote).
  */
 export const driver: "node-redis" | "glide" | "ioredis" = process.env.NARWHAL_DRIVER === "node-redis" ? "node-redis" : process.env.NARWHAL_DRIVER === "glide" ? "glide" : "ioredis";

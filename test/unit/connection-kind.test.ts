@@ -49,7 +49,7 @@ describe("connectionKind", () => {
     expect(refused(createSentinel({ name: "m", sentinelRootNodes: [{ host: "127.0.0.1", port: 1 }], RESP: 2 }))).toMatch(/neither a createClient\(\) client/);
   });
 
-  it("Valkey GLIDE clients go to the GLIDE adapter (not taken for options, not connected to 6379); a RESP3 one too; a cluster client is refused by name, with the reason", async () => {
+  it("Valkey GLIDE clients go to the GLIDE adapter (not taken for options, not connected to 6379); a RESP3 one too; a GlideClusterClient to the cluster adapter", async () => {
     // lazyConnect: created without reaching any server (port 1 is never listened on).
     const resp2 = await GlideClient.createClient({ addresses: [{ host: "127.0.0.1", port: 1 }], protocol: ProtocolVersion.RESP2, lazyConnect: true });
     const resp3 = await GlideClient.createClient({ addresses: [{ host: "127.0.0.1", port: 1 }], lazyConnect: true });
@@ -64,7 +64,13 @@ describe("connectionKind", () => {
       const db3 = new Database(resp3);
       expect((db3.client as { driver?: string }).driver).toBe("glide");
       await db3.close();
-      expect(() => new Database(cluster as never)).toThrow(/^connection: got a Valkey GLIDE GlideClusterClient; narwhal drives a Valkey GLIDE GlideClient \(standalone\) but not yet a GlideClusterClient/);
+      const dbc = new Database(cluster as never);
+      expect((dbc.client as { driver?: string }).driver).toBe("glide");
+      expect(dbc.isCluster).toBe(true);
+      expect(dbc.describeServer()).toBe('cluster ["127.0.0.1:1"]');
+      await dbc.close();
+      // Given clients stay open on close(); this one's adapter stops reading its masters.
+      dbc.client.disconnect();
     } finally {
       resp2.close();
       resp3.close();

@@ -1,14 +1,14 @@
 /**
- * The GLIDE adapter's hold at GLIDE's inflight limit (src/drivers/glide-inflight.ts): never more
+ * The GLIDE adapter's hold at GLIDE's inflight limit (src/drivers/glide-inflight.ts, InflightLimit): never more
  * than `limit` requests in flight, the rest sent in order as slots free, and a slot freed while
  * others wait is never taken by a request that arrives meanwhile.
  */
 import { describe, expect, it } from "vitest";
-import { InflightGate } from "../../src/drivers/glide-inflight";
+import { InflightLimit } from "../../src/drivers/glide-inflight";
 
-describe("InflightGate", () => {
+describe("InflightLimit", () => {
   it("holds requests past the limit and sends them in arrival order as slots free", async () => {
-    const gate = new InflightGate(2);
+    const gate = new InflightLimit(2);
     let inflight = 0;
     let most = 0;
     const started: number[] = [];
@@ -39,7 +39,7 @@ describe("InflightGate", () => {
   });
 
   it("a request that throws or rejects frees its slot", async () => {
-    const gate = new InflightGate(1);
+    const gate = new InflightLimit(1);
     await expect(gate.run(() => { throw new Error("sync"); })).rejects.toThrow("sync");
     await expect(gate.run(() => Promise.reject(new Error("async")))).rejects.toThrow("async");
     expect(await gate.run(() => Promise.resolve("ok"))).toBe("ok");
