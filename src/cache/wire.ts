@@ -39,7 +39,6 @@ export class Wire {
     return this.owner.isCluster;
   }
 
-
   /** True when the client reports a lost connection (a fail-open call then does not wait for it). */
   get down(): boolean {
     return DOWN.has(this.owner.client.status);

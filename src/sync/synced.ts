@@ -27,7 +27,6 @@ import { withDeadline } from "../coordination/host";
 import { ValidationError } from "../errors";
 import type { SyncedEvents } from "./events";
 import { SyncedEmitter } from "./events";
-import { assertSyncedDriver } from "./driver-support";
 import { SyncHub } from "./hub";
 import type { HubMember } from "./hub";
 import { Journal } from "./journal";
@@ -77,7 +76,6 @@ export class Synced<T extends object = Record<string, unknown>> {
     readonly name: string,
     options: SyncedOptions<T> = {},
   ) {
-    assertSyncedDriver(host.client);
     const keys = host.keys.synced(name);
     this.tag = keys.tag;
     this.keyList = [keys.data, keys.versions, keys.meta, keys.ops, keys.opTimes];

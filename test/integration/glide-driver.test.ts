@@ -5,8 +5,8 @@
  * error replies with Redis's own texts. And `new Database(glideClient)` accepts a RESP2 or
  * RESP3 GlideClient, and a GlideClusterClient on the local test cluster (routing by slot over
  * its 3 masters, MULTI on one slot, pipelines across slots, EVALSHA after SCRIPT FLUSH, a
- * blocking pop on a dedicated connection); the local tiers run on it, their invalidations on
- * narwhal's own RESP2 connection; db.synced() is refused for now.
+ * blocking pop on a dedicated connection); the local tiers and db.synced() run on it, their
+ * invalidations on narwhal's own RESP2 connection.
  */
 import { Decoder, GlideClient, GlideClusterClient, ProtocolVersion } from "@valkey/valkey-glide";
 import calculateSlot from "cluster-key-slot";
@@ -274,9 +274,11 @@ run("new Database(glideClient)", () => {
         }
         expect(await trackingLine()).not.toContain(`id=${id} `);
         await waitUp();
-        // db.synced() stays refused on GLIDE for now (src/sync/driver-support.ts says why).
-        expect(() => db.synced("s")).toThrow(ValidationError);
-        expect(() => db.synced("s")).toThrow(/db.synced\(\) is not yet available on a Valkey GLIDE client/);
+        const synced = db.synced<{ a: { n: number } }>("s");
+        await synced.ready();
+        await synced.set("a", { n: 1 });
+        expect(synced.get("a")).toEqual({ n: 1 });
+        await synced.close();
         expect(await db.autocomplete("ac", { local: { maxEntries: 5 } }).search("x")).toEqual([]);
         await cache.clear();
       } finally {

@@ -18,7 +18,7 @@
 import { driver } from "../support/driver-env";
 import { fork } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -62,9 +62,7 @@ function message<T>(child: ChildProcess, pick: (m: unknown) => boolean): Promise
   });
 }
 
-// db.synced() is refused on a Valkey GLIDE client for now (src/sync/driver-support.ts says why).
-const glide = driver === "glide";
-describe.skipIf(!hasRedisServer() || glide)(`db.synced(): two processes, redis-server killed and restarted 10 times (skipped without redis-server on PATH${glide ? "; not on GLIDE: db.synced() is refused there for now (src/sync/driver-support.ts)" : ""})`, () => {
+describe.skipIf(!hasRedisServer())(`db.synced(): two processes (${driver}), redis-server killed and restarted 10 times (skipped without redis-server on PATH)`, () => {
   it("Redis and both mirrors equal the conflict rule's oracle; nothing applied twice; journals within bound", { timeout: 60_000 }, async () => {
     const started = Date.now();
     const server = await startRestartable(["--appendonly", "yes", "--appendfsync", "always"]);
@@ -144,7 +142,21 @@ describe.skipIf(!hasRedisServer() || glide)(`db.synced(): two processes, redis-s
       expect(inRedis).toEqual(oracle);
       expect(a.mirror).toEqual(oracle);
       expect(b.mirror).toEqual(oracle);
-      expect(Number(await raw.hget(keys.meta, "n"))).toBe(versions.size); // nothing applied twice
+      // Nothing applied twice: every version belongs to one operation (checked above), and the
+      // counter equals the versions used, unless Redis itself applied part of a transaction.
+      // redis-server 7.0 truncates an AOF that a SIGKILL cut mid-write at a command boundary even
+      // inside a MULTI, and its later loads merge that tail into the next transaction ("MULTI
+      // calls can not be nested" in its log): a killed script's first HINCRBYs then survive
+      // without the rest of it (seen on 1 run in ~16). The counter is then ahead, never behind.
+      const counter = Number(await raw.hget(keys.meta, "n"));
+      expect(counter).toBeGreaterThanOrEqual(Math.max(0, ...versions.keys()));
+      if (counter !== versions.size) {
+        const dir = (await raw.call("config", "get", "dir")) as [string, string];
+        const serverLog = readFileSync(join(dir[1], "restartable.log"), "utf8");
+        console.log(`[synced kill-restart] counter ${counter}, versions used ${versions.size}: redis-server merged a truncated AOF transaction on reload`);
+        expect(serverLog).toMatch(/MULTI calls can not be nested/);
+        expect(counter).toBeGreaterThan(versions.size);
+      }
       expect(await raw.hlen(keys.ops)).toBe(a.accepted + b.accepted); // every operation recorded once
       expect(restarts).toBe(RESTARTS);
       expect(a.accepted + b.accepted).toBe(OPS);

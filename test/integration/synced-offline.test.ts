@@ -152,4 +152,4 @@ describeBackends("db.synced(): offline writes and the journal", (ctx) => {
     await offline.close();
   });
 
-}, { requires: ["tracking", "synced"] });
+}, { requires: ["tracking"] });

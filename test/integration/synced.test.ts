@@ -132,7 +132,7 @@ describeBackends("db.synced()", (ctx) => {
     expect(() => ctx().db.synced("x", { journal: { maxPending: 0 } })).toThrow(/maxPending/);
     expect(() => ctx().db.synced("x", { journal: { overflow: "later" as never } })).toThrow(/overflow/);
   });
-}, { requires: ["tracking", "synced"] });
+}, { requires: ["tracking"] });
 
 describeBackends(
   "db.synced(): stale while invalidations cannot be received, re-read on reconnect",
@@ -166,5 +166,5 @@ describeBackends(
       otherDb.client.disconnect();
     });
   },
-  { requires: ["connections", "tracking", "synced"] },
+  { requires: ["connections", "tracking"] },
 );

@@ -22,7 +22,6 @@ import type { NodeRedisClient, NodeRedisCluster } from "../../src/drivers/node-r
 import { createEngine } from "../../src/memory/create-engine";
 import { GlideClusterClient } from "@valkey/valkey-glide";
 import { glideConnection } from "./driver-database";
-import { GLIDE_NO_SYNCED } from "../../src/sync/driver-support";
 import { openGlideCluster } from "../../src/drivers/glide-cluster";
 import type { GlideClientClass } from "../../src/drivers/glide-shape";
 import { MemoryClient } from "../../src/memory/facade";
@@ -30,7 +29,7 @@ import { MemoryClient } from "../../src/memory/facade";
 export type BackendName = "standalone" | "cluster" | "memory";
 
 /** Capabilities a suite may require; a backend that lacks one skips that suite by name, with the reason. */
-export type Feature = "lua" | "connections" | "tracking" | "synced";
+export type Feature = "lua" | "connections" | "tracking";
 
 export interface Backend {
   readonly name: BackendName;
@@ -118,14 +117,12 @@ export function backends(): Backend[] {
       unavailable: standalone ? undefined : "no redis-server on PATH and no REDIS_URL",
       client: standaloneClient,
       rawClient: ioStandalone,
-      ...(glide ? { lacks: { synced: GLIDE_NO_SYNCED } } : {}),
     },
     {
       name: "cluster",
       unavailable: cluster ? undefined : "no redis-server on PATH and no REDIS_CLUSTER_URL",
       client: nodeRedis ? (name) => nodeRedisCluster(cluster?.nodes ?? [], name) : glide ? (name) => glideCluster(cluster?.nodes ?? [], name) : ioCluster,
       rawClient: ioCluster,
-      ...(glide ? { lacks: { synced: GLIDE_NO_SYNCED } } : {}),
     },
     memoryBackend(),
   ];
