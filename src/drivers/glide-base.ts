@@ -47,7 +47,7 @@ export abstract class GlideBase extends EventEmitter implements ClientLike {
   abstract readonly isCluster: boolean;
   /** GLIDE rejects every command a lost connection had in flight. */
   readonly settlesLostCommands = true;
-  /** Which driver this is (tests, diagnostics, features GLIDE cannot host). */
+  /** Which driver this is (tests, diagnostics). */
   readonly driver = "glide";
   readonly options: AdapterOptions;
   private state: "connecting" | "ready" | "reconnecting" | "end";
