@@ -3,7 +3,7 @@
  */
 export { Database, createCluster } from "./database";
 export type { Connection, DatabaseOptions } from "./database";
-export type { NodeRedisLike } from "./drivers/adapt";
+export type { GlideLike, NodeRedisLike } from "./drivers/adapt";
 export { Batch } from "./batch";
 export type { BatchResult } from "./batch";
 export { Scope } from "./scope";
@@ -13,7 +13,7 @@ export { codecs } from "./codec";
 export type { Codec, Raw } from "./codec";
 export { typedCodec } from "./codec-typed";
 export type { Arg, Command, Executor } from "./command";
-export type { ClientLike, ClientBatch } from "./client";
+export type { ClientLike, ClientBatch, InvalidationClient } from "./client";
 export type { ScriptFunction, ScriptOptions, ScriptSource, ExecutorHolder } from "./script";
 export { defineScript } from "./script";
 export { Container } from "./containers/container";
