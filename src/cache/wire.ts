@@ -176,9 +176,9 @@ export class Wire {
    * returned at least once (possibly more); keys added or removed meanwhile may or may not be.
    */
   async *scan(pattern: string, count = 1000): AsyncGenerator<string[]> {
-    const client = this.owner.client as ClientLike & { nodes?: (role: string) => ClientLike[]; topology?: () => Promise<void> };
-    // A cluster client that reads its masters asynchronously (GLIDE's adapter) reads them first.
-    if (this.owner.isCluster) await client.topology?.();
+    const client = this.owner.client as ClientLike & { nodes?: (role: string) => ClientLike[]; mastersKnown?: () => Promise<void> | undefined };
+    // A cluster client that reads its masters asynchronously (GLIDE's adapter) may not know them yet.
+    if (this.owner.isCluster) await client.mastersKnown?.();
     const nodes = this.owner.isCluster && typeof client.nodes === "function" ? client.nodes("master") : [client];
     for (const node of nodes) {
       let cursor = "0";

@@ -169,6 +169,15 @@ export class GlideClusterAdapter extends GlideBase {
     return [...this.masters.values()];
   }
 
+  /**
+   * The masters known: at once when they have been read, else once the first reading is done
+   * (wire.ts awaits this before a SCAN over the masters: a client just created has not read them
+   * yet). The 5 s refresh and `ready` keep them current, so this sends nothing once they are known.
+   */
+  mastersKnown(): Promise<void> | undefined {
+    return this.masters.size > 0 ? undefined : this.topology();
+  }
+
   /** Reads the masters now (CLUSTER SLOTS); resolves once read (or the reading failed). Emits `refresh` on a change. */
   topology(): Promise<void> {
     this.reading ??= this.send(["CLUSTER", "SLOTS"], false)
