@@ -16,7 +16,6 @@ import type { GlideAddress, GlideConfig } from "./glide-shape";
 interface GlideConnectionSettings {
   readonly useTLS?: boolean;
   readonly credentials?: { readonly username?: string; readonly password?: string; readonly iamConfig?: unknown };
-  readonly requestTimeout?: number;
   readonly advancedConfiguration?: {
     readonly connectionTimeout?: number;
     readonly tlsAdvancedConfiguration?: { readonly insecure?: boolean; readonly rootCertificates?: string | Buffer };
