@@ -13,14 +13,14 @@
  * pending; the caller opens a new one (and so re-enables tracking, which a reconnect loses).
  */
 import { EventEmitter } from "node:events";
-import { connect as connectTcp, type Socket } from "node:net";
+import { connect as connectTcp, isIP, type Socket } from "node:net";
 import { connect as connectTls, type ConnectionOptions as TlsOptions } from "node:tls";
 import { Resp2Parser, Resp2ReplyError, type Resp2Reply } from "./resp2-replies";
 
 export interface Resp2ConnectionOptions {
   readonly host: string;
   readonly port: number;
-  /** TLS: true for the platform's defaults, or node:tls options (servername defaults to `host`). */
+  /** TLS: true for the platform's defaults, or node:tls options (servername defaults to `host` when it is a name; an IP address is never sent as SNI, which RFC 6066 forbids). */
   readonly tls?: boolean | TlsOptions;
   /** AUTH [username] password, sent first when `password` is set. */
   readonly username?: string;
@@ -65,7 +65,9 @@ export class Resp2Connection extends EventEmitter {
   constructor(readonly options: Resp2ConnectionOptions) {
     super();
     const { host, port, tls } = options;
-    this.socket = tls ? connectTls({ host, port, servername: host, ...(typeof tls === "object" ? tls : {}) }) : connectTcp({ host, port });
+    // SNI carries host names only (RFC 6066); Node warns (DEP0123) when given an IP address.
+    const servername = isIP(host) === 0 ? { servername: host } : {};
+    this.socket = tls ? connectTls({ host, port, ...servername, ...(typeof tls === "object" ? tls : {}) }) : connectTcp({ host, port });
     this.socket.setNoDelay(true);
     const timer = setTimeout(() => this.fail(new Error(`connect to ${host}:${port} timed out after ${options.connectTimeout ?? 5000} ms`)), options.connectTimeout ?? 5000);
     timer.unref?.();

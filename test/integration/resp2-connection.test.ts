@@ -136,10 +136,17 @@ run(title, () => {
     const silent: Server = createServer(() => undefined);
     await new Promise<void>((r) => silent.listen(0, "127.0.0.1", () => r()));
     try {
+      const warnings: string[] = [];
+      const onWarning = (w: Error) => warnings.push(w.message);
+      process.on("warning", onWarning);
       const started = performance.now();
       const c = new Resp2Connection({ host: "127.0.0.1", port: (silent.address() as AddressInfo).port, tls: true, connectTimeout: 200 });
       expect(await eventsUntilEnd(c)).toEqual([expect.stringMatching(/^error: connect to 127\.0\.0\.1:\d+ timed out after 200 ms$/), "close", "end"]);
       expect(performance.now() - started).toBeLessThan(1500);
+      // An IP address is not sent as SNI (Node's DEP0123 warning would say so).
+      await new Promise((r) => setImmediate(r));
+      process.off("warning", onWarning);
+      expect(warnings.filter((m) => /ServerName|RFC 6066/.test(m))).toEqual([]);
     } finally {
       silent.close();
     }
