@@ -395,6 +395,23 @@ run("new Database(glideClient)", () => {
     await db.close();
   });
 
+  it("a master's duplicate() is a standalone GlideClient to that master, named as asked (connectionName → clientName)", async () => {
+    const db = new Database((await open(ProtocolVersion.RESP2)) as never, { prefix: `${P}gcd` });
+    const adapter = db.client as unknown as GlideClusterAdapter;
+    await adapter.topology();
+    for (const master of adapter.nodes("master")) {
+      const dup = master.duplicate([], { connectionName: `narwhal-dup-${master.options.port}` });
+      try {
+        expect(dup.isCluster).toBe(false);
+        expect(String(await dup.call("info", "server"))).toContain(`tcp_port:${master.options.port}`);
+        expect(await dup.call("client", "getname")).toBe(`narwhal-dup-${master.options.port}`);
+      } finally {
+        dup.disconnect();
+      }
+    }
+    await db.close();
+  });
+
   it("waits in a blocking pop on a dedicated connection (a duplicate GlideClusterClient) while the client goes on", async () => {
     const db = new Database((await open(ProtocolVersion.RESP2)) as never, { prefix: `${P}gcb` });
     const list = db.list<string>("q");
