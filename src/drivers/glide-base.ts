@@ -11,7 +11,9 @@
  *   a command rejected with GLIDE's ConnectionError (the connection died under it), TimeoutError
  *   (no reply within `requestTimeout`: the server is gone or stalled) or an unexpected
  *   ClosingError → `close` then `reconnecting`, status `reconnecting`; the adapter then sends
- *   PING (10 ms, then backing off to 1 s) until one is answered → `ready`.
+ *   PING (10 ms, then backing off to 1 s) until one is answered → `ready`. On a cluster, only
+ *   when no master answers a PING either: one master down leaves the client `ready`, its
+ *   slots' commands failing one by one (as an ioredis Cluster stays `ready`).
  *
  * Requests beyond GLIDE's `inflightRequestsLimit` wait for a place (glide-inflight.ts).
  *
@@ -38,9 +40,19 @@ const MAX_PROBE_MS = 1000;
 /** GLIDE error classes that mean the connection (not the command) failed. */
 const CONNECTION_FAILURES = new Set(["ConnectionError", "TimeoutError", "ClosingError"]);
 
+/**
+ * GLIDE's own RequestErrors that mean no connection could take the request: a cluster client
+ * whose every node is unreachable answers "Connection in recovery" (GLIDE's ClientError, seen
+ * on GLIDE 2.5 with every master down) or "AllConnectionsUnavailable" (valkey-glide issues
+ * #7169, #5367), not a ConnectionError.
+ */
+const NO_CONNECTION = /Connection in recovery|AllConnectionsUnavailable/;
+
 /** True when `error` is one of GLIDE's connection failures (not a server's error reply). */
 export function isConnectionFailure(error: unknown): boolean {
-  return error instanceof Error && CONNECTION_FAILURES.has(error.constructor.name);
+  if (!(error instanceof Error)) return false;
+  const kind = error.constructor.name;
+  return CONNECTION_FAILURES.has(kind) || (kind === "RequestError" && NO_CONNECTION.test(error.message));
 }
 
 export abstract class GlideBase extends EventEmitter implements ClientLike {
@@ -54,6 +66,8 @@ export abstract class GlideBase extends EventEmitter implements ClientLike {
   private opening: Promise<GlideNative> | undefined;
   private probe: ReturnType<typeof setTimeout> | undefined;
   private probeMs = FIRST_PROBE_MS;
+  /** A {@link confirmDown} is under way (failures meanwhile wait for its answer). */
+  private confirming = false;
   /** The RESP3 connection SUBSCRIBE uses, opened by the first {@link subscribe}. */
   private subscriber: GlideSubscriber | undefined;
   /** GLIDE's in-flight limit, kept by holding requests back. */
@@ -136,12 +150,34 @@ export abstract class GlideBase extends EventEmitter implements ClientLike {
     if (this.state === "end") return;
     // An EventEmitter throws an 'error' nobody listens to; narwhal's own listeners are optional.
     if (this.listenerCount("error") > 0) this.emit("error", error);
-    if (!this.reconnect) return this.end();
     if (this.state === "reconnecting") return;
+    const down = this.state === "ready" && this.native ? this.confirmDown(this.native) : true;
+    if (down === true) return this.down();
+    if (this.confirming) return;
+    this.confirming = true;
+    void down.then((confirmed) => {
+      this.confirming = false;
+      if (confirmed) this.down();
+    });
+  }
+
+  /** The client has no usable connection: `end` (no reconnect), or `close` + `reconnecting` and PINGs until one is answered. */
+  private down(): void {
+    if (this.state === "end" || this.state === "reconnecting") return;
+    if (!this.reconnect) return this.end();
     this.state = "reconnecting";
     this.emit("close");
     this.emit("reconnecting");
     this.scheduleProbe();
+  }
+
+  /**
+   * Whether a connection failure means the client is down: `true` at once for a standalone
+   * client (its one server failed); a cluster asks its masters first (glide-cluster.ts), since
+   * one master's failure leaves the others serving their slots.
+   */
+  protected confirmDown(_native: GlideNative): true | Promise<boolean> {
+    return true;
   }
 
   private scheduleProbe(): void {

@@ -48,7 +48,8 @@ export class GlideClusterNode extends EventEmitter implements ClientLike {
   readonly settlesLostCommands = true;
   readonly driver = "glide";
   readonly options: { readonly host: string; readonly port: number; readonly commandTimeout: number | undefined };
-  private readonly route: GlideRoute;
+  /** GLIDE's route to this master (by address). */
+  readonly route: GlideRoute;
 
   constructor(
     private readonly cluster: GlideClusterAdapter,

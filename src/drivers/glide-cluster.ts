@@ -18,6 +18,9 @@
  * The masters (`nodes("master")`, for SCAN over the whole keyspace and one CLIENT TRACKING
  * connection per master): read with CLUSTER SLOTS when the client is ready, again after a
  * reconnect and every 5 s once asked for; `refresh` is emitted when they change.
+ *
+ * Down: the client is `reconnecting` only when a command failed for its connection AND no master
+ * answers a PING; one master down leaves it `ready` (see {@link GlideClusterAdapter.confirmDown}).
  */
 import calculateSlot from "cluster-key-slot";
 import type { Arg } from "../command";
@@ -209,6 +212,22 @@ export class GlideClusterAdapter extends GlideBase {
   duplicate(...args: unknown[]): GlideClusterAdapter {
     const { config, reconnect } = duplicateConfig(this.config, args);
     return openGlideCluster(this.clientClass, config, reconnect);
+  }
+
+  /**
+   * One master's failure is not the cluster's: the client goes down only when no known master
+   * answers a PING (sent to each by address); until the masters are known, at once.
+   */
+  protected override confirmDown(native: GlideNative): true | Promise<boolean> {
+    if (this.masters.size < 2) return true;
+    const pings = [...this.masters.values()].map((m) =>
+      this.command(native, ["PING"], false, m.route).then(
+        () => true,
+        () => false,
+      ),
+    );
+    // Settled only when every PING is: a dead master's PING takes its timeout, which spaces the checks.
+    return Promise.all(pings).then((answered) => !answered.includes(true));
   }
 
   protected override end(): void {
