@@ -70,20 +70,6 @@ end
 -- "word\0score\0folded\0key" live in buckets <tag>:l:<b>.
 -- The flag of prefix p: 0 unsplit (at most K entries), 1 split, 2 pair-common (nodes loaded).
 local function flag_of(p) return nodes[p].flag end
--- The items having a word that starts with p, each once, from their entries: { key, score,
--- folded } (an entry is "word\0score\0folded\0key").
-local function entries_with(p)
-  local bs, partial = buckets_under(p)
-  local out, seen = {}, {}
-  for _, b in ipairs(bs) do
-    local es = partial and redis.call("ZRANGE", lkey(b), "[" .. p, "[" .. p .. "\255", "BYLEX") or redis.call("ZRANGE", lkey(b), 0, -1)
-    for _, e in ipairs(es) do
-      local s, folded, k = string.match(e, "^[^%z]*%z([^%z]*)%z([^%z]*)%z(.*)$")
-      if not seen[k] then seen[k] = true; out[#out + 1] = { k, s, folded } end
-    end
-  end
-  return out
-end
 -- The number of indexed words starting with p.
 local function count_with(p)
   load_nodes(prefixes(p))

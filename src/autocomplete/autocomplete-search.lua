@@ -21,10 +21,11 @@
 -- another one adds nothing (an item matching the longer one matches it) and is only ranked.
 -- One word left: its list holds the answer, read in order (the first `need` members when
 -- nothing reorders them); a word without a list has at most K entries (one bucket, evaluated
--- whole). Several words: an unsplit one (<= K entries) is evaluated whole; else the pair list of
--- the words' longest pair-common prefixes is read with a filter (it is the answer's when those
--- are the words), next to the wide items; else a word that is not pair-common (<= T entries)
--- is read through its list, then whole. Only a list that cannot settle the answer (boosts, a
+-- whole). Several words: an unsplit one (<= K entries) is evaluated whole, and so is one that
+-- is not pair-common (<= T entries) when it has at most 64 entries per list that could settle
+-- the answer; else the pair list of the words' longest pair-common prefixes is read with a
+-- filter (it is the answer's when those are the words), next to the wide items; else a word
+-- that is not pair-common is read through its list, then whole. Only a list that cannot settle the answer (boosts, a
 -- type filter, ties across its boundary, a deep page, three words all common whose every pair
 -- has more than K items) falls back to every entry of a word. Entries carry score and folded
 -- words; records are read once, for the results. charlen, charprefix, match_in, better,
@@ -177,7 +178,9 @@ end
 -- order is the answer's, so the first `need` matches settle it.
 local function stream(pk, words, spaced, skip, same, scored)
   if same and not types and next(skip) == nil then return direct(pk, scored) end
-  local out, off, page, cut = {}, 0, need + 1, nil
+  -- a filtered read usually needs the whole list: 64 covers a capped list (K + 1 members at
+  -- the default K = 32) in one ZRANGE instead of three growing pages
+  local out, off, page, cut = {}, 0, math.max(need + 1, 64), nil
   while true do
     local m = redis.call("ZRANGE", pk, off, off + page - 1, "WITHSCORES")
     if #m == 0 and off == 0 then return out, false end
@@ -210,17 +213,71 @@ local function stream(pk, words, spaced, skip, same, scored)
   end
 end
 
--- Evaluates every item having a word that starts with q (its entries carry score and words).
+-- Evaluates every item having a word that starts with q, from its entries
+-- ("word\0score\0folded\0key"): this is the path that reads hundreds, so an entry is matched
+-- where it lies and only a hit is cut into parts. An item with two words starting with q has
+-- two entries: it is kept once.
 local function range(q, words, spaced, skip)
-  local out, members, raws = {}, {}, {}
-  local es = entries_with(q)
-  for i, e in ipairs(es) do
-    members[#members + 1] = e[3] .. "\0" .. e[1]
-    raws[#raws + 1] = tonumber(e[2])
-    if #members == 500 or i == #es then
-      consider(members, raws, words, spaced, out, skip)
-      members, raws = {}, {}
+  local bs, partial = buckets_under(q)
+  -- every entry has a word starting with q: the filter only asks whether the other words
+  -- start some word (consider, on the hits only, tests them all and ranks)
+  local others, ospaced = {}, {}
+  for k, w in ipairs(words) do
+    if string.sub(q, 1, #w) ~= w then
+      others[#others + 1] = w
+      ospaced[#others] = spaced[k]
     end
+  end
+  local seen, members, raws = {}, {}, {}
+  local function take(e)
+    local a = string.find(e, "\0", 1, true)
+    local f = string.find(e, "\0", a + 1, true)
+    local stop = string.find(e, "\0", f + 1, true)
+    local ok = true
+    for k = 1, #others do
+      local w = others[k]
+      if string.find(e, w, f + 1, true) ~= f + 1 then
+        local at = string.find(e, ospaced[k], f + 1, true)
+        if not at or at > stop then ok = false break end
+      end
+    end
+    if ok then
+      local m = string.sub(e, f + 1)
+      if not seen[m] and not skip[m] then
+        seen[m] = true
+        members[#members + 1] = m
+        raws[#raws + 1] = tonumber(string.sub(e, a + 1, f - 1))
+      end
+    end
+  end
+  for _, b in ipairs(bs) do
+    if partial then
+      for _, e in ipairs(redis.call("ZRANGE", lkey(b), "[" .. q, "[" .. q .. "\255", "BYLEX")) do take(e) end
+    else
+      for _, e in ipairs(redis.call("ZRANGE", lkey(b), 0, -1)) do take(e) end
+    end
+  end
+  -- Unboosted and unfiltered, a hit's rank starts with its raw score: only hits scoring at
+  -- least the need-th best raw score can be in the answer (ties included), so only those are
+  -- ranked (a common word can leave hundreds of hits).
+  if unboosted and not types and #members > need then
+    local sorted = {}
+    for j = 1, #raws do sorted[j] = -raws[j] end
+    table.sort(sorted)
+    local floor = -sorted[need]
+    local m2, r2 = {}, {}
+    for j = 1, #members do
+      if raws[j] >= floor then
+        m2[#m2 + 1] = members[j]
+        r2[#r2 + 1] = raws[j]
+      end
+    end
+    members, raws = m2, r2
+  end
+  local out = {}
+  for j = 1, #members, 500 do
+    local last = math.min(j + 499, #members)
+    consider({ unpack(members, j, last) }, { unpack(raws, j, last) }, words, spaced, out, skip)
   end
   table.sort(out, better)
   return out
@@ -269,6 +326,13 @@ local function collect(words, skip)
     if not pick or f < g or (f == g and f < 2 and lexcount(q) < lexcount(pick)) then pick = q end
   end
   if flag_of(pick) == 0 then return range(pick, words, spaced, skip) end
+  -- A pick that is not pair-common has at most T entries: evaluated whole, they cost less than
+  -- reading the lists that could settle the answer (a list member, read with its score, costs
+  -- about twice an entry, and a list holds K + 1), so the lists are tried only for a pick with
+  -- more than 64 entries per list to try (one per pair of words, and the pick's own).
+  if flag_of(pick) == 1 and lexcount(pick) <= 32 * (#cands * (#cands - 1) + 2) then
+    return range(pick, words, spaced, skip)
+  end
   -- The pair lists of the words' longest pair-common prefixes (the words themselves when
   -- they are: then the list is the answer's), next to the wide items. A missing one is empty.
   local nx = redis.call("ZCARD", X)

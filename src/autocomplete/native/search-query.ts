@@ -31,18 +31,31 @@ export function better(a: Hit, b: Hit): number {
   return a[3] < b[3] ? -1 : a[3] > b[3] ? 1 : 0;
 }
 
+/** " " + q, made once per query word: matchIn runs per entry and must not allocate. */
+const SPACED = new Map<string, string>();
+function spaced(q: string): string {
+  let s = SPACED.get(q);
+  if (s === undefined) {
+    if (SPACED.size > 4096) SPACED.clear();
+    SPACED.set(q, (s = ` ${q}`));
+  }
+  return s;
+}
+
 /**
- * For every query word, a word of the folded text `e` (up to `stop`) starting with it? →
- * [query words equal to a whole word, summed 1-based offsets of the words matched (the first
- * equal word, else the first word prefixed)], else undefined. The Lua `match_in`.
+ * For every query word, a word of the folded text `e` (from `start` up to `stop`) starting with
+ * it? → [query words equal to a whole word, summed 1-based offsets (from `start`) of the words
+ * matched (the first equal word, else the first word prefixed)], else undefined. The Lua
+ * `match_in`; allocates only its answer.
  */
-export function matchIn(e: string, stop: number, words: readonly string[]): [number, number] | undefined {
+export function matchIn(e: string, stop: number, words: readonly string[], start = 0): [number, number] | undefined {
   let exact = 0;
   let pos = 0;
   for (const q of words) {
-    let i = 0;
-    if (!e.startsWith(q)) {
-      const at = e.indexOf(` ${q}`);
+    const sq = spaced(q);
+    let i = start;
+    if (!e.startsWith(q, start)) {
+      const at = e.indexOf(sq, start);
       if (at < 0 || at >= stop) return undefined;
       i = at + 1;
     }
@@ -51,7 +64,7 @@ export function matchIn(e: string, stop: number, words: readonly string[]): [num
       exact++;
     } else {
       // a later word may be the query word itself
-      for (let at = e.indexOf(` ${q}`, i); at >= 0 && at < stop; at = e.indexOf(` ${q}`, at + 1)) {
+      for (let at = e.indexOf(sq, i); at >= 0 && at < stop; at = e.indexOf(sq, at + 1)) {
         const next = e.charCodeAt(at + 1 + q.length);
         if (next === 32 || next === 0) {
           exact++;
@@ -60,7 +73,7 @@ export function matchIn(e: string, stop: number, words: readonly string[]): [num
         }
       }
     }
-    pos += i + 1;
+    pos += i - start + 1;
   }
   return [exact, pos];
 }

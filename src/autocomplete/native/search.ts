@@ -14,7 +14,7 @@ import { Trie, byteOrder, prefixes } from "./trie";
 import type { NativeScript, Reply, ScriptCalls } from "../../memory/native";
 
 /** SHA1 of the autocomplete-search.lua this file mirrors; a unit test fails when the Lua changes. */
-export const AUTOCOMPLETE_SEARCH_SHA = "e7bdbb05f67030fbbe7eb7c8e8274dd180ef225a";
+export const AUTOCOMPLETE_SEARCH_SHA = "09a7dfbaba10cd567eacdd24f57a87a822e55d00";
 
 class SearchRun {
   private readonly counts = new Map<string, number>();
@@ -132,7 +132,8 @@ class SearchRun {
     const need = this.q.need;
     const out: Hit[] = [];
     let off = 0;
-    let page = need + 1;
+    // a filtered read usually needs the whole capped list (K + 1 members): one read (the Lua's)
+    let page = Math.max(need + 1, 64);
     let cut: number | undefined;
     for (;;) {
       const m = this.redis.strings("ZRANGE", pk, off, off + page - 1, "WITHSCORES");
@@ -166,21 +167,59 @@ class SearchRun {
     }
   }
 
-  /** Evaluates every item having a word that starts with q (its entries carry score and words). */
+  /**
+   * Evaluates every item having a word that starts with q, from its entries
+   * ("word\0score\0folded\0key", the Lua range): an entry is matched where it lies and only a
+   * hit is cut into parts; an item with two words starting with q is kept once.
+   */
   private range(q: string, words: readonly string[], skip: ReadonlySet<string>): Hit[] {
-    const out: Hit[] = [];
+    // every entry has a word starting with q: the filter only asks whether the other words
+    // start some word (consider, on the hits only, tests them all and ranks)
+    const others = words.filter((w) => !q.startsWith(w));
+    const spacedOthers = others.map((w) => ` ${w}`);
+    const seen = new Set<string>();
     let members: string[] = [];
     let raws: number[] = [];
-    const es = this.trie.entriesWith(q);
-    es.forEach((e, i) => {
-      members.push(`${e.folded}\0${e.key}`);
-      raws.push(Number(e.score));
-      if (members.length === 500 || i === es.length - 1) {
-        this.consider(members, raws, words, out, skip);
-        members = [];
-        raws = [];
+    for (const es of this.trie.entryLists(q)) {
+      for (const e of es) {
+        const a = e.indexOf("\0");
+        const f = e.indexOf("\0", a + 1);
+        const stop = e.indexOf("\0", f + 1);
+        let ok = true;
+        for (let k = 0; k < others.length; k++) {
+          if (e.startsWith(others[k]!, f + 1)) continue;
+          const at = e.indexOf(spacedOthers[k]!, f + 1);
+          if (at < 0 || at > stop) {
+            ok = false;
+            break;
+          }
+        }
+        if (!ok) continue;
+        const m = e.slice(f + 1);
+        if (seen.has(m) || skip.has(m)) continue;
+        seen.add(m);
+        members.push(m);
+        raws.push(Number(e.slice(a + 1, f)));
       }
-    });
+    }
+    // Unboosted and unfiltered, a hit's rank starts with its raw score: only hits scoring at
+    // least the need-th best raw score can be in the answer (ties included).
+    const need = this.q.need;
+    if (this.unboosted && !this.q.types && members.length > need) {
+      const floor = Float64Array.from(raws).sort()[raws.length - need]!;
+      const m2: string[] = [];
+      const r2: number[] = [];
+      for (let j = 0; j < members.length; j++) {
+        if (raws[j]! >= floor) {
+          m2.push(members[j]!);
+          r2.push(raws[j]!);
+        }
+      }
+      members = m2;
+      raws = r2;
+    }
+    const out: Hit[] = [];
+    for (let j = 0; j < members.length; j += 500) this.consider(members.slice(j, j + 500), raws.slice(j, j + 500), words, out, skip);
     return out.sort(better);
   }
 
@@ -207,6 +246,9 @@ class SearchRun {
       if (f < g || (f === g && f < 2 && this.lexcount(c) < this.lexcount(pick))) pick = c;
     }
     if (trie.flag(pick) === 0) return this.range(pick, words, skip);
+    // a pick that is not pair-common (at most T entries) evaluated whole costs less than the
+    // lists that could settle the answer, unless it has more than 64 entries per list (the Lua's)
+    if (trie.flag(pick) === 1 && this.lexcount(pick) <= 32 * (cands.length * (cands.length - 1) + 2)) return this.range(pick, words, skip);
     const nx = this.redis.integer("ZCARD", this.x);
     if (nx <= 256) {
       const wide: Hit[] = [];

@@ -132,6 +132,14 @@ export class Trie {
     return { buckets: out, partial: false };
   }
 
+  /** The entries ("word\0score\0folded\0key") of every word starting with p, bucket by bucket. */
+  *entryLists(p: string): Generator<string[]> {
+    const { buckets, partial } = this.bucketsUnder(p);
+    for (const b of buckets) {
+      yield (partial ? this.redis.strings("ZRANGE", this.bucketKey(b), `[${p}`, `[${p}\xff`, "BYLEX") : this.redis.strings("ZRANGE", this.bucketKey(b), 0, -1)) as string[];
+    }
+  }
+
   /**
    * The items having a word that starts with p, each once, from their entries
    * ("word\0score\0folded\0key"), as the Lua `string.match` splits them.
