@@ -1,4 +1,5 @@
 /** String commands: GET, SET (EX/PX/EXAT/PXAT/NX/XX/GET/KEEPTTL), SETNX, SETEX, PSETEX, GETSET, GETDEL, GETEX, MGET, MSET(NX), INCR/DECR(BY), INCRBYFLOAT, APPEND, STRLEN, GETRANGE/SUBSTR, SETRANGE. */
+import { Buffer } from "node:buffer";
 import { is } from "../bytes";
 import type { Ctx } from "../command";
 import { command, keyAt } from "../command";

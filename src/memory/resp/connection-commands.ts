@@ -4,6 +4,7 @@
  * subscriptions; PING / ECHO / SELECT go to the dispatcher first (so they queue inside MULTI
  * there) with a fallback of our own. Everything else goes to the dispatcher.
  */
+import { Buffer } from "node:buffer";
 import { ErrorReply, StatusReply, type Dispatcher, type Reply, type Session } from "../protocol";
 import { auth } from "./auth";
 import type { PubSubHub } from "./pubsub";

@@ -7,6 +7,7 @@
  * `client-output-buffer-limit` closes it too (connection-output.ts). Inside MULTI the commands
  * it answers itself are queued and run at EXEC (connection-multi.ts).
  */
+import { Buffer } from "node:buffer";
 import type { Socket } from "node:net";
 import { ErrorReply, StatusReply, type Reply, type Session } from "../protocol";
 import type { ClientEndpoint } from "../tracking";

@@ -9,6 +9,7 @@
  * (arguments read so far, the pending bulk length) between chunks, so a chunk is scanned
  * once; a big argument is gathered as a list of chunks and joined once when complete.
  */
+import { Buffer } from "node:buffer";
 import { copyOf, internName } from "../command-name";
 import { splitArgs } from "./split-args";
 
