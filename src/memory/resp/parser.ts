@@ -110,7 +110,7 @@ export class RequestParser {
         this.missing = n;
       }
       while (this.missing > 0) {
-        if (this.bulkLen < 0) {
+        if (this.bulkLen < 0 && !this.shortBulkLine()) {
           const nl = this.countLine("bulk");
           if (nl < 0) return;
           if (buf[this.pos] !== 36 /* $ */) {
@@ -146,6 +146,33 @@ export class RequestParser {
       }
       this.finishRequest(requests);
     }
+  }
+
+  /**
+   * The common `$<1 to 9 digits>\r` line (no leading zero, its CR not the last byte received),
+   * read in one pass: sets bulkLen and moves past it, or returns false for the general path
+   * (countLine + parseStrictInt, which decide every other case, errors included).
+   */
+  private shortBulkLine(): boolean {
+    const buf = this.buf;
+    let i = this.pos;
+    if (i + 3 >= buf.length || buf[i] !== 36 /* $ */) return false;
+    let c = buf[++i]!;
+    if (c < 49 || c > 57) return false;
+    let n = c - 48;
+    const end = Math.min(buf.length - 1, i + 9);
+    for (i++; i < end; i++) {
+      c = buf[i]!;
+      if (c === 13) break;
+      if (c < 48 || c > 57) return false;
+      n = n * 10 + c - 48;
+    }
+    if (i >= end || buf[i] !== 13) return false;
+    if (n > this.maxBulkLen) throw new ProtocolError("Protocol error: invalid bulk length");
+    if (n > UNAUTH_MAX_BULK && this.unauthenticated) throw new ProtocolError("Protocol error: unauthenticated bulk length");
+    this.pos = i + 2;
+    this.bulkLen = n;
+    return true;
   }
 
   private finishRequest(requests: Buffer[][]): void {
