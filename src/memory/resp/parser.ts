@@ -99,27 +99,34 @@ export class RequestParser {
           if (!this.inline(requests)) return;
           continue;
         }
-        const nl = this.countLine("mbulk");
-        if (nl < 0) return;
-        const n = parseStrictInt(buf, this.pos + 1, nl);
-        if (n === undefined || n > INT_MAX) throw new ProtocolError("Protocol error: invalid multibulk length");
+        let n: number | undefined = this.shortCount(42 /* * */);
+        if (n < 0) {
+          const nl = this.countLine("mbulk");
+          if (nl < 0) return;
+          n = parseStrictInt(buf, this.pos + 1, nl);
+          if (n === undefined || n > INT_MAX) throw new ProtocolError("Protocol error: invalid multibulk length");
+          this.pos = nl + 2;
+        }
         if (n > UNAUTH_MAX_MULTIBULK && this.unauthenticated) throw new ProtocolError("Protocol error: unauthenticated multibulk length");
-        this.pos = nl + 2;
         if (n <= 0) continue;
         this.argv = [];
         this.missing = n;
       }
       while (this.missing > 0) {
-        if (this.bulkLen < 0 && !this.shortBulkLine()) {
-          const nl = this.countLine("bulk");
-          if (nl < 0) return;
-          if (buf[this.pos] !== 36 /* $ */) {
-            throw new ProtocolError(`Protocol error: expected '$', got '${String.fromCharCode(buf[this.pos]!)}'`);
+        if (this.bulkLen < 0) {
+          let n: number | undefined = this.shortCount(36 /* $ */);
+          if (n < 0) {
+            const nl = this.countLine("bulk");
+            if (nl < 0) return;
+            if (buf[this.pos] !== 36 /* $ */) {
+              throw new ProtocolError(`Protocol error: expected '$', got '${String.fromCharCode(buf[this.pos]!)}'`);
+            }
+            n = parseStrictInt(buf, this.pos + 1, nl);
+            if (n === undefined || n < 0) throw new ProtocolError("Protocol error: invalid bulk length");
+            this.pos = nl + 2;
           }
-          const n = parseStrictInt(buf, this.pos + 1, nl);
-          if (n === undefined || n < 0 || n > this.maxBulkLen) throw new ProtocolError("Protocol error: invalid bulk length");
+          if (n > this.maxBulkLen) throw new ProtocolError("Protocol error: invalid bulk length");
           if (n > UNAUTH_MAX_BULK && this.unauthenticated) throw new ProtocolError("Protocol error: unauthenticated bulk length");
-          this.pos = nl + 2;
           this.bulkLen = n;
         }
         const available = buf.length - this.pos;
@@ -149,30 +156,27 @@ export class RequestParser {
   }
 
   /**
-   * The common `$<1 to 9 digits>\r` line (no leading zero, its CR not the last byte received),
-   * read in one pass: sets bulkLen and moves past it, or returns false for the general path
-   * (countLine + parseStrictInt, which decide every other case, errors included).
+   * The common count line, `type` (`*` or `$`) then 1 to 8 digits (no leading zero) and a CR
+   * with a byte after it, read in one pass: moves past it and returns the count; -1 sends every
+   * other line (zero, signs, a partial line, errors) to countLine + parseStrictInt.
    */
-  private shortBulkLine(): boolean {
+  private shortCount(type: number): number {
     const buf = this.buf;
     let i = this.pos;
-    if (i + 3 >= buf.length || buf[i] !== 36 /* $ */) return false;
+    if (i + 3 >= buf.length || buf[i] !== type) return -1;
     let c = buf[++i]!;
-    if (c < 49 || c > 57) return false;
+    if (c < 49 || c > 57) return -1;
     let n = c - 48;
     const end = Math.min(buf.length - 1, i + 9);
     for (i++; i < end; i++) {
       c = buf[i]!;
       if (c === 13) break;
-      if (c < 48 || c > 57) return false;
+      if (c < 48 || c > 57) return -1;
       n = n * 10 + c - 48;
     }
-    if (i >= end || buf[i] !== 13) return false;
-    if (n > this.maxBulkLen) throw new ProtocolError("Protocol error: invalid bulk length");
-    if (n > UNAUTH_MAX_BULK && this.unauthenticated) throw new ProtocolError("Protocol error: unauthenticated bulk length");
+    if (i >= end || buf[i] !== 13) return -1;
     this.pos = i + 2;
-    this.bulkLen = n;
-    return true;
+    return n;
   }
 
   private finishRequest(requests: Buffer[][]): void {
