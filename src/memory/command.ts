@@ -2,7 +2,6 @@
 import type { Keyspace } from "./keyspace";
 import type { QueuedCall, Reply, Session } from "./protocol";
 import type { Engine } from "./engine";
-import { keyString } from "./key-strings";
 
 /** Per-connection transaction state (MULTI queue, WATCHed keys). */
 export interface ClientState {
@@ -48,7 +47,7 @@ export function command(name: string, arity: number, handler: Handler, extra: Pa
   return { name, arity, handler, ...extra };
 }
 
-/** Argument i as a latin1 key identity (a recently seen key's string is reused: key-strings.ts). */
+/** Argument i as a latin1 key identity. */
 export function keyAt(ctx: Ctx, i: number): string {
-  return keyString(ctx.argv[i]!);
+  return ctx.argv[i]!.toString("latin1");
 }
