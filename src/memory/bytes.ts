@@ -3,6 +3,7 @@
  * as latin1 strings: one char per byte, so every byte sequence round-trips exactly and JS
  * string comparison orders them like Redis's memcmp.
  */
+import { Buffer } from "node:buffer";
 
 /** A Buffer as its latin1 identity string. */
 export function id(buf: Buffer): string {

@@ -4,6 +4,9 @@
  * lower-casing a new string for every request: names already seen are found by a hash of
  * their bytes. Used by every command the server and the engine dispatch (any Redis command).
  */
+// Node's global `Buffer` is a getter (kept for an ES-module deprecation path): each `Buffer.x`
+// on a hot path called it. The module's binding is a constant; the engine's files import it so.
+import { Buffer } from "node:buffer";
 
 /** Names longer than this, or with bytes ≥ 0x80 (lower-cased by Unicode rules), take the slow path. */
 const MAX_CACHED_LENGTH = 32;

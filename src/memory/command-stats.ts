@@ -30,10 +30,17 @@ export class CommandStats {
 
   /** The counters of `name` (lower-case, `container|sub` for a subcommand), created on first use. */
   of(name: string): CommandStat {
+    // A pipelined burst repeats one command: its counters without a map lookup (entries are never replaced).
+    if (name === this.lastName) return this.lastStat!;
     let stat = this.byName.get(name);
     if (stat === undefined) this.byName.set(name, (stat = { calls: 0, usec: 0, timed: 0, rejected: 0, failed: 0 }));
+    this.lastName = name;
+    this.lastStat = stat;
     return stat;
   }
+
+  private lastName: string | undefined;
+  private lastStat: CommandStat | undefined;
 
   /** Whether the next call of this command is one of the timed ones. */
   static timesNext(stat: CommandStat): boolean {

@@ -33,8 +33,16 @@ const RULES = new Map<string, Rule>([
   ["xgroup|create", () => 1],
 ]);
 
+let lastName = "";
+let lastRule: Rule | undefined;
+
 /** The dirty count of one command that ran: Redis's where a rule says so, else the engine's `touched`. */
 export function redisDirty(name: string, argv: readonly Buffer[], reply: Reply, touched: number): number {
-  const rule = RULES.get(name);
+  // A pipelined burst repeats one command: its rule without a map lookup.
+  if (name !== lastName) {
+    lastName = name;
+    lastRule = RULES.get(name);
+  }
+  const rule = lastRule;
   return rule === undefined || reply instanceof ErrorReply ? touched : rule(argv, reply, touched);
 }

@@ -1,4 +1,5 @@
 /** Converts ioredis-style call arguments into the engine's `argv` of Buffers. */
+import { Buffer } from "node:buffer";
 
 export type FacadeArg = string | Buffer | number | bigint | boolean | null | undefined | readonly FacadeArg[] | Map<unknown, unknown> | Record<string, unknown>;
 

@@ -6,6 +6,7 @@
  * WATCH conflict resolves `null`, and run-time errors appear per command. PUBLISH (which the
  * engine does not know: pub/sub lives in the facade) is queued in the engine's MULTI too.
  */
+import { Buffer } from "node:buffer";
 import type { MemoryClient } from "./facade";
 import { toArgv } from "./facade-args";
 import { defineCommandMethods } from "./facade-commands";

@@ -11,6 +11,7 @@
  * flush), as ioredis reports them from a RESP2 connection; a MemoryClient that is not
  * subscribed drops them, as ioredis drops RESP3 invalidation pushes.
  */
+import { Buffer } from "node:buffer";
 import type { EventEmitter } from "node:events";
 import type { Engine } from "./engine";
 import { PubSubHub } from "./resp/pubsub";

@@ -4,6 +4,7 @@
  * (Buffer with `callBuffer`), integers → number (64-bit ones rounded, as ioredis does), nil → null, doubles → their Redis text,
  * maps → flat arrays (HGETALL → object), sets → arrays, errors → a `ReplyError`.
  */
+import { Buffer } from "node:buffer";
 import { formatDouble } from "./numbers";
 import { DoubleReply, ErrorReply, MapReply, SetReply, StatusReply } from "./protocol";
 import type { Reply } from "./protocol";

@@ -5,6 +5,7 @@
  * Opcodes: ZERO `00xxxxxx` (1–64 zero registers), XZERO `01xxxxxx yyyyyyyy` (1–16384),
  * VAL `1vvvvvxx` (value 1–32, run 1–4).
  */
+import { Buffer } from "node:buffer";
 
 export const HEADER = 16;
 const REGISTERS = 16384;

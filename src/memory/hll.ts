@@ -4,6 +4,7 @@
  * (standard error 0.81%). Values are Redis "HYLL" strings, sparse (hll-sparse.ts) then
  * dense, byte-identical to Redis's.
  */
+import { Buffer } from "node:buffer";
 import { HEADER, sparseRegisters } from "./hll-sparse";
 
 const P = 14;

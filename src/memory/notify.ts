@@ -6,6 +6,7 @@
  * inside the command, as Redis does. With the flags at 0 (the default) a command pays one
  * integer test per event site: no string or Buffer is built.
  */
+import { Buffer } from "node:buffer";
 
 /** Redis's NOTIFY_* classes (server.h). */
 export const NOTIFY_KEYSPACE = 1 << 0;

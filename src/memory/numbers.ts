@@ -3,6 +3,7 @@
  * `strtod` without leading spaces for doubles, `%.17g` for double replies and the
  * "human friendly" long-double format of INCRBYFLOAT/HINCRBYFLOAT.
  */
+import { Buffer } from "node:buffer";
 import { fail, NOT_INTEGER } from "./errors";
 import { addLongDouble } from "./long-double";
 
@@ -43,6 +44,25 @@ export function parseSmallInt(buf: Buffer): number | undefined {
     n = n * 10 + d;
   }
   return negative ? -n : n;
+}
+
+/**
+ * The decimal digits of a safe integer, as `Buffer.from(String(n))` gives them, written byte
+ * by byte: INCR/DECR store one per call, and the string plus Node's native encoding of it cost
+ * more than the rest of the command.
+ */
+export function smallIntBytes(n: number): Buffer {
+  let m = n < 0 ? -n : n;
+  let len = n < 0 ? 2 : 1;
+  for (let x = m; x >= 10; x = Math.floor(x / 10)) len++;
+  const b = Buffer.allocUnsafe(len);
+  let i = len;
+  do {
+    b[--i] = 48 + (m % 10);
+    m = Math.floor(m / 10);
+  } while (m > 0);
+  if (n < 0) b[0] = 45;
+  return b;
 }
 
 const SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER);

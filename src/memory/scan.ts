@@ -6,6 +6,7 @@
  * Small collections answer in one page with cursor 0, as Redis does for listpack/intset
  * encodings.
  */
+import { Buffer } from "node:buffer";
 import { fail, SYNTAX } from "./errors";
 import { globMatch } from "./glob";
 import { int } from "./numbers";

@@ -4,6 +4,7 @@
  * sort with `<`. Parsing follows `streamGenericParseIDOrReply` + `string2ull` exactly,
  * including their quirks (`strtoull` accepts leading blanks, `+`, and negates `-01`).
  */
+import { Buffer } from "node:buffer";
 import { fail } from "./errors";
 
 export type StreamId = bigint;

@@ -23,6 +23,7 @@
  * the reply of the command that caused it. Keys evicted before a command runs (maxmemory) are
  * the exception, as in Redis: {@link Tracking.sendBeforeReply} writes them ahead of its reply.
  */
+import { Buffer } from "node:buffer";
 import type { Session } from "./protocol";
 import { limitTable } from "./tracking-limit";
 

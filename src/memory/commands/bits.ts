@@ -1,4 +1,5 @@
 /** Bitmap commands on strings: SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP (bitops.c, Redis 7.0). BITFIELD: bitfield.ts. */
+import { Buffer } from "node:buffer";
 import { is } from "../bytes";
 import type { Ctx } from "../command";
 import { command, keyAt } from "../command";

@@ -4,6 +4,7 @@
  * texts (see tracking.ts). The RESP server answers the connection-level ones (INFO, LIST with
  * addresses…) itself and forwards tracking and KILL here.
  */
+import { Buffer } from "node:buffer";
 import type { ClientEndpoint } from "../tracking";
 import type { Ctx } from "../command";
 import { command } from "../command";

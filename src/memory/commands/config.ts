@@ -5,6 +5,7 @@
  * a running script lets other clients in (they get BUSY) and SCRIPT KILL can end it; maxmemory
  * (memory-config.ts); the encoding thresholds (encoding-config.ts).
  */
+import { Buffer } from "node:buffer";
 import type { Ctx } from "../command";
 import { command } from "../command";
 import type { Engine } from "../engine";

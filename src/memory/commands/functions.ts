@@ -5,6 +5,7 @@
  * payload is Redis's: one RDB_OPCODE_FUNCTION2 and the library code per library, then the RDB
  * version and the CRC-64, so dumps move between the engine and redis-server 7.0 both ways.
  */
+import { Buffer } from "node:buffer";
 import type { Ctx } from "../command";
 import { command } from "../command";
 import { fail } from "../errors";

@@ -1,4 +1,5 @@
 /** Hash commands: HSET, HMSET, HSETNX, HGET, HMGET, HDEL, HLEN, HSTRLEN, HEXISTS, HKEYS, HVALS, HGETALL, HINCRBY, HINCRBYFLOAT, HRANDFIELD, HSCAN. */
+import { Buffer } from "node:buffer";
 import { bytes, id, is } from "../bytes";
 import type { Ctx } from "../command";
 import { noteHashEntry } from "../encoding";

@@ -1,4 +1,5 @@
 /** PFADD, PFCOUNT, PFMERGE over Redis-compatible HYLL strings (hll.ts, hll-sparse.ts). */
+import { Buffer } from "node:buffer";
 import type { Ctx } from "../command";
 import { command, keyAt } from "../command";
 import { fail } from "../errors";

@@ -1,4 +1,5 @@
 /** Keyspace commands: DEL, UNLINK, EXISTS, TOUCH, TYPE, RENAME(NX), (P)EXPIRE(AT), (P)TTL, (P)EXPIRETIME, PERSIST, KEYS, SCAN, RANDOMKEY, DBSIZE, FLUSHDB, FLUSHALL, SELECT. */
+import { Buffer } from "node:buffer";
 import { bytes, is } from "../bytes";
 import type { Ctx } from "../command";
 import { command, keyAt } from "../command";

@@ -5,6 +5,7 @@
  * and their order are Redis's. The table takes (len1+1)·(len2+1)·4 bytes: past the engine's
  * reply limit (512 MiB by default) it answers Redis's "Insufficient memory" error.
  */
+import { Buffer } from "node:buffer";
 import type { Ctx } from "../command";
 import { command, keyAt } from "../command";
 import { fail, NOT_INTEGER, SYNTAX } from "../errors";

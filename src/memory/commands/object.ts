@@ -4,6 +4,7 @@
  * wrote the key (OBJECT itself does not count, as Redis's LOOKUP_NOTOUCH), on a clock refreshed
  * every 100 ms. FREQ needs an LFU policy, which the engine does not have: Redis's error.
  */
+import { Buffer } from "node:buffer";
 import type { Ctx } from "../command";
 import { command, keyAt } from "../command";
 import { encodingOf, refcountOf } from "../encoding";

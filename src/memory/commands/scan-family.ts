@@ -1,4 +1,5 @@
 /** HSCAN, SSCAN and ZSCAN share this: cursor first, then the key (missing → empty page), then options. */
+import { Buffer } from "node:buffer";
 import { bytes } from "../bytes";
 import type { Ctx } from "../command";
 import { keyAt } from "../command";

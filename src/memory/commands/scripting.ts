@@ -9,6 +9,7 @@
  * other clients get BUSY, SCRIPT KILL ends it unless it wrote, SHUTDOWN NOSAVE ends the
  * process. Inside MULTI/EXEC a script runs synchronously (the host's hard limit bounds it).
  */
+import { Buffer } from "node:buffer";
 import { is } from "../bytes";
 import type { Ctx } from "../command";
 import { command } from "../command";

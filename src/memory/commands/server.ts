@@ -1,4 +1,5 @@
 /** Connection and server commands: PING, ECHO, TIME, INFO, HELLO-less basics, QUIT, CLIENT (client.ts). */
+import { Buffer } from "node:buffer";
 import type { Ctx } from "../command";
 import { command } from "../command";
 import { fail, WRONG_ARITY } from "../errors";

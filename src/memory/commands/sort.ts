@@ -10,6 +10,7 @@
  * (its pqsort with a LIMIT, else a stable sort as glibc's qsort) given the same input order; a
  * set's or sorted set's input order is its insertion order, where Redis's is its hash table's.
  */
+import { Buffer } from "node:buffer";
 import { bytes } from "../bytes";
 import type { Ctx } from "../command";
 import { command, keyAt } from "../command";

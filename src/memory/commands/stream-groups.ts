@@ -1,4 +1,5 @@
 /** Consumer-group commands: XGROUP CREATE|SETID|DESTROY|CREATECONSUMER|DELCONSUMER|HELP, XACK, XPENDING (t_stream.c, Redis 7.0). */
+import { Buffer } from "node:buffer";
 import { bytes, is, lower } from "../bytes";
 import type { Ctx } from "../command";
 import { command, keyAt } from "../command";

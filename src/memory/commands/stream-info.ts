@@ -1,4 +1,5 @@
 /** XINFO STREAM [FULL [COUNT n]] | GROUPS | CONSUMERS | HELP (t_stream.c, Redis 7.0): maps in RESP3, flat arrays in RESP2. */
+import { Buffer } from "node:buffer";
 import { bytes, is, lower } from "../bytes";
 import type { Ctx } from "../command";
 import { command, keyAt } from "../command";

@@ -1,4 +1,5 @@
 /** Stream commands without consumer groups: XADD, XRANGE, XREVRANGE, XLEN, XDEL, XTRIM, XSETID (t_stream.c, Redis 7.0). */
+import { Buffer } from "node:buffer";
 import { is } from "../bytes";
 import type { Ctx } from "../command";
 import { command, keyAt } from "../command";

@@ -1,9 +1,10 @@
 /** String commands: GET, SET (EX/PX/EXAT/PXAT/NX/XX/GET/KEEPTTL), SETNX, SETEX, PSETEX, GETSET, GETDEL, GETEX, MGET, MSET(NX), INCR/DECR(BY), INCRBYFLOAT, APPEND, STRLEN, GETRANGE/SUBSTR, SETRANGE. */
+import { Buffer } from "node:buffer";
 import { is } from "../bytes";
 import type { Ctx } from "../command";
 import { command, keyAt } from "../command";
 import { fail, INVALID_EXPIRE, NAN_OR_INF, NOT_FLOAT, NOT_INTEGER, OVERFLOW, SYNTAX, WRONG_ARITY } from "../errors";
-import { addFloatStrings, inInt64, int, integerReply, parseBigInt, parseDouble, parseSmallInt } from "../numbers";
+import { addFloatStrings, inInt64, int, integerReply, parseBigInt, parseDouble, parseSmallInt, smallIntBytes } from "../numbers";
 import { StatusReply } from "../protocol";
 import type { Reply } from "../protocol";
 import { notify, NOTIFY_GENERIC, NOTIFY_KEY_MISS, NOTIFY_STRING } from "../notify";
@@ -130,7 +131,7 @@ function incrBy(ctx: Ctx, key: string, by: bigint): Reply {
   const small = current === undefined ? 0 : parseSmallInt(current);
   if (small !== undefined && by < SMALL_STEP_BIG && by > -SMALL_STEP_BIG) {
     const result = small + Number(by);
-    setValue(ctx, key, Buffer.from(String(result), "latin1"), true);
+    setValue(ctx, key, smallIntBytes(result), true);
     notify(ctx, NOTIFY_STRING, "incrby", key);
     return result;
   }

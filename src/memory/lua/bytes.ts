@@ -1,4 +1,5 @@
 /** A growable byte buffer for building Lua strings (cjson.encode) without UTF-8 round trips. */
+import { Buffer } from "node:buffer";
 export class ByteWriter {
   private buf = new Uint8Array(256);
   length = 0;

@@ -4,6 +4,7 @@
  * numerals, `tonumber(s)` and string arithmetic; `strtoul` behind `tonumber(s, base)`.
  * Inputs are Lua strings (bytes); a NUL byte ends the string, as it ends a C string.
  */
+import { Buffer } from "node:buffer";
 
 const nanView = new DataView(new ArrayBuffer(8));
 

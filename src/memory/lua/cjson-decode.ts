@@ -4,6 +4,7 @@
  * with strtod like lua-cjson's (so `+1`, `0x10`, `inf`, `nan` and leading zeros are accepted),
  * and cjson's error wording ("Expected value but found T_END at character 1").
  */
+import { Buffer } from "node:buffer";
 import { lauxlib, lua, type LuaState } from "./fengari-instance";
 import { ByteWriter } from "./bytes";
 import { CJSON_NULL } from "./cjson-encode";

@@ -9,6 +9,7 @@
  * last for one script only ({@link resetCjsonConfig} before each run): nothing a script does
  * survives it.
  */
+import { Buffer } from "node:buffer";
 import { lauxlib, lua, type LuaJsFunction, type LuaState } from "./fengari-instance";
 import { cjsonDecode } from "./cjson-decode";
 import { CJSON_NULL, cjsonEncode } from "./cjson-encode";

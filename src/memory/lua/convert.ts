@@ -10,6 +10,7 @@
  * true → 1, false/nil → nil, {err=…} → error, {ok=…} → status, {double=…}/{map=…}/{set=…}
  * → double/map/set, other tables → array up to the first nil.
  */
+import { Buffer } from "node:buffer";
 import { lauxlib, lua, to_luastring, type LuaState } from "./fengari-instance";
 import { formatG } from "./c-format";
 import { CountedErrorReply, DoubleReply, ErrorReply, MapReply, SetReply, StatusReply, type Reply } from "../protocol";

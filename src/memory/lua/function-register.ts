@@ -3,6 +3,7 @@
  * `(name, callback)` and the table form `{function_name=, callback=, flags={…}, description=}`,
  * with Redis's error texts. It works only while FUNCTION LOAD runs the library's code.
  */
+import { Buffer } from "node:buffer";
 import { lauxlib, lua, type LuaJsFunction, type LuaState } from "./fengari-instance";
 import { pushErrorTable } from "./convert";
 import { asBuffer } from "./bytes";

@@ -2,6 +2,7 @@
  * The `redis` table scripts see: call/pcall into the engine, error_reply/status_reply,
  * sha1hex, log (a no-op here), setresp, and Redis 7.0's constants and compatibility stubs.
  */
+import { Buffer } from "node:buffer";
 import type { CjsonConfig } from "./cjson-lib";
 import { createHash } from "node:crypto";
 import { lua, type LuaJsFunction, type LuaState } from "./fengari-instance";

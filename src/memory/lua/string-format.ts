@@ -5,6 +5,7 @@
  * `%c` writes one byte, `%s` stops at a NUL byte unless the string is ≥ 100 bytes and has no
  * precision, `%q` quotes like 5.1. Flags `-+ #0`, width and precision of at most two digits.
  */
+import { Buffer } from "node:buffer";
 import { formatFloat, formatInteger, padText, toLong, toUnsignedLong, type Spec } from "./c-format";
 import { ByteWriter } from "./bytes";
 import { lauxlib, lua, type LuaState } from "./fengari-instance";

@@ -4,6 +4,7 @@
  * little-endian host (long and size_t are 8 bytes, int 4, short 2, maximum alignment 8).
  * Integers go through a 64-bit integer as in C (BigInt here), so no precision is lost below 2^64.
  */
+import { Buffer } from "node:buffer";
 import { lauxlib, lua, type LuaJsFunction, type LuaState } from "./fengari-instance";
 
 const LITTLE = 1;

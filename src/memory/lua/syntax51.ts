@@ -7,6 +7,7 @@
  * mapped back to the original character in the error message). Lines are unchanged, so the
  * compile error fengari reports is 5.1's, at the same line.
  */
+import { Buffer } from "node:buffer";
 
 /** The control bytes standing for `&`, `|` and `~` in a rewritten script. */
 const STAND_INS: Record<number, number> = { 38: 1, 124: 2, 126: 3 };

@@ -4,6 +4,7 @@
  * (`Engine.dispatchInScript`, RESP2 replies), with Lua's value conversions, on latin1
  * strings so every byte round-trips exactly as a Lua string would.
  */
+import { Buffer } from "node:buffer";
 import { formatDouble } from "../format-double";
 import { DoubleReply, ErrorReply, MapReply, SetReply, StatusReply } from "../protocol";
 import type { Reply, ScriptCall } from "../protocol";

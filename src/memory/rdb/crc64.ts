@@ -3,6 +3,7 @@
  * value of "123456789" = 0xe9c6d914c4b8d9ca), the checksum at the end of a DUMP payload. Table
  * driven on two 32-bit halves (no BigInt per byte).
  */
+import { Buffer } from "node:buffer";
 const LO = new Uint32Array(256);
 const HI = new Uint32Array(256);
 // The reflected polynomial 0x95ac9329ac4bc9b5 as two halves.

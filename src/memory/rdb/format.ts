@@ -3,6 +3,7 @@
  * string encodings (integers, LZF), and the footer (RDB version 10, Redis 7.0's, then the
  * CRC-64 of everything before it).
  */
+import { Buffer } from "node:buffer";
 import { crc64 } from "./crc64";
 
 export const RDB_VERSION = 10;

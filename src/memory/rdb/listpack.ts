@@ -4,6 +4,7 @@
  * back as their decimal text, as Redis returns them; the encoder writes listpack.c's encodings
  * (strings that look like integers stored as integers), byte for byte.
  */
+import { Buffer } from "node:buffer";
 import { asInt64 } from "../listpack-size";
 import { BadFormat } from "./format";
 

@@ -1,4 +1,5 @@
 /** LZF decompression (liblzf's lzf_decompress), for the compressed strings in Redis's DUMP payloads. */
+import { Buffer } from "node:buffer";
 
 /** Decompresses `input` into exactly `length` bytes; undefined when the data is corrupt. */
 export function lzfDecompress(input: Uint8Array, length: number): Buffer | undefined {

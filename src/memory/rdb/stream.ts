@@ -7,6 +7,7 @@
  * first ID, maximal deleted ID, entries added, and the consumer groups with their PEL (IDs,
  * delivery times and counts) and consumers (seen time, the IDs they own).
  */
+import { Buffer } from "node:buffer";
 import { bytes, id } from "../bytes";
 import type { Node } from "../stream";
 import { sameFields, Stream } from "../stream";

@@ -4,6 +4,7 @@
  * user, `default`). Passwords are compared in constant time: both sides are hashed with
  * SHA-256 and compared with crypto.timingSafeEqual, as Redis's time-independent compare does.
  */
+import { Buffer } from "node:buffer";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { ErrorReply, StatusReply, type Reply } from "../protocol";
 

@@ -6,6 +6,7 @@
  * commands whose specs are incomplete or have variable flags (SET, BITFIELD, SORT, SORT_RO).
  * MONITOR reads the `admin` / `skip_monitor` flags here too.
  */
+import { Buffer } from "node:buffer";
 import { globMatch } from "../glob";
 import { ErrorReply, MapReply, SetReply, StatusReply, type Reply } from "../protocol";
 import { COMMAND_INFO_JSON } from "../command-info.gen";

@@ -4,6 +4,7 @@
  * subscriptions; PING / ECHO / SELECT go to the dispatcher first (so they queue inside MULTI
  * there) with a fallback of our own. Everything else goes to the dispatcher.
  */
+import { Buffer } from "node:buffer";
 import { ErrorReply, StatusReply, type Dispatcher, type Reply, type Session } from "../protocol";
 import { auth } from "./auth";
 import type { PubSubHub } from "./pubsub";
@@ -78,8 +79,16 @@ export function queuedCommand(c: CommandConnection, name: string, argv: Buffer[]
   return outcome instanceof Promise ? new ErrorReply("ERR blocking command in MULTI") : outcome;
 }
 
+let lastName = "";
+let lastAnsweredHere = false;
+
 export function connectionCommand(c: CommandConnection, name: string, argv: Buffer[]): Outcome {
-  if (!ANSWERED_HERE.has(name) || (name === "client" && ENGINE_CLIENT.has(argv[1]?.toString("latin1").toLowerCase() ?? ""))) return answer(c, name, argv);
+  // A pipelined burst repeats one name: the set is looked up when the name changes.
+  if (name !== lastName) {
+    lastName = name;
+    lastAnsweredHere = ANSWERED_HERE.has(name);
+  }
+  if (!lastAnsweredHere || (name === "client" && ENGINE_CLIENT.has(argv[1]?.toString("latin1").toLowerCase() ?? ""))) return answer(c, name, argv);
   const stat = c.host.statOf(name, argv);
   const started = CommandStats.timesNext(stat) ? performance.now() : -1;
   const outcome = answer(c, name, argv);

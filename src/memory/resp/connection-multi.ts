@@ -31,6 +31,18 @@ const SUBCOMMANDS: Record<string, Record<string, number>> = {
 
 const arityOk = (n: number, argc: number) => (n >= 0 ? argc === n : argc >= -n);
 
+let lastName = "";
+let lastQueued = false;
+
+/** `QUEUED_BY_CONNECTION.has(name)`, remembered for the last name: a pipelined burst repeats one. */
+export function queuedByConnection(name: string): boolean {
+  if (name !== lastName) {
+    lastName = name;
+    lastQueued = QUEUED_BY_CONNECTION.has(name);
+  }
+  return lastQueued;
+}
+
 /** Redis's queue-time check of a connection command: undefined when it may be queued. */
 export function queueTimeError(name: string, argv: readonly Buffer[]): ErrorReply | undefined {
   if (!arityOk(ARITY[name] ?? -1, argv.length)) return arity(name);

@@ -7,6 +7,7 @@
  * `client-output-buffer-limit` closes it too (connection-output.ts). Inside MULTI the commands
  * it answers itself are queued and run at EXEC (connection-multi.ts).
  */
+import { Buffer } from "node:buffer";
 import type { Socket } from "node:net";
 import { ErrorReply, StatusReply, type Reply, type Session } from "../protocol";
 import type { ClientEndpoint } from "../tracking";
@@ -14,7 +15,7 @@ import { commandName } from "../command-name";
 import { NO_AUTH_COMMANDS, NOAUTH } from "./auth";
 import { type CommandConnection, type ConnectionHost, connectionCommand, ENGINE_CLIENT, NO_REPLY, type Outcome, queuedCommand } from "./connection-commands";
 import { ConnectionOutput } from "./connection-output";
-import { MultiCalls, QUEUED_BY_CONNECTION } from "./connection-multi";
+import { MultiCalls, queuedByConnection } from "./connection-multi";
 import { nilIsArray, QueuedNils } from "./null-array";
 import { RequestParser } from "./parser";
 import * as cmd from "./server-commands";
@@ -389,7 +390,7 @@ export class Connection implements CommandConnection, ClientEndpoint {
         `ERR Can't execute '${name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
       );
     }
-    if (QUEUED_BY_CONNECTION.has(name) && !(name === "client" && ENGINE_CLIENT.has(argv[1]?.toString("latin1").toLowerCase() ?? ""))) {
+    if (queuedByConnection(name) && !(name === "client" && ENGINE_CLIENT.has(argv[1]?.toString("latin1").toLowerCase() ?? ""))) {
       const queued = this.multi.queue(name, argv, () => queuedCommand(this, name, argv));
       if (queued !== undefined) return queued;
     }

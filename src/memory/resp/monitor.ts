@@ -6,6 +6,7 @@
  * ran; `admin` commands (CONFIG, CLIENT LIST, MONITOR…) are not shown; AUTH's and HELLO AUTH's
  * credentials are shown as "(redacted)". The line is built only when someone monitors.
  */
+import { Buffer } from "node:buffer";
 import type { CommandCatalog } from "./command-catalog";
 
 /** A connection in MONITOR mode. */

@@ -2,6 +2,7 @@
  * SUBSCRIBE / PSUBSCRIBE / UNSUBSCRIBE / PUNSUBSCRIBE / PUBSUB for one connection: the
  * confirmations are written as push frames (RESP3) or arrays (RESP2), one per channel.
  */
+import { Buffer } from "node:buffer";
 import { ErrorReply, type Reply } from "../protocol";
 import type { PubSubHub, Subscriber } from "./pubsub";
 import { arity } from "./server-commands";

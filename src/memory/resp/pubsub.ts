@@ -2,6 +2,7 @@
  * The server's pub/sub hub: channel and pattern subscriptions per connection, PUBLISH fan-out
  * (`message` / `pmessage` frames), and the PUBSUB introspection counts.
  */
+import { Buffer } from "node:buffer";
 import { globMatch } from "../glob";
 
 /** What the hub needs from a connection. */

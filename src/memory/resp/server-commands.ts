@@ -3,6 +3,7 @@
  * INFO, COMMAND (AUTH and requirepass are in auth.ts), and the fallbacks PING / ECHO / SELECT (used when the dispatcher does not
  * know them). Pub/sub lives in connection.ts with the subscription state.
  */
+import { Buffer } from "node:buffer";
 import { arch, platform } from "node:os";
 import { ErrorReply, MapReply, StatusReply, type ClientDescription, type Dispatcher, type Reply, type Session } from "../protocol";
 import { NOAUTH_HELLO, WRONGPASS } from "./auth";

@@ -4,6 +4,7 @@
  * refusals like NOAUTH/BUSY/OOM included), by its code (the first word: `ERR`, `WRONGTYPE`…).
  * CONFIG RESETSTAT clears them.
  */
+import { Buffer } from "node:buffer";
 import { CountedErrorReply, ErrorReply, type Reply } from "../protocol";
 
 /** Redis stops adding codes past 128 and counts the rest under this name. */

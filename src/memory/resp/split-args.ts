@@ -4,6 +4,7 @@
  * start inside a word (`a"b c"` is one word); a closing quote must be followed by a blank
  * or the end. Works on bytes so that every byte (0x80–0xFF included) passes through as is.
  */
+import { Buffer } from "node:buffer";
 
 /** C's isspace: space, \t, \n, \v, \f, \r. */
 const isSpace = (c: number | undefined) => c === 32 || (c !== undefined && c >= 9 && c <= 13);

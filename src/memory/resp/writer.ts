@@ -10,6 +10,7 @@
  * nesting deeper than {@link RECURSION_LIMIT} is rendered with an explicit stack, so a
  * 100k-level reply cannot overflow the JavaScript stack.
  */
+import { Buffer } from "node:buffer";
 import { formatDouble } from "../format-double";
 import { DoubleReply, ErrorReply, MapReply, SetReply, StatusReply, type Reply } from "../protocol";
 
