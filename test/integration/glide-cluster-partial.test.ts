@@ -16,7 +16,7 @@ import { hasRedisServer, startCluster } from "../support/servers";
 
 const shutdown = (port: number) => spawnSync("redis-cli", ["-p", String(port), "shutdown", "nosave"], { timeout: 5000 });
 
-describe.skipIf(!hasRedisServer())("GLIDE cluster client with masters down (private cluster)", () => {
+describe.skipIf(!hasRedisServer())("GLIDE cluster client with masters down (private cluster; skipped without redis-server)", () => {
   let cluster: Awaited<ReturnType<typeof startCluster>>;
   let glide: GlideClusterClient;
   let db: Database;
