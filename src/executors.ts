@@ -3,20 +3,21 @@
  * {@link BatchExecutor} queues them into one MULTI/EXEC or pipeline and settles every
  * queued promise after EXEC.
  */
-import calculateSlot from "cluster-key-slot";
 import type { ClientBatch, ClientLike } from "./client";
 import { isClusterClient } from "./client";
+import { openBatch } from "./cluster-batch";
 import type { Arg, Command } from "./command";
 import { isNoScript, isReplyError, mapClientError } from "./client-errors";
 import { ConnectionError, CrossSlotError, NarwhalError, ScriptError, TransactionError } from "./errors";
 import type { ConnectionWatch } from "./connection-watch";
 import { DOWN_TICKET } from "./connection-watch";
 import { evalArgs, evalWire, queueBatch } from "./script-runner";
+import { keySlot } from "./slot";
 
 /** Throws {@link CrossSlotError} when `keys` do not all hash to one cluster slot. */
 export function assertSameSlot(context: string, keys: readonly string[]): void {
   if (keys.length < 2) return;
-  const slots = keys.map((key) => ({ key, slot: calculateSlot(key) }));
+  const slots = keys.map((key) => ({ key, slot: keySlot(key) }));
   const first = slots[0]!.slot;
   if (slots.some((s) => s.slot !== first)) throw new CrossSlotError(context, slots);
 }
@@ -212,10 +213,9 @@ export class BatchExecutor {
     this.closed = true;
     const queue = this.queue.splice(0);
     if (queue.length === 0) return [];
-    if (isClusterClient(this.client)) {
-      assertSameSlot(this.atomic ? "transaction" : "pipeline", queue.flatMap((q) => q.command.keys));
-    }
-    const batch: ClientBatch = this.atomic ? this.client.multi() : this.client.pipeline();
+    const keys = queue.flatMap((q) => q.command.keys);
+    if (isClusterClient(this.client)) assertSameSlot(this.atomic ? "transaction" : "pipeline", keys);
+    const batch: ClientBatch = openBatch(this.client, this.atomic, keys);
     const { loads, loadIndex } = queueBatch(batch, queue.map((q) => q.command));
     let results: Array<[Error | null, unknown]> | null;
     try {

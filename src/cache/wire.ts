@@ -4,14 +4,15 @@
  * a caller never waits longer than `timeout` ms), and helpers for Redis Cluster: grouping keys
  * by slot for multi-key commands, and SCAN on every master.
  */
-import calculateSlot from "cluster-key-slot";
 import type { ClientLike } from "../client";
 import { mapClientError } from "../client-errors";
+import { openBatch } from "../cluster-batch";
 import type { Arg } from "../command";
 import { ConnectionError } from "../errors";
 import { toScanPage } from "../reply";
 import type { ScriptSource } from "../script";
 import { runScript } from "../script-runner";
+import { keySlot } from "../slot";
 import { clearDeadline, setDeadline } from "./deadlines";
 import { GetBatcher } from "./get-batcher";
 import type { OnError, OnReply } from "./get-batcher";
@@ -71,9 +72,12 @@ export class Wire {
     });
   }
 
-  /** Sends commands as one MULTI/EXEC (all keys must share a slot on Cluster); resolves the replies. */
+  /**
+   * Sends commands as one MULTI/EXEC; resolves the replies. Each command's first argument is
+   * its key, and on Cluster they all share a slot.
+   */
   async multi(commands: ReadonlyArray<readonly [string, ...Arg[]]>): Promise<unknown[]> {
-    const batch = this.owner.client.multi();
+    const batch = openBatch(this.owner.client, true, commands.map((c) => String(c[1])));
     for (const [name, ...args] of commands) batch.call(name, ...args);
     let results: Array<[Error | null, unknown]> | null;
     try {
@@ -154,7 +158,7 @@ export class Wire {
     }
     const slots = new Map<number, T[]>();
     for (const item of items) {
-      const slot = calculateSlot(keyOf(item));
+      const slot = keySlot(keyOf(item));
       let group = slots.get(slot);
       if (!group) slots.set(slot, (group = []));
       group.push(item);

@@ -22,8 +22,8 @@
  * Down: the client is `reconnecting` only when a command failed for its connection AND no master
  * answers a PING; one master down leaves it `ready` (see {@link GlideClusterAdapter.confirmDown}).
  */
-import calculateSlot from "cluster-key-slot";
 import type { Arg } from "../command";
+import { keySlot, SLOT_COUNT, slotKey } from "../slot";
 import { GlideBase } from "./glide-base";
 import { GlideBatch } from "./glide-batch";
 import { glideArgs } from "./glide-args";
@@ -32,38 +32,17 @@ import { duplicateConfig } from "./glide";
 import { configOf, DECODER_BYTES, DECODER_STRING, type GlideClientClass, type GlideConfig, type GlideNative, type GlideRoute } from "./glide-shape";
 import { firstKey } from "./node-redis-cluster";
 
-const SLOTS = 16384;
 /** ms between two readings of the masters, once someone asked for them. */
 const TOPOLOGY_REFRESH_MS = 5000;
 
-let slotKeys: string[] | undefined;
-
-/**
- * A short text key hashing to `slot`. Routes are always by key (`primarySlotKey`): GLIDE 2.5's
- * `primarySlotId` route sent commands to other nodes than the slot's primary (a pipeline's
- * SCRIPT LOAD landed on another master than its EVALSHA).
- */
-function slotKey(slot: number): string {
-  if (!slotKeys) {
-    const keys = new Array<string>(SLOTS);
-    let filled = 0;
-    for (let i = 0; filled < SLOTS; i++) {
-      const key = i.toString(36);
-      const s = calculateSlot(key);
-      if (keys[s] === undefined) {
-        keys[s] = key;
-        filled++;
-      }
-    }
-    slotKeys = keys;
-  }
-  return slotKeys[slot]!;
-}
+// Routes are always by key (`primarySlotKey`, a Buffer key by a text key of its slot, see
+// slot.ts's slotKey): GLIDE 2.5's `primarySlotId` route sent commands to other nodes than the
+// slot's primary (a pipeline's SCRIPT LOAD landed on another master than its EVALSHA).
 
 /** The route to the primary of `key`'s slot (a Buffer key by a text key of the same slot). */
 function routeOf(key: string | Buffer | number): GlideRoute {
   if (typeof key === "number") return { type: "primarySlotKey", key: String(key) };
-  return typeof key === "string" ? { type: "primarySlotKey", key } : { type: "primarySlotKey", key: slotKey(calculateSlot(key)) };
+  return typeof key === "string" ? { type: "primarySlotKey", key } : { type: "primarySlotKey", key: slotKey(keySlot(key)) };
 }
 
 /** The route of a command: the primary of its first key's slot, or undefined for a keyless one. */
@@ -74,7 +53,7 @@ export function keyRoute(args: readonly Arg[]): GlideRoute | undefined {
 
 /** Any master: the primary of a random slot (weighted by the slots each master serves). */
 function anyPrimary(): GlideRoute {
-  return { type: "primarySlotKey", key: slotKey(Math.floor(Math.random() * SLOTS)) };
+  return { type: "primarySlotKey", key: slotKey(Math.floor(Math.random() * SLOT_COUNT)) };
 }
 
 /** A MULTI's route: its first key's primary (narwhal's executors checked every key shares that slot). */
@@ -93,7 +72,7 @@ function pipelineRoute(commands: ReadonlyArray<readonly Arg[]>): GlideRoute | un
   for (const args of commands) {
     const key = firstKey(args as Array<string | Buffer>);
     if (key === undefined) continue;
-    const s = calculateSlot(typeof key === "number" ? String(key) : key);
+    const s = keySlot(key);
     if (slot !== undefined && s !== slot) return undefined;
     slot = s;
     first ??= key;

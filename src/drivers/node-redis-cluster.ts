@@ -7,7 +7,9 @@
  * `@ioredis/commands` (the table ioredis's Cluster routes by): GET's first argument, EVALSHA's
  * first key after its numkeys, XREADGROUP's first stream… A keyless command goes to any master,
  * as on ioredis. Multi-key commands, scripts and batches are checked by narwhal's executors to
- * hash to one slot before they are sent, so the first key's master is the right one.
+ * hash to one slot before they are sent, so the first key's master is the right one. A key
+ * holding a `{` is given to node-redis as a brace-free key of its slot (slot.ts `routingKey`):
+ * node-redis 5's slot function gets keys like `"{}}#"` wrong, and then no rediscovery helps.
  * MOVED and ASK are followed by node-redis (the command did not run there); nothing else is
  * retried.
  *
@@ -16,8 +18,8 @@
  */
 import { EventEmitter } from "node:events";
 import { getKeyIndexes } from "@ioredis/commands";
-import calculateSlot from "cluster-key-slot";
 import type { ClientLike } from "../client";
+import { keySlot, routingKey } from "../slot";
 import type { Arg } from "../command";
 import { BUFFER_OPTIONS, NodeRedisBatch, STRING_OPTIONS } from "./node-redis-batch";
 import type { NodeRedisArgument, NodeRedisClient, NodeRedisCluster, NodeRedisClusterOptions, NodeRedisListener } from "./node-redis-shape";
@@ -35,6 +37,16 @@ export function firstKey(args: readonly NodeRedisArgument[]): NodeRedisArgument 
     // Not in the table (a module's command): any master, like ioredis.
     return undefined;
   }
+}
+
+/**
+ * The key node-redis should route a command by: its first key, or a brace-free key of the same
+ * slot when the key has a `{` (node-redis 5's slot function gets keys like `"{}}#"` wrong; see
+ * slot.ts), undefined for a keyless command.
+ */
+function routeKey(args: readonly NodeRedisArgument[]): NodeRedisArgument | undefined {
+  const key = firstKey(args);
+  return key === undefined ? undefined : routingKey(key);
 }
 
 const adapters = new WeakMap<object, NodeRedisClusterAdapter>();
@@ -106,8 +118,8 @@ export class NodeRedisClusterAdapter extends EventEmitter implements ClientLike 
 
   private send(args: NodeRedisArgument[], binary: boolean): Promise<unknown> {
     const send = this.resp3
-      ? () => this.native.sendCommand(firstKey(args), false, args, binary ? RESP3_BUFFER_OPTIONS : RESP3_STRING_OPTIONS).then((reply) => shaped(args, resp3ToResp2(args, reply, binary)))
-      : () => this.native.sendCommand(firstKey(args), false, args, binary ? BUFFER_OPTIONS : STRING_OPTIONS).then((reply) => shaped(args, reply));
+      ? () => this.native.sendCommand(routeKey(args), false, args, binary ? RESP3_BUFFER_OPTIONS : RESP3_STRING_OPTIONS).then((reply) => shaped(args, resp3ToResp2(args, reply, binary)))
+      : () => this.native.sendCommand(routeKey(args), false, args, binary ? BUFFER_OPTIONS : STRING_OPTIONS).then((reply) => shaped(args, reply));
     return this.whenConnected(send).catch(rethrowReply);
   }
 
@@ -194,10 +206,10 @@ export class NodeRedisClusterAdapter extends EventEmitter implements ClientLike 
   private async nodeFor(commands: ReadonlyArray<readonly NodeRedisArgument[]>): Promise<NodeRedisClient> {
     if (!this.nativeReady && this.native.isOpen) await this.connected();
     for (const args of commands) {
-      const key = firstKey(args);
+      const key = routeKey(args);
       if (key === undefined) continue;
       if (this.native.getNodeClientForKey) return this.native.getNodeClientForKey(key);
-      return this.native.nodeClient(this.native.getSlotMaster(calculateSlot(key)));
+      return this.native.nodeClient(this.native.getSlotMaster(keySlot(key)));
     }
     const master = this.native.masters[0];
     if (!master) throw new Error("the cluster has no known master yet");
