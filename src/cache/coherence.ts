@@ -69,6 +69,8 @@ export class Coherence {
   private readonly reads = new Map<string, Set<ReadTicket>>();
   private readonly waiters = new KeyWaiters();
   private readonly connections = new Map<string, TrackingConnection>();
+  /** Removes the listeners {@link start} put on a Cluster client. */
+  private detach: (() => void) | undefined;
 
   constructor(
     private readonly owner: CoherenceOwner,
@@ -111,7 +113,13 @@ export class Coherence {
       return this.unavailable(new CommandError("CLIENT TRACKING", `this Cluster reads from replicas (scaleReads: ${JSON.stringify(scaleReads)}), whose values may be older than an invalidation already seen; the local tier needs reads from masters`));
     }
     const reconcile = () => this.reconcile(cluster);
-    for (const event of ["ready", "refresh", "+node", "-node"]) client.on(event, reconcile);
+    const events = ["ready", "refresh", "+node", "-node"];
+    for (const event of events) client.on(event, reconcile);
+    // Removed on close: a client shared by many tiers, opened and closed over its life, would
+    // otherwise keep every closed tier's listener (and the tier) alive.
+    this.detach = () => {
+      for (const event of events) client.off?.(event, reconcile);
+    };
     reconcile();
   }
 
@@ -285,6 +293,8 @@ export class Coherence {
     byOwner.get(this.owner)?.delete(this);
     if (this.state === "closed") return;
     this.state = "closed";
+    this.detach?.();
+    this.detach = undefined;
     for (const c of this.connections.values()) c.close();
     this.connections.clear();
     this.flushAll();

@@ -80,6 +80,20 @@ describeBackends("Cache local tier", (ctx) => {
     }
   });
 
+  it("closed local tiers leave no listener on a shared client (12 tiers opened and closed)", async () => {
+    const { db } = ctx();
+    const client = db.client as unknown as { listenerCount(event: string): number };
+    const events = ["ready", "refresh", "+node", "-node"];
+    const before = events.map((e) => client.listenerCount(e));
+    for (let i = 0; i < 12; i++) {
+      const cache = db.cache<unknown>({ namespace: `listeners${i}`, local: { maxEntries: 10 } });
+      await localUp(cache);
+      cache.close();
+    }
+    // Not more than before (ioredis's own once-listeners may have fired meanwhile).
+    events.forEach((e, i) => expect(client.listenerCount(e), e).toBeLessThanOrEqual(before[i]!));
+  });
+
   it("expiry: a local copy never outlives its Redis TTL (PTTL read with the value)", async () => {
     const { db } = ctx();
     const cache = db.cache<string>({ namespace: "l2", local: { maxEntries: 100, ttl: 60 } });
