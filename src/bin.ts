@@ -3,6 +3,7 @@
 import { createRequire } from "node:module";
 import { main, type EngineFactory } from "./cli";
 import { createEngine } from "./memory/create-engine";
+import { flushPendingWrites } from "./memory/resp/flush-before-sleep";
 
 // package.json sits one level up both from src/ (tsx) and from dist/ (the published bin).
 const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
@@ -28,7 +29,11 @@ function onStall(stalled: boolean): void {
 
 const engine: EngineFactory = (options) => {
   const e = createEngine({ ...options, luaHost: { onStall } }); // --maxmemory, --maxmemory-policy
-  e.onShutdown = () => process.exit(0); // SHUTDOWN [NOSAVE]: nothing is persisted, so end at once
+  // SHUTDOWN [NOSAVE]: nothing is persisted, so end at once (other clients' replies of this turn first)
+  e.onShutdown = () => {
+    flushPendingWrites();
+    process.exit(0);
+  };
   return { dispatcher: e, createSession: () => e.createSession(), closeSession: (session) => e.closeSession(session) };
 };
 

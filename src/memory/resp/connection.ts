@@ -1,6 +1,7 @@
 /**
  * One client connection: parses requests, runs them in order (awaiting a blocking command's
- * promise before the next), answers a pipelined burst with one write, and keeps the
+ * promise before the next), answers a pipelined burst with one write at the end of the
+ * event-loop turn (flush-before-sleep.ts, as Redis's beforeSleep), and keeps the
  * connection's pub/sub and authentication state. A bad frame gets `-ERR Protocol error…` and
  * closes only this client; a `POST`/`Host:` line (an HTTP request: cross-protocol scripting)
  * closes it at once, without its pending replies, as Redis does; output past
@@ -18,6 +19,7 @@ import { ConnectionOutput } from "./connection-output";
 import { MultiCalls, queuedByConnection } from "./connection-multi";
 import { nilIsArray, QueuedNils } from "./null-array";
 import { RequestParser } from "./parser";
+import { flushBeforeSleep } from "./flush-before-sleep";
 import * as cmd from "./server-commands";
 import { OutputLimitError } from "./writer";
 import { type ReplyMode, ReplySilencing } from "./client-reply";
@@ -296,8 +298,9 @@ export class Connection implements CommandConnection, ClientEndpoint {
   }
 
   private finishDrain(): void {
-    this.flush();
     this.busy = false;
+    if (!this.closing) return flushBeforeSleep(this);
+    this.flush();
     // Like Redis's freeClient: close the descriptor once the replies are out, without waiting
     // for the peer's FIN — a peer that keeps writing (a desynced client) then gets a reset
     // instead of blocking forever on a half-closed socket nobody reads.
@@ -360,6 +363,11 @@ export class Connection implements CommandConnection, ClientEndpoint {
 
   private flush(): void {
     this.output.flush();
+  }
+
+  /** @internal The end of the event-loop turn (flush-before-sleep.ts). */
+  flushDeferred(): void {
+    if (!this.closing) this.flush();
   }
 
   private closeForOutputLimit(): void {

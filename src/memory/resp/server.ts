@@ -8,6 +8,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import { ErrorReply, type Dispatcher, type Session } from "../protocol";
 import { isLoopback, PROTECTED_MODE_DENIED } from "./auth";
 import { Connection } from "./connection";
+import { flushPendingWrites } from "./flush-before-sleep";
 import { redisLogLine } from "./log";
 import { PubSubHub } from "./pubsub";
 import { ErrorStats } from "./server-stats";
@@ -166,6 +167,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     close: () =>
       new Promise<void>((resolve) => {
         stopNotifications?.();
+        flushPendingWrites(); // replies of this turn still go out (flush-before-sleep.ts)
         server.close(() => resolve());
         for (const socket of connections.keys()) socket.destroy();
       }),
