@@ -27,13 +27,23 @@ function isIoredisCluster(client: ClientLike): client is IoredisClusterLike {
 }
 
 /**
+ * @internal True when the key's first `{` is followed at once by `}`: the only keys whose slot
+ * `cluster-key-slot` can get wrong (narwhal refuses lone surrogates, its other difference), so
+ * the only ones worth a second CRC here.
+ */
+export function hasEmptyHashTag(key: string): boolean {
+  const open = key.indexOf("{");
+  return open >= 0 && key.charCodeAt(open + 1) === 0x7d;
+}
+
+/**
  * The client that should run a batch over `keys` (all of one slot, checked by the caller):
  * `client` itself, or on an ioredis Cluster that would misroute them, the slot's master.
  */
 export function batchClient(client: ClientLike, keys: readonly string[]): ClientLike {
   if (keys.length === 0 || !isIoredisCluster(client)) return client;
   const slot = keySlot(keys[0]!);
-  if (keys.every((key) => !key.includes("{") || calculateSlot(key) === slot)) return client;
+  if (keys.every((key) => !hasEmptyHashTag(key) || calculateSlot(key) === slot)) return client;
   const owner = client.slots[slot]?.[0];
   const master = owner === undefined ? undefined : client.nodes("master").find((n) => `${n.options.host}:${n.options.port}` === owner);
   return master ?? client;

@@ -213,8 +213,10 @@ export class BatchExecutor {
     this.closed = true;
     const queue = this.queue.splice(0);
     if (queue.length === 0) return [];
-    const keys = queue.flatMap((q) => q.command.keys);
-    if (isClusterClient(this.client)) assertSameSlot(this.atomic ? "transaction" : "pipeline", keys);
+    // Keys matter only on a Cluster (one slot; ioredis's routing): a standalone batch skips the list.
+    const cluster = isClusterClient(this.client);
+    const keys = cluster ? queue.flatMap((q) => q.command.keys) : [];
+    if (cluster) assertSameSlot(this.atomic ? "transaction" : "pipeline", keys);
     const batch: ClientBatch = openBatch(this.client, this.atomic, keys);
     const { loads, loadIndex } = queueBatch(batch, queue.map((q) => q.command));
     let results: Array<[Error | null, unknown]> | null;

@@ -77,7 +77,7 @@ export class Wire {
    * its key, and on Cluster they all share a slot.
    */
   async multi(commands: ReadonlyArray<readonly [string, ...Arg[]]>): Promise<unknown[]> {
-    const batch = openBatch(this.owner.client, true, commands.map((c) => String(c[1])));
+    const batch = openBatch(this.owner.client, true, this.owner.isCluster ? commands.map((c) => String(c[1])) : []);
     for (const [name, ...args] of commands) batch.call(name, ...args);
     let results: Array<[Error | null, unknown]> | null;
     try {

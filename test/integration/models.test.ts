@@ -190,7 +190,7 @@ describeBackends("models: records", (ctx) => {
     for (const c of [p.meta, p.follows, p.tags, p.ranks, p.visits]) expect(await raw.call("exists", c.key)).toBe(0);
   });
 
-  it("create, save, delete, incr, get, query page, count: one round trip each (standalone socket writes)", async (t) => {
+  it("create, save, delete, incr, get, query page, count: one round trip each (counts one connection's socket writes: standalone only, skipped on cluster and memory)", async (t) => {
     const { db, backend } = setup();
     if (backend.name !== "standalone") t.skip();
     // Load every script once (the first EVALSHA of a script answers NOSCRIPT, then EVAL).

@@ -3,7 +3,10 @@
  * 7.0.15); test/integration/hash-tag-keys.test.ts compares generated keys with a live cluster.
  */
 import { Buffer } from "node:buffer";
+import calculateSlot from "cluster-key-slot";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { hasEmptyHashTag } from "../../src/cluster-batch";
 import { keySlot, routingKey, SLOT_COUNT, slotKey } from "../../src/slot";
 
 describe("keySlot", () => {
@@ -55,5 +58,21 @@ describe("slotKey and routingKey", () => {
       expect(keySlot(route)).toBe(keySlot(key));
     }
     expect(keySlot(routingKey(Buffer.from("{}}#")) as string)).toBe(11319);
+  });
+});
+
+describe("hasEmptyHashTag (cluster-batch.ts's filter before cluster-key-slot)", () => {
+  it("every well-formed key on which cluster-key-slot and Redis disagree has an empty first hash tag", () => {
+    const braceHeavy = fc.stringMatching(/^[{}a-c:#é€😀]{0,12}$/u);
+    fc.assert(
+      fc.property(braceHeavy, (key) => {
+        if (calculateSlot(key) !== keySlot(key)) expect(hasEmptyHashTag(key)).toBe(true);
+      }),
+      { numRuns: 20000 },
+    );
+    expect(hasEmptyHashTag("{}}#")).toBe(true);
+    expect(calculateSlot("{}}#")).not.toBe(keySlot("{}}#"));
+    expect(hasEmptyHashTag("a{b}}")).toBe(false);
+    expect(hasEmptyHashTag("a}{")).toBe(false);
   });
 });
