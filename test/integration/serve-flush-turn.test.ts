@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createEngine } from "../../src/memory/create-engine";
 import { StatusReply, type Dispatcher } from "../../src/memory/protocol";
 import { startServer, type RunningServer } from "../../src/memory/resp";
+import { encode as frame } from "../support/raw-resp";
 
 const running: RunningServer[] = [];
 afterEach(async () => {
@@ -27,8 +28,6 @@ async function engineServer(): Promise<RunningServer> {
   running.push(server);
   return server;
 }
-
-const frame = (...args: string[]) => `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join("")}`;
 
 function open(port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
