@@ -107,7 +107,9 @@ function bitfield(readonlyCommand: boolean) {
     }
     const key = keyAt(ctx, 1);
     let buf: Buffer | undefined;
+    /** Redis's `dirty` from lookupStringForBitCommand: the key was created or grown (every write then counts as a change). */
     let created = false;
+    let existed = true;
     if (!writes) {
       // Only GETs: Redis reads the key with a read lookup (its miss is a `keymiss` event).
       ctx.db.missReads = (ctx.engine.notifier.flags & NOTIFY_KEY_MISS) !== 0;
@@ -117,7 +119,8 @@ function bitfield(readonlyCommand: boolean) {
       if (readonlyCommand) fail("ERR BITFIELD_RO only supports the GET subcommand");
       const cur = ctx.db.get(key, "string");
       const bytes = Math.floor(highest / 8) + 1;
-      created = !cur || cur.length < bytes;
+      existed = cur !== undefined;
+      created = !existed || cur.length < bytes;
       buf = grown(cur, bytes);
     }
     let changes = 0;
@@ -145,7 +148,8 @@ function bitfield(readonlyCommand: boolean) {
     } else if (writes && created) {
       ctx.db.data.set(key, { type: "string", v: buf!, enc: "raw", at: ctx.db.accessClock }); // grown, yet no change reported: Redis signals nothing
       ctx.db.account(key);
-      notify(ctx, NOTIFY_NEW, "new", key); // but its dbAdd announces the key
+      // but its dbAdd announces a key it created (a grown one is not new)
+      if (!existed) notify(ctx, NOTIFY_NEW, "new", key);
     }
     return out;
   };
