@@ -15,6 +15,10 @@ export type Value = (
 ) & {
   /** Last access by a command, ms on the key clock (OBJECT IDLETIME); unset until the first read. */
   at?: number;
+  /** The key's estimated bytes as last accounted in its database's `usedBytes` (keyspace.ts; unset until then). */
+  mem?: number;
+  /** A container's sampled average element bytes (memory-size.ts), refreshed as it grows. */
+  avg?: number;
 };
 
 export type TypeName = Value["type"];

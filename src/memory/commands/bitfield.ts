@@ -5,6 +5,7 @@ import { command, keyAt } from "../command";
 import { fail, SYNTAX } from "../errors";
 import { integerReply, parseBigInt } from "../numbers";
 import type { Reply } from "../protocol";
+import type { Value } from "../values";
 import { bitAt, bitOffset, grown } from "./bits";
 import { int64 } from "./stream-args";
 import { notify, NOTIFY_KEY_MISS, NOTIFY_NEW, NOTIFY_STRING } from "../notify";
@@ -120,7 +121,7 @@ function bitfield(readonlyCommand: boolean) {
       const cur = ctx.db.get(key, "string");
       const bytes = Math.floor(highest / 8) + 1;
       existed = cur !== undefined;
-      created = !existed || cur.length < bytes;
+      created = cur === undefined || cur.length < bytes;
       buf = grown(cur, bytes);
     }
     let changes = 0;
@@ -146,10 +147,18 @@ function bitfield(readonlyCommand: boolean) {
       notify(ctx, NOTIFY_STRING, "setbit", key);
       ctx.engine.dirty += changes - 1; // Redis's server.dirty += changes; set() counted one
     } else if (writes && created) {
-      ctx.db.data.set(key, { type: "string", v: buf!, enc: "raw", at: ctx.db.accessClock }); // grown, yet no change reported: Redis signals nothing
-      ctx.db.account(key);
-      // but its dbAdd announces a key it created (a grown one is not new)
-      if (!existed) notify(ctx, NOTIFY_NEW, "new", key);
+      // Grown (or created), yet no change reported: Redis signals nothing, but its dbAdd announces a key it created.
+      const value = existed ? ctx.db.data.get(key) : undefined;
+      if (value?.type === "string") {
+        value.v = buf!; // in place, as Redis's sdsgrowzero: the key's estimate is refreshed from the same value
+        value.enc = "raw";
+        ctx.db.account(key, value);
+      } else {
+        const fresh: Value = { type: "string", v: buf!, enc: "raw", at: ctx.db.accessClock };
+        ctx.db.data.set(key, fresh);
+        ctx.db.account(key, fresh);
+        notify(ctx, NOTIFY_NEW, "new", key);
+      }
     }
     return out;
   };

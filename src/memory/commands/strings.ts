@@ -59,8 +59,8 @@ function getString(ctx: Ctx, key: string): Buffer | undefined {
 
 /** `enc`: OBJECT ENCODING's answer when Redis does not derive it from the content (values.ts). */
 function setValue(ctx: Ctx, key: string, value: Buffer, keepTtl = false, enc?: "raw" | "embstr"): void {
-  // `at` (set by db.set) in the literal: one object shape, no property added afterwards.
-  ctx.db.set(key, { type: "string", v: value, enc, at: 0 }, keepTtl);
+  // `at` and `mem` (set by db.set) in the literal: one object shape, no property added afterwards.
+  ctx.db.set(key, { type: "string", v: value, enc, at: 0, mem: 0 }, keepTtl);
 }
 
 function set(ctx: Ctx): Reply {
