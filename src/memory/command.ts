@@ -1,4 +1,5 @@
 /** The shape of a command implementation: its spec in the command table and the context it runs in. */
+import { id } from "./bytes";
 import type { Keyspace } from "./keyspace";
 import type { QueuedCall, Reply, Session } from "./protocol";
 import type { Engine } from "./engine";
@@ -49,5 +50,5 @@ export function command(name: string, arity: number, handler: Handler, extra: Pa
 
 /** Argument i as a latin1 key identity. */
 export function keyAt(ctx: Ctx, i: number): string {
-  return ctx.argv[i]!.toString("latin1");
+  return id(ctx.argv[i]!);
 }
