@@ -89,6 +89,10 @@ const INF_RE = /^([+-]?)inf(?:inity)?$/i;
 
 /** Parses a double like Redis (strtod, no leading space, no trailing junk, no NaN, no overflow), or undefined. */
 export function parseDouble(buf: Buffer | string): number | undefined {
+  if (typeof buf !== "string" && buf.length <= 15) {
+    const n = plainInteger(buf);
+    if (n !== undefined) return n;
+  }
   const s = typeof buf === "string" ? buf : buf.toString("latin1");
   if (s.length === 0) return undefined;
   const inf = INF_RE.exec(s);
@@ -98,6 +102,24 @@ export function parseDouble(buf: Buffer | string): number | undefined {
   if (!Number.isFinite(n)) return undefined; // ERANGE overflow
   if (n === 0 && /[1-9]/.test(s.replace(/[eE].*$/, ""))) return undefined; // ERANGE underflow
   return n;
+}
+
+/**
+ * `[-]digits`, at most 15 bytes (exact in a double): most scores are such, and read this way
+ * skip the text decode and the regular expressions (they were ~5% of ZADD under -P 16).
+ * Undefined for anything else, which then takes parseDouble's full path. `-0` is -0, as strtod.
+ */
+function plainInteger(buf: Buffer): number | undefined {
+  const len = buf.length;
+  let i = buf[0] === 45 /* - */ ? 1 : 0;
+  if (i >= len) return undefined;
+  let n = 0;
+  for (; i < len; i++) {
+    const d = buf[i]! - 48;
+    if (d < 0 || d > 9) return undefined;
+    n = n * 10 + d;
+  }
+  return buf[0] === 45 ? -n : n;
 }
 
 /** A double argument or the given error. */
