@@ -1,5 +1,5 @@
 /**
- * bytes.ts `id`: the latin1 identity string of a key or member, built in JS for up to 16 bytes
+ * bytes.ts `id`: the latin1 identity string of a key or member, built in JS for up to 24 bytes
  * (one String.fromCharCode call) and by Node's decoder beyond. Both must give exactly
  * `toString("latin1")`, for every byte value and every length around the switch's edge.
  */
@@ -21,10 +21,10 @@ describe("id (a Buffer's latin1 identity string)", () => {
     );
   });
 
-  it("every byte value at every position of a 16-byte key (the JS path's longest)", () => {
+  it("every byte value at every position of a 24-byte key (the JS path's longest)", () => {
     for (let v = 0; v < 256; v++) {
-      for (let at = 0; at < 16; at++) {
-        const b = Buffer.alloc(16, 0x61);
+      for (let at = 0; at < 24; at++) {
+        const b = Buffer.alloc(24, 0x61);
         b[at] = v;
         expect(id(b)).toBe(b.toString("latin1"));
       }
@@ -33,6 +33,6 @@ describe("id (a Buffer's latin1 identity string)", () => {
 
   it("a view into a larger buffer decodes only its own bytes", () => {
     const whole = Buffer.from("0123456789abcdefghijklmnopqrstuvwxyz", "latin1");
-    for (let start = 0; start < 20; start++) for (let len = 0; len <= 16; len++) expect(id(whole.subarray(start, start + len))).toBe(whole.toString("latin1", start, start + len));
+    for (let start = 0; start < 20; start++) for (let len = 0; len <= 26; len++) expect(id(whole.subarray(start, start + len))).toBe(whole.toString("latin1", start, start + len));
   });
 });
