@@ -43,7 +43,10 @@ function xadd(ctx: Ctx): Reply {
   if (!s.append(id, ctx.argv.slice(fieldPos), limits.streamNodeBytes, limits.streamNodeEntries)) fail("ERR Elements are too large to be stored");
   ctx.db.touch(key);
   notify(ctx, NOTIFY_STREAM, "xadd", key);
-  if (args.strategy && s.trim(args.strategy, args.approx, args.limit)) notify(ctx, NOTIFY_STREAM, "xtrim", key);
+  if (args.strategy && s.trim(args.strategy, args.approx, args.limit)) {
+    ctx.db.account(key); // the trimmed size (touch() above was the one modification Redis signals)
+    notify(ctx, NOTIFY_STREAM, "xtrim", key);
+  }
   ctx.db.ready(key);
   return Buffer.from(formatId(id));
 }
