@@ -1,7 +1,9 @@
 /**
  * bytes.ts `id`: the latin1 identity string of a key or member, built in JS for up to 24 bytes
  * (one String.fromCharCode call) and by Node's decoder beyond. Both must give exactly
- * `toString("latin1")`, for every byte value and every length around the switch's edge.
+ * `toString("latin1")`, for every byte value and every length around the switch's edge. And
+ * `bytes`, its inverse, built by a loop up to 32 characters, must equal `Buffer.from(s, "latin1")`,
+ * even for a character above 255 (which keeps its low byte).
  */
 import fc from "fast-check";
 import { Buffer } from "node:buffer";
@@ -34,5 +36,15 @@ describe("id (a Buffer's latin1 identity string)", () => {
   it("a view into a larger buffer decodes only its own bytes", () => {
     const whole = Buffer.from("0123456789abcdefghijklmnopqrstuvwxyz", "latin1");
     for (let start = 0; start < 20; start++) for (let len = 0; len <= 26; len++) expect(id(whole.subarray(start, start + len))).toBe(whole.toString("latin1", start, start + len));
+  });
+
+  it("bytes() equals Buffer.from(s, 'latin1') for any string of length 0 to 40, characters above 255 included", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 40 }), (codes) => {
+        const s = String.fromCharCode(...codes);
+        expect(bytes(s).equals(Buffer.from(s, "latin1"))).toBe(true);
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

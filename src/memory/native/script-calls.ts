@@ -5,6 +5,7 @@
  * strings so every byte round-trips exactly as a Lua string would.
  */
 import { Buffer } from "node:buffer";
+import { bytes, id } from "../bytes";
 import { formatDouble } from "../format-double";
 import { DoubleReply, ErrorReply, MapReply, SetReply, StatusReply } from "../protocol";
 import type { Reply, ScriptCall } from "../protocol";
@@ -24,7 +25,7 @@ function toLuaValue(reply: Reply): LuaValue {
   if (typeof reply === "number") return reply;
   if (typeof reply === "bigint") return Number(reply); // a Lua number is a double, as in Redis
   if (reply === null) return false;
-  if (Buffer.isBuffer(reply)) return reply.toString("latin1");
+  if (Buffer.isBuffer(reply)) return id(reply);
   if (Array.isArray(reply)) return (reply as readonly Reply[]).map(toLuaValue);
   if (reply instanceof DoubleReply) return formatDouble(reply.value);
   if (reply instanceof StatusReply) return { ok: reply.value };
@@ -42,7 +43,7 @@ export class ScriptCalls {
     const argv = new Array<Buffer>(args.length);
     for (let i = 0; i < args.length; i++) {
       const a = args[i]!;
-      argv[i] = Buffer.from(typeof a === "number" ? formatDouble(a) : a, "latin1");
+      argv[i] = bytes(typeof a === "number" ? formatDouble(a) : a);
     }
     return toLuaValue(this.dispatch(argv));
   }
