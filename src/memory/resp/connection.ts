@@ -304,7 +304,7 @@ export class Connection implements CommandConnection, ClientEndpoint {
     // Like Redis's freeClient: close the descriptor once the replies are out, without waiting
     // for the peer's FIN — a peer that keeps writing (a desynced client) then gets a reset
     // instead of blocking forever on a half-closed socket nobody reads.
-    if (this.closing && !this.socket.destroyed) this.socket.end(() => this.socket.destroy());
+    if (!this.socket.destroyed) this.socket.end(() => this.socket.destroy());
   }
 
   /** Runs one request and writes its reply. Synchronous unless the command blocks. */

@@ -19,12 +19,12 @@ export interface DeferredWriter {
   flushDeferred(): void;
 }
 
+/** Connections waiting to write; a non-empty set has its `setImmediate` scheduled. */
 const pending = new Set<DeferredWriter>();
-let scheduled = false;
 
 /** Writes every waiting connection's replies now (at the end of the turn, or before the server closes its sockets or the process exits). */
 export function flushPendingWrites(): void {
-  scheduled = false;
+  // A writer registered while this loop runs is visited by it too (a Set iterates what is added).
   for (const writer of pending) {
     pending.delete(writer);
     writer.flushDeferred();
@@ -33,9 +33,6 @@ export function flushPendingWrites(): void {
 
 /** Registers `writer` to be flushed at the end of this event-loop turn. */
 export function flushBeforeSleep(writer: DeferredWriter): void {
+  if (pending.size === 0) setImmediate(flushPendingWrites);
   pending.add(writer);
-  if (!scheduled) {
-    scheduled = true;
-    setImmediate(flushPendingWrites);
-  }
 }
