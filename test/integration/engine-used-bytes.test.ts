@@ -2,8 +2,8 @@
  * The engine's memory estimate (maxmemory's `used_memory`) is kept incrementally: each key's
  * estimate sits on its value object (`Value.mem`) and every write replaces the old estimate in
  * the database's `usedBytes`. Held here against a recount after fast-check's generated command
- * mix (every family, MULTI blocks; RENAME, MOVE, COPY, SWAPDB and RESTORE move or copy value
- * objects between keys): the sum equals the recount, and each key's estimate is the one for its
+ * mix (every family, MULTI blocks) followed by RENAME, MOVE, COPY, SWAPDB and a BITFIELD that
+ * grows a key, which move, copy or grow value objects: the sum equals the recount, and each key's estimate is the one for its
  * own name and contents — a value moved from another key must not keep that key's figure, and a
  * command that changes a value after its touch() (XADD's trimming) must account the change.
  */
